@@ -1,0 +1,40 @@
+# Two commands for a fresh machine with python3 and make: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install demo migrate clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+## make run: install, migrate, load the Montmagny demo data, serve on 127.0.0.1:8000 with the worker.
+run: demo
+	$(BIN)/python manage.py runall
+
+## make test: install and run the whole test suite.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make messages: refresh the French catalogue after changing user-facing strings (needs gettext).
+messages: install
+	cd calendar_app && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
+	cd publishing && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
+	$(BIN)/python manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) db.sqlite3* media/

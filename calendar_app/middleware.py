@@ -1,0 +1,21 @@
+import zoneinfo
+
+from django.utils import timezone
+
+from calendar_app.models import Municipality
+
+
+class MunicipalityTimeZoneMiddleware:
+    """Shows dates in the municipality's own time zone (stored dates stay in UTC)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        municipality = Municipality.current()
+        if municipality is not None:
+            timezone.activate(zoneinfo.ZoneInfo(municipality.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,36 @@
+from calendar_app.models.approvals import Approval
+from calendar_app.models.audit import AppendOnlyError, AuditEntry
+from calendar_app.models.channels import Channel
+from calendar_app.models.elections import Candidate, ElectionPeriod, EmergencySwitch, Party
+from calendar_app.models.media import MediaAsset
+from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
+from calendar_app.models.organisations import AccreditedOrganisation, OrganisationSocialAccount, Service
+from calendar_app.models.people import Person, Role, RoleAssignment, Substitution
+from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia
+
+__all__ = [
+    "AccreditedOrganisation",
+    "AppendOnlyError",
+    "Approval",
+    "AuditEntry",
+    "Candidate",
+    "Channel",
+    "ChannelVersion",
+    "ClosureDay",
+    "ElectionPeriod",
+    "EmergencySwitch",
+    "MediaAsset",
+    "Municipality",
+    "OfficeHours",
+    "OfficialContact",
+    "OrganisationSocialAccount",
+    "Party",
+    "Person",
+    "Post",
+    "PostLink",
+    "PostMedia",
+    "Role",
+    "RoleAssignment",
+    "Service",
+    "Substitution",
+]

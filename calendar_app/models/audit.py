@@ -1,0 +1,53 @@
+"""The append-only audit log: who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """An audit entry was asked to change or disappear."""
+
+
+class AuditEntry(models.Model):
+    """One recorded change. Rows are never updated (a database trigger refuses it) nor deleted by Vitrine."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # PROTECT: people who acted are deactivated, never deleted, so the log keeps naming them.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    actor_repr = models.CharField(_("by (as shown then)"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=60)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind"))
+    target_id = models.CharField(_("identifier"), max_length=64)
+    target_repr = models.CharField(_("object"), max_length=300)
+    before = models.JSONField(_("before"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The history of one object (a post's page, a request's timeline).
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target_history"),
+            # The log by date in the admin.
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr or '—'} {self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only.")

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from calendar_app.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+) -> AuditEntry:
+    """Append one entry to the audit log; call it inside the transaction that makes the change."""
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_repr=str(actor)[:200] if actor is not None else "",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=str(target)[:300],
+        before=before or {},
+        after=after or {},
+        message=message,
+    )
+
+
+def field_values(instance: models.Model) -> dict:
+    """The concrete field values of ``instance``, JSON-friendly, for before/after snapshots."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name == "credentials_encrypted":
+            continue  # never copy secrets into the log
+        value = field.value_from_object(instance)
+        values[field.attname] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+    return values
+
+
+def changed_values(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}

@@ -1,0 +1,44 @@
+"""Field validators: bounded uploads of real images, known time zones."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+
+def validate_image_upload(file) -> None:
+    """Refuse files over MEDIA_MAX_UPLOAD_BYTES and anything Pillow cannot fully verify as an image.
+
+    Assumes ``file`` is a Django ``File``; leaves its position at the start.
+    """
+    limit = settings.MEDIA_MAX_UPLOAD_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("This file weighs %(size)s; the limit is %(limit)s."),
+            code="file_too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image.verify()
+    except Image.DecompressionBombError:
+        raise ValidationError(_("This image has too many pixels to be processed safely."), code="decompression_bomb") from None
+    except Exception:
+        raise ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image") from None
+    finally:
+        file.seek(0)
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (e.g. America/Toronto)."), code="unknown_time_zone", params={"value": value}
+        ) from None

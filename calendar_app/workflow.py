@@ -1,0 +1,76 @@
+"""The one state machine shared by a post and each of its channel versions.
+
+A post moves through the editorial states (draft → submitted → in review → approved, changes
+requested or refused); each channel version follows it there, then is scheduled, published and
+possibly removed on its own. The table below is the only place that says which move is legal;
+``calendar_app.services.workflow`` is the only code that applies a move.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    REFUSED = "refused", _("Refused")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    BLOCKED = "blocked", _("Blocked")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REMOVED = "removed", _("Removed after publication")
+
+
+S = Status
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    # Straight to approved: an authorised publisher whose posts need no review (art. 8.4),
+    # or the Mission Communication team during an emergency (art. 6).
+    S.DRAFT: frozenset({S.SUBMITTED, S.APPROVED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.IN_REVIEW: frozenset({S.APPROVED, S.CHANGES_REQUESTED, S.REFUSED, S.WITHDRAWN}),
+    S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    # Back to review when an approved or scheduled text is edited.
+    S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN}),
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW, S.BLOCKED, S.WITHDRAWN}),
+    # Back to scheduled when a temporary network error leaves a later attempt to make.
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
+    S.FAILED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.BLOCKED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
+    S.PUBLISHED: frozenset({S.REMOVED}),
+    S.REFUSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.REMOVED: frozenset(),
+}
+
+# States whose channel versions must carry a due time.
+TIMED_STATES = frozenset({S.SCHEDULED, S.PUBLISHING, S.PUBLISHED})
+# States in which nothing changes any more.
+FINAL_STATES = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
+
+
+def can_transition(current: str, target: str) -> bool:
+    return Status(target) in TRANSITIONS[Status(current)]
+
+
+class IllegalTransition(ValidationError):
+    """A move the state machine does not allow, or that another person made first."""
+
+    def __init__(self, *, subject, current: str, target: str, concurrent: bool = False):
+        self.current, self.target = Status(current), Status(target)
+        if concurrent:
+            message = _("“%(subject)s” changed status while you were working on it; reload and try again.")
+        else:
+            message = _("“%(subject)s” cannot go from “%(current)s” to “%(target)s”.")
+        super().__init__(
+            message,
+            code="concurrent_transition" if concurrent else "illegal_transition",
+            params={"subject": str(subject), "current": self.current.label, "target": self.target.label},
+        )

@@ -1,0 +1,38 @@
+"""The registry of networks Vitrine can publish to.
+
+One entry per network: its label, the documented API base URL the adapter talks to by
+default, and the dotted path of its adapter (imported on first use by the publishing worker).
+The ``Channel.network`` choices are built from this registry, so adding a network is one entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Network:
+    code: str
+    label: str
+    default_api_base_url: str
+    adapter_path: str
+
+
+NETWORKS: dict[str, Network] = {
+    network.code: network
+    for network in (
+        Network("facebook", _("Facebook"), "https://graph.facebook.com", "publishing.adapters.facebook.FacebookAdapter"),
+        Network("instagram", _("Instagram"), "https://graph.facebook.com", "publishing.adapters.instagram.InstagramAdapter"),
+        Network("linkedin", _("LinkedIn"), "https://api.linkedin.com", "publishing.adapters.linkedin.LinkedInAdapter"),
+        Network("youtube", _("YouTube"), "https://www.googleapis.com", "publishing.adapters.youtube.YouTubeAdapter"),
+        Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter"),
+        Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter"),
+        Network("bluesky", _("Bluesky"), "https://bsky.social", "publishing.adapters.bluesky.BlueskyAdapter"),
+    )
+}
+
+
+def network_choices() -> list[tuple[str, str]]:
+    return [(network.code, network.label) for network in NETWORKS.values()]
