@@ -1,0 +1,72 @@
+"""Small builders for test data; each test asks only for what it needs."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.utils import timezone
+
+from calendar_app.models import AccreditedOrganisation, Channel, Person, Role, RoleAssignment, Service
+from calendar_app.services.posts import post_create
+
+_numbers = itertools.count(1)
+
+
+def person(**fields) -> Person:
+    number = next(_numbers)
+    fields.setdefault("username", f"person{number}")
+    fields.setdefault("first_name", "Camille")
+    fields.setdefault("last_name", f"Tremblay{number}")
+    return Person.objects.create_user(**fields)
+
+
+def service(**fields) -> Service:
+    number = next(_numbers)
+    fields.setdefault("name", f"Service {number}")
+    fields.setdefault("slug", f"service-{number}")
+    return Service.objects.create(**fields)
+
+
+def organisation(**fields) -> AccreditedOrganisation:
+    number = next(_numbers)
+    today = timezone.localdate()
+    fields.setdefault("name", f"Organisme {number}")
+    fields.setdefault("slug", f"organisme-{number}")
+    fields.setdefault("accredited_from", today.replace(month=1, day=1))
+    fields.setdefault("accredited_until", today.replace(year=today.year + 1, month=12, day=31))
+    return AccreditedOrganisation.objects.create(**fields)
+
+
+def channel(network: str = "facebook", **fields) -> Channel:
+    number = next(_numbers)
+    fields.setdefault("name", f"Ville — {network}")
+    fields.setdefault("handle", f"@ville{number}")
+    fields.setdefault("url", f"https://example.org/ville{number}")
+    return Channel.objects.create(network=network, **fields)
+
+
+def role(person_: Person, role_: Role, **fields) -> RoleAssignment:
+    return RoleAssignment.objects.create(person=person_, role=role_, **fields)
+
+
+def post(author: Person | None = None, channels=(), **fields):
+    fields.setdefault("title", "Collecte des feuilles")
+    fields.setdefault("category", "public_interest")
+    fields.setdefault("body", "La collecte des feuilles aura lieu le 3 novembre.")
+    return post_create(author=author or person(), channels=channels, **fields)
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 85, 140)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def image_upload(name: str = "image.png", size: tuple[int, int] = (8, 8)):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
