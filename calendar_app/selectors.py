@@ -35,7 +35,9 @@ def role_grants(person, *, on: datetime.date | None = None) -> list[RoleGrant]:
     """
     day = on or timezone.localdate()
     substitutions = list(
-        Substitution.objects.filter(substitute=person, starts_on__lte=day, ends_on__gte=day).values_list("absent_id", "role")
+        Substitution.objects.filter(substitute=person, starts_on__lte=day, ends_on__gte=day).values_list(
+            "absent_id", "role"
+        )
     )
     mine = Q(person=person)
     for absent_id, role in substitutions:
@@ -56,7 +58,9 @@ def role_grants(person, *, on: datetime.date | None = None) -> list[RoleGrant]:
     return grants
 
 
-def has_role(person, role: Role, *, on: datetime.date | None = None, channel=None, service=None, organisation=None) -> bool:
+def has_role(
+    person, role: Role, *, on: datetime.date | None = None, channel=None, service=None, organisation=None
+) -> bool:
     """Whether ``person`` holds ``role`` on ``on``, for the given channel, service or organisation if named."""
     for grant in role_grants(person, on=on):
         if grant.role != role:

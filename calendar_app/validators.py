@@ -28,7 +28,9 @@ def validate_image_upload(file) -> None:
         with Image.open(file) as image:
             image.verify()
     except Image.DecompressionBombError:
-        raise ValidationError(_("This image has too many pixels to be processed safely."), code="decompression_bomb") from None
+        raise ValidationError(
+            _("This image has too many pixels to be processed safely."), code="decompression_bomb"
+        ) from None
     except Exception:
         raise ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image") from None
     finally:
@@ -40,5 +42,7 @@ def validate_time_zone(value: str) -> None:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            _("“%(value)s” is not a known time zone (e.g. America/Toronto)."), code="unknown_time_zone", params={"value": value}
+            _("“%(value)s” is not a known time zone (e.g. America/Toronto)."),
+            code="unknown_time_zone",
+            params={"value": value},
         ) from None

@@ -28,7 +28,9 @@ def _fernet() -> Fernet:
     try:
         return Fernet(key)
     except ValueError:
-        raise ImproperlyConfigured("CREDENTIALS_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes).") from None
+        raise ImproperlyConfigured(
+            "CREDENTIALS_KEY is not a valid Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
 
 
 def encrypt_credentials(credentials: dict) -> str:

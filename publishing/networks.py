@@ -23,8 +23,12 @@ class Network:
 NETWORKS: dict[str, Network] = {
     network.code: network
     for network in (
-        Network("facebook", _("Facebook"), "https://graph.facebook.com", "publishing.adapters.facebook.FacebookAdapter"),
-        Network("instagram", _("Instagram"), "https://graph.facebook.com", "publishing.adapters.instagram.InstagramAdapter"),
+        Network(
+            "facebook", _("Facebook"), "https://graph.facebook.com", "publishing.adapters.facebook.FacebookAdapter"
+        ),
+        Network(
+            "instagram", _("Instagram"), "https://graph.facebook.com", "publishing.adapters.instagram.InstagramAdapter"
+        ),
         Network("linkedin", _("LinkedIn"), "https://api.linkedin.com", "publishing.adapters.linkedin.LinkedInAdapter"),
         Network("youtube", _("YouTube"), "https://www.googleapis.com", "publishing.adapters.youtube.YouTubeAdapter"),
         Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter"),

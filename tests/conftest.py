@@ -7,6 +7,7 @@ import shutil
 import socket
 
 import pytest
+from django.core.cache import cache
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -33,5 +34,11 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Password hashing is deliberately slow; tests need no protection against brute force.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Municipality.current() caches the row; a row from another test must not leak in.
+    cache.clear()
+    yield
+    cache.clear()

@@ -17,9 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from calendar_app.models import AuditEntry
 from calendar_app.services.audit import audit_record, changed_values, field_values
 
-# What the log shows instead of a secret (a password hash) that changed.
-HIDDEN = "(hidden)"
-
 
 def stored_values(obj: models.Model) -> dict | None:
     """The row as the database holds it now, many-to-many as sorted primary keys; None if there is none."""
@@ -48,37 +45,33 @@ class AuditedAdminMixin:
     """Audits each save and delete of a ModelAdmin, and of the rows of its inlines.
 
     Each entry keeps only the fields that changed. Many-to-many fields are compared by
-    primary keys. Fields named in ``audit_hidden_fields`` are logged as changed, never with
-    their value. Cascaded deletions are not audited row by row: the deleted parent is.
+    primary keys; secrets are masked by ``field_values``. Cascaded deletions are not audited
+    row by row: the deleted parent is.
     """
-
-    audit_hidden_fields: tuple[str, ...] = ("password",)
 
     def audit_message(self, request, obj, form, change) -> str:
         """A sentence for the entry, for what the field values do not show (e.g. new credentials)."""
         return ""
 
     def audit_save(self, request, obj, before: dict | None, after: dict, message: str = "") -> None:
-        action = "changed" if before is not None else "created"
-        before, after = changed_values(before or {}, after)
-        for name in self.audit_hidden_fields:
-            for values in (before, after):
-                if values.get(name):
-                    values[name] = HIDDEN
+        if before is None:  # created: the whole row, as post_create records it
+            action, before = "created", {}
+        else:
+            action = "changed"
+            before, after = changed_values(before, after)
         audit_record(actor=request.user, action=action, target=obj, before=before, after=after, message=str(message))
 
     def audit_delete(self, request, obj) -> None:
         before = stored_values(obj) or field_values(obj)
-        for name in self.audit_hidden_fields:
-            if before.get(name):
-                before[name] = HIDDEN
         audit_record(actor=request.user, action="deleted", target=obj, before=before)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             before = stored_values(obj)
             super().save_model(request, obj, form, change)
-            self.audit_save(request, obj, before, submitted_values(obj, form), self.audit_message(request, obj, form, change))
+            self.audit_save(
+                request, obj, before, submitted_values(obj, form), self.audit_message(request, obj, form, change)
+            )
 
     def delete_model(self, request, obj):
         # The entry is written first: once deleted, ``obj`` has no primary key left to name.
@@ -123,7 +116,9 @@ class ReadOnlyAdminMixin:
 def _json_block(values: dict) -> str:
     if not values:
         return "—"
-    return format_html("<pre>{}</pre>", json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, sort_keys=True))
+    return format_html(
+        "<pre>{}</pre>", json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, sort_keys=True)
+    )
 
 
 @admin.register(AuditEntry)
@@ -135,8 +130,18 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("target_type",)
     # The log only grows; counting all of it on every page is wasted work.
     show_full_result_count = False
-    fields = ("at", "actor", "actor_repr", "action", "target_type", "target_id", "target_repr", "message",
-              "before_display", "after_display")
+    fields = (
+        "at",
+        "actor",
+        "actor_repr",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "message",
+        "before_display",
+        "after_display",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("message"))

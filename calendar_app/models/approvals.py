@@ -14,7 +14,9 @@ class Approval(models.Model):
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         REFUSED = "refused", _("Refused")
 
-    post = models.ForeignKey("calendar_app.Post", on_delete=models.CASCADE, related_name="approvals", verbose_name=_("post"))
+    post = models.ForeignKey(
+        "calendar_app.Post", on_delete=models.CASCADE, related_name="approvals", verbose_name=_("post")
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="approvals", verbose_name=_("reviewer")
     )
@@ -35,7 +37,9 @@ class Approval(models.Model):
         ]
         constraints = [
             # A refusal gives its reasons to the requester (art. 9.5); a request for changes says which.
-            models.CheckConstraint(condition=Q(decision="approved") | ~Q(reasons=""), name="approval_reasons_unless_approved"),
+            models.CheckConstraint(
+                condition=Q(decision="approved") | ~Q(reasons=""), name="approval_reasons_unless_approved"
+            ),
         ]
 
     def __str__(self):

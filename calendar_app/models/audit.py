@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +20,12 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     # PROTECT: people who acted are deactivated, never deleted, so the log keeps naming them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     actor_repr = models.CharField(_("by (as shown then)"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=60)
@@ -42,7 +48,7 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr or '—'} {self.action} {self.target_repr}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.actor_repr or '—'} {self.action} {self.target_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.fields import URLField
 from publishing.credentials import decrypt_credentials, encrypt_credentials
 from publishing.networks import NETWORKS, network_choices
 
@@ -18,25 +19,40 @@ class Channel(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     network = models.CharField(_("network"), max_length=20, choices=network_choices)
-    handle = models.CharField(_("account"), max_length=200, help_text=_("The account's name on the network, e.g. @villemontmagny."))
-    url = models.URLField(_("public address"), max_length=500)
+    handle = models.CharField(
+        _("account"), max_length=200, help_text=_("The account's name on the network, e.g. @villemontmagny.")
+    )
+    url = URLField(_("public address"), max_length=500)
     owning_service = models.ForeignKey(
-        "calendar_app.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="channels",
-        verbose_name=_("owning service"), help_text=_("Empty for the city's main accounts (art. 9.4)."),
+        "calendar_app.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("owning service"),
+        help_text=_("Empty for the city's main accounts (art. 9.4)."),
     )
     authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("authorised by (Direction générale)"),
     )
     authorised_at = models.DateTimeField(_("authorised at"), null=True, blank=True)
     emergency_enabled = models.BooleanField(
-        _("used in emergencies"), default=False, help_text=_("The Mission Communication team may publish here at once (art. 6).")
+        _("used in emergencies"),
+        default=False,
+        help_text=_("The Mission Communication team may publish here at once (art. 6)."),
     )
-    api_base_url = models.URLField(
+    api_base_url = URLField(
         _("API address"), max_length=500, blank=True, help_text=_("Empty: the network's documented API address.")
     )
     credentials_encrypted = models.TextField(editable=False, blank=True, default="")
-    connection = models.CharField(_("connection"), max_length=20, choices=Connection.choices, default=Connection.CONNECTED)
+    connection = models.CharField(
+        _("connection"), max_length=20, choices=Connection.choices, default=Connection.CONNECTED
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -21,7 +21,11 @@ class ElectionPeriod(models.Model):
     polling_day = models.DateField(_("polling day"))
     ends_on = models.DateField(_("ends on"), help_text=_("Usually polling day."))
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("declared by"),
     )
     declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
@@ -34,7 +38,8 @@ class ElectionPeriod(models.Model):
         ordering = ["-polling_day"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(starts_on__lte=F("polling_day"), polling_day__lte=F("ends_on")), name="election_dates_in_order"
+                condition=Q(starts_on__lte=F("polling_day"), polling_day__lte=F("ends_on")),
+                name="election_dates_in_order",
             ),
             models.UniqueConstraint(fields=["polling_day"], name="election_unique_polling_day"),
         ]
@@ -49,9 +54,13 @@ class ElectionPeriod(models.Model):
 
 
 class Party(models.Model):
-    election = models.ForeignKey(ElectionPeriod, on_delete=models.CASCADE, related_name="parties", verbose_name=_("election"))
+    election = models.ForeignKey(
+        ElectionPeriod, on_delete=models.CASCADE, related_name="parties", verbose_name=_("election")
+    )
     name = models.CharField(_("name"), max_length=200)
-    aliases = models.TextField(_("other names"), blank=True, help_text=_("One per line: abbreviations, slogans, hashtags."))
+    aliases = models.TextField(
+        _("other names"), blank=True, help_text=_("One per line: abbreviations, slogans, hashtags.")
+    )
 
     class Meta:
         verbose_name = _("party")
@@ -64,15 +73,24 @@ class Party(models.Model):
 
 
 class Candidate(models.Model):
-    election = models.ForeignKey(ElectionPeriod, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election"))
+    election = models.ForeignKey(
+        ElectionPeriod, on_delete=models.CASCADE, related_name="candidates", verbose_name=_("election")
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     party = models.ForeignKey(
         Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidates", verbose_name=_("party")
     )
-    position = models.CharField(_("position sought"), max_length=200, help_text=_("Mayor, or councillor of a district."))
+    position = models.CharField(
+        _("position sought"), max_length=200, help_text=_("Mayor, or councillor of a district.")
+    )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="candidacies",
-        verbose_name=_("Vitrine account"), help_text=_("If the candidate has an account, their posts are blocked during the period."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+        verbose_name=_("Vitrine account"),
+        help_text=_("If the candidate has an account, their posts are blocked during the period."),
     )
 
     class Meta:

@@ -12,17 +12,28 @@ from calendar_app.validators import validate_image_upload
 
 class MediaAsset(models.Model):
     file = models.ImageField(
-        _("image"), upload_to="media/%Y/%m/", width_field="width", height_field="height",
+        _("image"),
+        upload_to="media/%Y/%m/",
+        width_field="width",
+        height_field="height",
         validators=[validate_image_upload],
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    alt_text = models.TextField(_("alternative text"), blank=True, help_text=_("Describes the image for screen readers."))
+    alt_text = models.TextField(
+        _("alternative text"), blank=True, help_text=_("Describes the image for screen readers.")
+    )
     credit = models.CharField(_("credit or source"), max_length=300, blank=True)
-    rights_statement = models.TextField(_("rights statement"), blank=True, help_text=_("Who authorised its use, and how (art. 5.9)."))
+    rights_statement = models.TextField(
+        _("rights statement"), blank=True, help_text=_("Who authorised its use, and how (art. 5.9).")
+    )
     shows_identifiable_persons = models.BooleanField(_("shows identifiable persons"), default=False)
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("consent recorded by"),
     )
     consent_document = models.FileField(_("consent document"), upload_to="consents/%Y/", blank=True)

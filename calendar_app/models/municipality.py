@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.core.cache import cache
 from django.db import models
 from django.db.models import F, Q
@@ -20,17 +19,23 @@ class Municipality(models.Model):
     singleton = models.BooleanField(default=True, editable=False, unique=True)
     name = models.CharField(_("name"), max_length=200)
     website_domain = models.CharField(
-        _("website domain"), max_length=253, help_text=_("The city's website, the main reference (art. 2), e.g. ville.montmagny.qc.ca.")
+        _("website domain"),
+        max_length=253,
+        help_text=_("The city's website, the main reference (art. 2), e.g. ville.montmagny.qc.ca."),
     )
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="America/Toronto", validators=[validate_time_zone],
+        _("time zone"),
+        max_length=64,
+        default="America/Toronto",
+        validators=[validate_time_zone],
         help_text=_("An IANA time zone, e.g. America/Toronto."),
     )
     main_email = models.EmailField(_("main e-mail address"))
     main_phone = models.CharField(_("main phone number"), max_length=40)
     address = models.CharField(_("civic address"), max_length=300)
     election_period_days = models.PositiveSmallIntegerField(
-        _("days in an election period"), default=44,
+        _("days in an election period"),
+        default=44,
         help_text=_("The election period begins this many days before polling day."),
     )
 

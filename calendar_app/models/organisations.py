@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.fields import URLField
 from publishing.networks import network_choices
 
 
@@ -47,7 +48,7 @@ class AccreditedOrganisation(models.Model):
     accredited_from = models.DateField(_("accredited from"))
     accredited_until = models.DateField(_("accredited until"))
     email = models.EmailField(_("e-mail address"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = URLField(_("website"), blank=True)
 
     class Meta:
         verbose_name = _("accredited organisation")
@@ -72,7 +73,7 @@ class OrganisationSocialAccount(models.Model):
 
     organisation = models.ForeignKey(AccreditedOrganisation, on_delete=models.CASCADE, related_name="social_accounts")
     network = models.CharField(_("network"), max_length=20, choices=network_choices)
-    url = models.URLField(_("address"), max_length=500)
+    url = URLField(_("address"), max_length=500)
 
     class Meta:
         verbose_name = _("organisation's social account")

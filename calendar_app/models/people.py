@@ -53,22 +53,37 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     service = models.ForeignKey(
-        "calendar_app.Service", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="role_assignments", verbose_name=_("service or committee"),
+        "calendar_app.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("service or committee"),
     )
     organisation = models.ForeignKey(
-        "calendar_app.AccreditedOrganisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="representatives", verbose_name=_("organisation"),
+        "calendar_app.AccreditedOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="representatives",
+        verbose_name=_("organisation"),
     )
     channels = models.ManyToManyField(
-        "calendar_app.Channel", blank=True, related_name="publisher_assignments", verbose_name=_("channels"),
+        "calendar_app.Channel",
+        blank=True,
+        related_name="publisher_assignments",
+        verbose_name=_("channels"),
         help_text=_("For an authorised publisher: the channels this person may publish on (art. 8.4)."),
     )
     starts_on = models.DateField(_("from"), default=timezone.localdate)
     ends_on = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: no end date."))
     designated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("designated by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("designated by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -108,11 +123,15 @@ class Substitution(models.Model):
     """While one person is away, another holds their role, inclusive of both dates (art. 8.3)."""
 
     absent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions_while_absent",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="substitutions_while_absent",
         verbose_name=_("absent person"),
     )
     substitute = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions_as_substitute",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="substitutions_as_substitute",
         verbose_name=_("substitute"),
     )
     role = models.CharField(_("role delegated"), max_length=40, choices=Role.choices)
@@ -120,8 +139,12 @@ class Substitution(models.Model):
     ends_on = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     designated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("designated by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("designated by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

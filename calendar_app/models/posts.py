@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.fields import URLField
 from calendar_app.workflow import TIMED_STATES, Status
 
 
@@ -38,24 +39,41 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("author")
     )
     requesting_service = models.ForeignKey(
-        "calendar_app.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="requested_posts",
+        "calendar_app.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_posts",
         verbose_name=_("requesting service or committee"),
     )
     requesting_organisation = models.ForeignKey(
-        "calendar_app.AccreditedOrganisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="requested_posts", verbose_name=_("requesting organisation"),
+        "calendar_app.AccreditedOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requested_posts",
+        verbose_name=_("requesting organisation"),
     )
     health_and_safety = models.BooleanField(
-        _("health and safety"), default=False, help_text=_("English is allowed for health and safety matters (art. 5.2).")
+        _("health and safety"),
+        default=False,
+        help_text=_("English is allowed for health and safety matters (art. 5.2)."),
     )
     desired_from = models.DateField(_("desired from"), null=True, blank=True)
     desired_until = models.DateField(_("desired until"), null=True, blank=True)
-    original_post_url = models.URLField(
-        _("original post"), max_length=500, blank=True,
+    original_post_url = URLField(
+        _("original post"),
+        max_length=500,
+        blank=True,
         help_text=_("An organisation with its own social media posts first there; the city relays (art. 9.5)."),
     )
     source_uid = models.CharField(
-        _("source identifier"), max_length=255, null=True, blank=True, unique=True, editable=False,
+        _("source identifier"),
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
         help_text=_("Where an imported post came from (an iCal UID, the demo data), so imports are idempotent."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -74,13 +92,21 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(origin="internal", requesting_service__isnull=True, requesting_organisation__isnull=True)
-                    | Q(origin="service_request", requesting_service__isnull=False, requesting_organisation__isnull=True)
-                    | Q(origin="organisation_request", requesting_service__isnull=True, requesting_organisation__isnull=False)
+                    | Q(
+                        origin="service_request", requesting_service__isnull=False, requesting_organisation__isnull=True
+                    )
+                    | Q(
+                        origin="organisation_request",
+                        requesting_service__isnull=True,
+                        requesting_organisation__isnull=False,
+                    )
                 ),
                 name="post_requester_matches_origin",
             ),
             models.CheckConstraint(
-                condition=Q(desired_from__isnull=True) | Q(desired_until__isnull=True) | Q(desired_until__gte=F("desired_from")),
+                condition=Q(desired_from__isnull=True)
+                | Q(desired_until__isnull=True)
+                | Q(desired_until__gte=F("desired_from")),
                 name="post_desired_window",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="post_status_known"),
@@ -96,7 +122,7 @@ class PostLink(models.Model):
         CONTEST_RULES = "contest_rules", _("Contest rules")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links")
-    url = models.URLField(_("address"), max_length=2000)
+    url = URLField(_("address"), max_length=2000)
     label = models.CharField(_("label"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LINK)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -112,7 +138,9 @@ class PostLink(models.Model):
 
 class PostMedia(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="post_media")
-    asset = models.ForeignKey("calendar_app.MediaAsset", on_delete=models.PROTECT, related_name="post_media", verbose_name=_("media"))
+    asset = models.ForeignKey(
+        "calendar_app.MediaAsset", on_delete=models.PROTECT, related_name="post_media", verbose_name=_("media")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -131,12 +159,14 @@ class ChannelVersion(models.Model):
     """A post as it goes out on one channel: its own text if needed, its own time and status."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="versions", verbose_name=_("post"))
-    channel = models.ForeignKey("calendar_app.Channel", on_delete=models.PROTECT, related_name="versions", verbose_name=_("channel"))
+    channel = models.ForeignKey(
+        "calendar_app.Channel", on_delete=models.PROTECT, related_name="versions", verbose_name=_("channel")
+    )
     text_override = models.TextField(_("text for this channel"), blank=True, help_text=_("Empty: the post's text."))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
     external_id = models.CharField(_("identifier on the network"), max_length=255, blank=True, editable=False)
-    external_url = models.URLField(_("address on the network"), max_length=1000, blank=True, editable=False)
+    external_url = URLField(_("address on the network"), max_length=1000, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -153,7 +183,8 @@ class ChannelVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "channel"], name="version_one_per_channel"),
             models.CheckConstraint(
-                condition=~Q(status__in=sorted(TIMED_STATES)) | Q(due_at__isnull=False), name="version_timed_states_have_due_at"
+                condition=~Q(status__in=sorted(TIMED_STATES)) | Q(due_at__isnull=False),
+                name="version_timed_states_have_due_at",
             ),
             models.CheckConstraint(
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False), name="version_published_has_time"

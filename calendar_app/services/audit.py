@@ -29,13 +29,18 @@ def audit_record(
     )
 
 
+# Secrets never reach the log: a password hash or encrypted credentials show as this marker.
+HIDDEN = "(hidden)"
+SECRET_FIELDS = frozenset({"password", "credentials_encrypted"})
+
+
 def field_values(instance: models.Model) -> dict:
-    """The concrete field values of ``instance``, JSON-friendly, for before/after snapshots."""
+    """The concrete field values of ``instance``, JSON-friendly, secrets masked, for before/after snapshots."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name == "credentials_encrypted":
-            continue  # never copy secrets into the log
         value = field.value_from_object(instance)
+        if field.name in SECRET_FIELDS:
+            value = HIDDEN if value else ""
         values[field.attname] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
     return values
 

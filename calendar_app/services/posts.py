@@ -35,7 +35,9 @@ def post_create(
     source_uid: str | None = None,
     **fields,
 ) -> Post:
-    post = Post(author=author, title=title, category=category, body=body, origin=origin, source_uid=source_uid, **fields)
+    post = Post(
+        author=author, title=title, category=category, body=body, origin=origin, source_uid=source_uid, **fields
+    )
     post.full_clean()
     post.save()
     ChannelVersion.objects.bulk_create(ChannelVersion(post=post, channel=channel) for channel in channels)
@@ -78,18 +80,36 @@ def _decide(post: Post, decision: str, target: Status, *, reviewer, reasons: str
 
 
 def post_approve(*, post: Post, reviewer, reasons: str = "", check_results: list | None = None) -> Approval:
-    return _decide(post, Approval.Decision.APPROVED, Status.APPROVED, reviewer=reviewer, reasons=reasons, check_results=check_results or [])
+    return _decide(
+        post,
+        Approval.Decision.APPROVED,
+        Status.APPROVED,
+        reviewer=reviewer,
+        reasons=reasons,
+        check_results=check_results or [],
+    )
 
 
 def post_request_changes(*, post: Post, reviewer, reasons: str, check_results: list | None = None) -> Approval:
     return _decide(
-        post, Approval.Decision.CHANGES_REQUESTED, Status.CHANGES_REQUESTED,
-        reviewer=reviewer, reasons=reasons, check_results=check_results or [],
+        post,
+        Approval.Decision.CHANGES_REQUESTED,
+        Status.CHANGES_REQUESTED,
+        reviewer=reviewer,
+        reasons=reasons,
+        check_results=check_results or [],
     )
 
 
 def post_refuse(*, post: Post, reviewer, reasons: str, check_results: list | None = None) -> Approval:
-    return _decide(post, Approval.Decision.REFUSED, Status.REFUSED, reviewer=reviewer, reasons=reasons, check_results=check_results or [])
+    return _decide(
+        post,
+        Approval.Decision.REFUSED,
+        Status.REFUSED,
+        reviewer=reviewer,
+        reasons=reasons,
+        check_results=check_results or [],
+    )
 
 
 def post_withdraw(*, post: Post, actor, reason: str = "") -> None:
@@ -123,8 +143,12 @@ def version_record_published(
     """Record a successful network call; the post is published once no version is left to go out."""
     with transaction.atomic():
         version_transition(
-            version=version, target=Status.PUBLISHED, actor=actor,
-            external_id=external_id, external_url=external_url, published_at=published_at,
+            version=version,
+            target=Status.PUBLISHED,
+            actor=actor,
+            external_id=external_id,
+            external_url=external_url,
+            published_at=published_at,
         )
         post = Post.objects.select_for_update().get(pk=version.post_id)
         still_to_go = post.versions.filter(status__in=[Status.APPROVED, Status.SCHEDULED, Status.PUBLISHING])

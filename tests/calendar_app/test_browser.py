@@ -33,7 +33,10 @@ def test_the_adviser_logs_in_and_sees_the_posts_in_french(live_server):
         page.fill("#id_password", "un-mot-de-passe-solide")
         page.click("input[type=submit]")
         page.wait_for_url(f"{live_server.url}/admin/")
-        assert page.get_by_role("link", name="Déconnexion").count() + page.get_by_role("button", name="Déconnexion").count()
+        assert (
+            page.get_by_role("link", name="Déconnexion").count()
+            + page.get_by_role("button", name="Déconnexion").count()
+        )
 
         page.goto(f"{live_server.url}/admin/calendar_app/post/")
         assert page.get_by_text("Collecte des sapins de Noël").is_visible()

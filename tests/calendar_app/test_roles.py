@@ -92,7 +92,9 @@ class TestSubstitution:
         publisher, substitute = factories.person(), factories.person()
         facebook, x = factories.channel("facebook"), factories.channel("x")
         factories.role(publisher, Role.PUBLISHER, starts_on=TODAY).channels.set([facebook])
-        Substitution.objects.create(absent=publisher, substitute=substitute, role=Role.PUBLISHER, starts_on=TODAY, ends_on=TODAY)
+        Substitution.objects.create(
+            absent=publisher, substitute=substitute, role=Role.PUBLISHER, starts_on=TODAY, ends_on=TODAY
+        )
 
         assert has_role(substitute, Role.PUBLISHER, on=TODAY, channel=facebook)
         assert not has_role(substitute, Role.PUBLISHER, on=TODAY, channel=x)

@@ -53,7 +53,12 @@ def test_a_legal_move_changes_the_post_and_is_audited(current, target):
     post.refresh_from_db()
     assert post.status == target
     entry = AuditEntry.objects.filter(target_id=str(post.pk), action="status_changed").get()
-    assert (entry.actor, entry.before, entry.after["status"], entry.message) == (actor, {"status": current}, target, "raison")
+    assert (entry.actor, entry.before, entry.after["status"], entry.message) == (
+        actor,
+        {"status": current},
+        target,
+        "raison",
+    )
 
 
 @pytest.mark.parametrize(("current", "target"), ILLEGAL)
@@ -140,7 +145,10 @@ class TestThePostLifecycle:
             post.refresh_from_db()
             assert post.status == Status.PUBLISHING
             post_services.version_record_published(
-                version=version, external_id=f"id-{number}", external_url="https://example.org/p", published_at=timezone.now()
+                version=version,
+                external_id=f"id-{number}",
+                external_url="https://example.org/p",
+                published_at=timezone.now(),
             )
             post.refresh_from_db()
             assert post.status == (Status.PUBLISHED if number == 1 else Status.PUBLISHING)
@@ -151,7 +159,9 @@ class TestThePostLifecycle:
         post_services.post_submit(post=post, actor=post.author)
         post_services.post_start_review(post=post, reviewer=reviewer)
 
-        approval = post_services.post_refuse(post=post, reviewer=reviewer, reasons="Hors du mandat de la Ville (art. 9.5).")
+        approval = post_services.post_refuse(
+            post=post, reviewer=reviewer, reasons="Hors du mandat de la Ville (art. 9.5)."
+        )
 
         assert approval.decision == "refused"
         assert set(post.versions.values_list("status", flat=True)) == {Status.REFUSED}

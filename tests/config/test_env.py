@@ -41,13 +41,23 @@ class TestDatabaseUrl:
         database = env.database_from_url("VITRINE_TEST_DB", "", base_dir=BASE)
         assert database["ENGINE"] == "django.db.backends.postgresql"
         assert (database["USER"], database["PASSWORD"], database["HOST"], database["PORT"], database["NAME"]) == (
-            "vitrine", "s@cret", "db.example", "6543", "vitrine"
+            "vitrine",
+            "s@cret",
+            "db.example",
+            "6543",
+            "vitrine",
         )
         assert database["OPTIONS"] == {"sslmode": "require"}
 
     @pytest.mark.parametrize(
         "url",
-        ["mysql://root@localhost/test", "postgres://127.0.0.1:5432/", "postgres:///test", "postgres://h:port/x", "sqlite:///"],
+        [
+            "mysql://root@localhost/test",
+            "postgres://127.0.0.1:5432/",
+            "postgres:///test",
+            "postgres://h:port/x",
+            "sqlite:///",
+        ],
     )
     def test_a_bad_url_names_the_variable(self, environ, url):
         environ(VITRINE_TEST_DB=url)
@@ -76,7 +86,9 @@ def test_each_helper_names_the_variable_on_a_bad_value(environ, helper, value):
 
 
 def test_good_values_parse(environ):
-    environ(A="yes", B="42", C="vitrine.example, www.vitrine.example", D="America/Toronto", E="redis://127.0.0.1:6379/1")
+    environ(
+        A="yes", B="42", C="vitrine.example, www.vitrine.example", D="America/Toronto", E="redis://127.0.0.1:6379/1"
+    )
     assert env.env_bool("A", False) is True
     assert env.env_int("B", 0) == 42
     assert env.env_list("C", []) == ["vitrine.example", "www.vitrine.example"]
@@ -110,7 +122,10 @@ def test_production_refuses_the_development_secret_key():
 
 def test_check_deploy_passes_with_production_variables():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DEBUG="false",
         SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
         ALLOWED_HOSTS="vitrine.ville.montmagny.qc.ca",

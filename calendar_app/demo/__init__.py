@@ -1,0 +1,466 @@
+"""Load a municipality's demo data — the Ville de Montmagny's by default — idempotently.
+
+``load_demo`` guarantees, in one transaction:
+- every row is looked up by its natural key (a slug, a username, a source_uid, a network and
+  handle, a polling day...) and created only when absent; an existing row is never changed,
+  so an administrator's edits survive a second load, and a demo password is set only when
+  its user is created;
+- posts are created and moved only through ``calendar_app.services.posts``, so their audit
+  log is real; a post already present (same ``source_uid``) is left alone, with no new audit
+  entry;
+- dates are computed from today in the municipality's time zone, when a row is first created.
+It assumes the database is migrated. It refuses (``DemoDataConflict``) when the database
+already serves another municipality.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import types
+from collections import Counter
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db import models, transaction
+from django.utils import dateformat, timezone, translation
+
+from calendar_app.demo import montmagny
+from calendar_app.models import (
+    AccreditedOrganisation,
+    Approval,
+    AuditEntry,
+    Candidate,
+    Channel,
+    ChannelVersion,
+    ClosureDay,
+    ElectionPeriod,
+    Municipality,
+    OfficeHours,
+    OfficialContact,
+    OrganisationSocialAccount,
+    Party,
+    Person,
+    Post,
+    PostLink,
+    Role,
+    RoleAssignment,
+    Service,
+    Substitution,
+)
+from calendar_app.services import posts as post_services
+from calendar_app.workflow import Status
+
+# The local stand-ins that `make run` starts: the sandbox that plays every network, and the site.
+SANDBOX_API_BASE_URL = "http://127.0.0.1:8700/{network}"
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+# Rows the post services create along with the posts; the report counts them too.
+_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry)
+_REVIEWED = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REFUSED})
+_LOADABLE = _REVIEWED | {Status.DRAFT, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
+
+
+class DemoDataConflict(Exception):
+    """The database already holds data the demo must not mix with."""
+
+
+@dataclass
+class DemoReport:
+    """How many rows of each kind a load created, in the order it created them."""
+
+    created: Counter = field(default_factory=Counter)
+
+    def __bool__(self) -> bool:
+        return any(self.created.values())
+
+    def summary(self) -> str:
+        if not self:
+            return "Nothing to do: the demo data is already loaded."
+        lines = [f"  {model._meta.verbose_name_plural}: {count}" for model, count in self.created.items() if count]
+        return "\n".join(["Created:", *lines])
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+
+
+def demo_logins(data: types.ModuleType = montmagny) -> list[DemoLogin]:
+    return [DemoLogin(spec["username"], data.DEMO_PASSWORD, str(Role(spec["role"]).label)) for spec in data.PEOPLE]
+
+
+def load_demo(*, data: types.ModuleType = montmagny) -> DemoReport:
+    """Load ``data``: ``calendar_app.demo.montmagny``, or a module of the same shape for another municipality."""
+    with transaction.atomic():
+        return _Loader(data, timezone.now()).run()
+
+
+def next_general_polling_day(today: datetime.date, rule: dict) -> datetime.date:
+    """The polling day of the first general election on or after ``today`` under ``rule``.
+
+    ``rule`` names the first election year, the years between two elections, the month, the
+    weekday (0 = Monday) and its occurrence in the month (1 = the first).
+    """
+    year = rule["first_year"]
+    while (polling_day := _nth_weekday(year, rule["month"], rule["weekday"], rule["occurrence"])) < today:
+        year += rule["every_years"]
+    return polling_day
+
+
+@dataclass(frozen=True)
+class HolidayClosure:
+    first: datetime.date
+    last: datetime.date
+    closed_days: list[datetime.date]
+    reopens_on: datetime.date
+
+
+def holiday_closure(today: datetime.date, closure: dict, open_weekdays: set[int]) -> HolidayClosure:
+    """The holiday closure window nearest ``today``: its working days that are not statutory
+    holidays (the closure days to record), and the first working day after it."""
+    first, last = _nearest_window(today, closure["first"], closure["last"])
+    statutory = holidays.country_holidays(**closure["statutory_holidays"], years={first.year, last.year})
+
+    def is_working_day(day: datetime.date) -> bool:
+        return day.weekday() in open_weekdays and day not in statutory
+
+    window = (first + datetime.timedelta(days=offset) for offset in range((last - first).days + 1))
+    reopens_on = last + datetime.timedelta(days=1)
+    while not is_working_day(reopens_on):
+        reopens_on += datetime.timedelta(days=1)
+    return HolidayClosure(first, last, [day for day in window if is_working_day(day)], reopens_on)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, occurrence: int) -> datetime.date:
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (occurrence - 1))
+
+
+def _nearest_window(today: datetime.date, first: tuple[int, int], last: tuple[int, int]):
+    """The yearly window from ``first`` to ``last`` (month, day), possibly across New Year, nearest ``today``."""
+    windows = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        starts = datetime.date(year, *first)
+        ends = datetime.date(year + (last < first), *last)
+        distance = 0 if starts <= today <= ends else min(abs((starts - today).days), abs((ends - today).days))
+        windows.append((distance, starts, ends))
+    _, starts, ends = min(windows)
+    return starts, ends
+
+
+# Plain spaces and apostrophes of the data, set in French typography. Phone numbers keep their
+# plain space: the personal-data check recognises the official contacts by their exact value.
+_FRENCH_TYPOGRAPHY = [
+    (re.compile(r"'"), "\u2019"),
+    (re.compile(r" ([;!?])"), "\u202f\\1"),
+    (re.compile(r" ([:%»])"), "\u00a0\\1"),
+    (re.compile(r"« "), "«\u00a0"),
+    (re.compile(r"(\d) (h|km)\b"), "\\1\u00a0\\2"),
+]
+
+
+def _french_typography(text: str) -> str:
+    for pattern, replacement in _FRENCH_TYPOGRAPHY:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _Loader:
+    def __init__(self, data: types.ModuleType, now: datetime.datetime):
+        self.data = data
+        self.now = now
+        self.report = DemoReport()
+        self.services: dict[str, Service] = {}
+        self.organisations: dict[str, AccreditedOrganisation] = {}
+        self.people: dict[str, Person] = {}
+        self.channels: dict[str, Channel] = {}
+
+    def run(self) -> DemoReport:
+        before = {model: model.objects.count() for model in _SERVICE_MADE}
+        self.municipality = self._load_municipality()
+        self.zone = ZoneInfo(self.municipality.time_zone)
+        self.today = timezone.localdate(self.now, timezone=self.zone)
+        self._load_office_hours_and_closures()
+        self._load_services()
+        self._load_organisations()
+        self._load_people()
+        self._load_channels()
+        self._load_role_assignments()
+        self._load_substitution()
+        self._load_election()
+        self._load_posts()
+        for model, count in before.items():
+            self.report.created[model] += model.objects.count() - count
+        return self.report
+
+    # Rows ------------------------------------------------------------------------------------
+
+    def _ensure(self, model: type[models.Model], lookup: dict, **defaults) -> tuple[models.Model, bool]:
+        instance = model.objects.filter(**lookup).first()
+        if instance is not None:
+            return instance, False
+        return self._create(model(**lookup, **defaults)), True
+
+    def _create(self, instance: models.Model) -> models.Model:
+        instance.full_clean()
+        instance.save()
+        self.report.created[type(instance)] += 1
+        return instance
+
+    def _day(self, days_from_today: int) -> datetime.date:
+        return self.today + datetime.timedelta(days=days_from_today)
+
+    # Municipality ----------------------------------------------------------------------------
+
+    def _load_municipality(self) -> Municipality:
+        fields = self.data.MUNICIPALITY
+        existing = Municipality.objects.first()
+        if existing is not None and existing.name != fields["name"]:
+            raise DemoDataConflict(
+                f"This database already serves {existing.name}; the demo data of {fields['name']} is not loaded."
+            )
+        municipality, _ = self._ensure(Municipality, {"singleton": True}, **fields)
+        for kind, value, label in self.data.OFFICIAL_CONTACTS:
+            self._ensure(OfficialContact, {"municipality": municipality, "kind": kind, "value": value}, label=label)
+        return municipality
+
+    def _load_office_hours_and_closures(self) -> None:
+        for weekday, opens_at, closes_at in self.data.OFFICE_HOURS:
+            self._ensure(
+                OfficeHours,
+                {
+                    "municipality": self.municipality,
+                    "weekday": weekday,
+                    "opens_at": datetime.time.fromisoformat(opens_at),
+                },
+                closes_at=datetime.time.fromisoformat(closes_at),
+            )
+        open_weekdays = {weekday for weekday, _, _ in self.data.OFFICE_HOURS}
+        self.closure = holiday_closure(self.today, self.data.HOLIDAY_CLOSURE, open_weekdays)
+        for day in self.closure.closed_days:
+            self._ensure(
+                ClosureDay, {"municipality": self.municipality, "date": day}, label=self.data.HOLIDAY_CLOSURE["label"]
+            )
+
+    # Services, organisations, people, channels ------------------------------------------------
+
+    def _load_services(self) -> None:
+        for spec in self.data.SERVICES:
+            self.services[spec["slug"]], _ = self._ensure(
+                Service,
+                {"slug": spec["slug"]},
+                name=spec["name"],
+                kind=spec.get("kind", Service.Kind.SERVICE),
+                parent=self.services[spec["parent"]] if spec.get("parent") else None,
+            )
+
+    def _load_organisations(self) -> None:
+        for spec in self.data.ORGANISATIONS:
+            organisation, _ = self._ensure(
+                AccreditedOrganisation,
+                {"slug": spec["slug"]},
+                name=spec["name"],
+                email=spec.get("email", ""),
+                website=spec.get("website", ""),
+                accredited_from=datetime.date(self.today.year - spec["accredited_years_before"], 1, 1),
+                accredited_until=datetime.date(self.today.year + spec["accredited_years_after"], 12, 31),
+            )
+            for network, url in spec.get("social_accounts", ()):
+                self._ensure(OrganisationSocialAccount, {"organisation": organisation, "url": url}, network=network)
+            self.organisations[spec["slug"]] = organisation
+
+    def _load_people(self) -> None:
+        for spec in self.data.PEOPLE:
+            person = Person.objects.filter(username=spec["username"]).first()
+            if person is None:
+                person = Person(
+                    username=spec["username"],
+                    first_name=spec["first_name"],
+                    last_name=spec["last_name"],
+                    email=f"{spec['username']}@{self.data.DEMO_EMAIL_DOMAIN}",
+                    job_title=spec.get("job_title", ""),
+                    is_staff=spec.get("is_staff", False),
+                    is_superuser=spec.get("is_superuser", False),
+                )
+                person.set_password(self.data.DEMO_PASSWORD)
+                self._create(person)
+            self.people[spec["username"]] = person
+        self.by_role = {Role(spec["role"]): self.people[spec["username"]] for spec in self.data.PEOPLE}
+        self.direction_generale = self.by_role[Role.DIRECTION_GENERALE]
+        self.reviewer = self.by_role[Role.COMMUNICATIONS]
+
+    def _load_channels(self) -> None:
+        for spec in self.data.CHANNELS:
+            network = spec["network"]
+            self.channels[network], _ = self._ensure(
+                Channel,
+                {"network": network, "handle": spec["handle"]},
+                name=spec.get("name", self.data.CHANNEL_NAME),
+                url=spec["url"],
+                authorised_by=self.direction_generale,
+                authorised_at=self.now,
+                emergency_enabled=spec.get("emergency_enabled", False),
+                api_base_url=SANDBOX_API_BASE_URL.format(network=network),
+            )
+
+    def _load_role_assignments(self) -> None:
+        for spec in self.data.PEOPLE:
+            person = self.people[spec["username"]]
+            assignment, created = self._ensure(
+                RoleAssignment,
+                {
+                    "person": person,
+                    "role": spec["role"],
+                    "service": self.services.get(spec.get("service")),
+                    "organisation": self.organisations.get(spec.get("organisation")),
+                },
+                starts_on=self._day(-self.data.ROLES_SINCE_DAYS),
+                designated_by=None if person == self.direction_generale else self.direction_generale,
+            )
+            if created:
+                assignment.channels.set([self.channels[network] for network in spec.get("channels", ())])
+
+    def _load_substitution(self) -> None:
+        spec = self.data.SUBSTITUTION
+        starts_on = self._day(spec["starts_in_days"])
+        self._ensure(
+            Substitution,
+            {
+                "absent": self.people[spec["absent"]],
+                "substitute": self.people[spec["substitute"]],
+                "role": spec["role"],
+            },
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=spec["lasts_days"] - 1),
+            reason=spec.get("reason", ""),
+            designated_by=self.direction_generale,
+        )
+
+    def _load_election(self) -> None:
+        rule = self.data.GENERAL_ELECTIONS
+        polling_day = next_general_polling_day(self.today, rule)
+        election, _ = self._ensure(
+            ElectionPeriod,
+            {"polling_day": polling_day},
+            name=rule["name"].format(year=polling_day.year),
+            starts_on=ElectionPeriod.starts_on_for(polling_day, self.municipality.election_period_days),
+            ends_on=polling_day,
+            declared_by=self.direction_generale,
+        )
+        parties = {}
+        for spec in self.data.PARTIES:
+            parties[spec["name"]], _ = self._ensure(
+                Party, {"election": election, "name": spec["name"]}, aliases=spec.get("aliases", "")
+            )
+        for spec in self.data.CANDIDATES:
+            self._ensure(
+                Candidate,
+                {"election": election, "full_name": spec["full_name"]},
+                party=parties.get(spec.get("party")),
+                position=spec["position"],
+                person=self.people.get(spec.get("person")),
+            )
+
+    # Posts -----------------------------------------------------------------------------------
+
+    def _load_posts(self) -> None:
+        existing = set(Post.objects.filter(source_uid__startswith="demo:").values_list("source_uid", flat=True))
+        for spec in self.data.POSTS:
+            source_uid = f"demo:{spec['key']}"
+            if source_uid not in existing:
+                self._create_post(spec, source_uid)
+
+    def _create_post(self, spec: dict, source_uid: str) -> None:
+        """Create one post through the services and move it to ``spec["status"]`` as people would."""
+        target = Status(spec["status"])
+        if target not in _LOADABLE:
+            raise ValueError(f"Demo post {spec['key']!r}: the loader cannot bring a post to {target!r}.")
+        author = self.people[spec["author"]]
+        requester = {}
+        origin = Post.Origin.INTERNAL
+        if spec.get("service"):
+            origin, requester = Post.Origin.SERVICE_REQUEST, {"requesting_service": self.services[spec["service"]]}
+        elif spec.get("organisation"):
+            origin = Post.Origin.ORGANISATION_REQUEST
+            requester = {"requesting_organisation": self.organisations[spec["organisation"]]}
+        desired_from, desired_until = spec.get("desired", (None, None))
+        post = post_services.post_create(
+            author=author,
+            title=_french_typography(spec["title"]),
+            category=spec["category"],
+            body=_french_typography(spec["body"].format(**self._dates_for(spec))),
+            channels=[self.channels[network] for network in spec.get("channels", ())],
+            origin=origin,
+            links=spec.get("links", ()),
+            source_uid=source_uid,
+            health_and_safety=spec.get("health_and_safety", False),
+            desired_from=None if desired_from is None else self._day(desired_from),
+            desired_until=None if desired_until is None else self._day(desired_until),
+            original_post_url=spec.get("original_post_url", ""),
+            **requester,
+        )
+        if target == Status.DRAFT:
+            return
+        # 1. Requests, and anything meant to stop in review, go through the communications department.
+        is_request = origin != Post.Origin.INTERNAL
+        if is_request or target in _REVIEWED:
+            post_services.post_submit(post=post, actor=author)
+            if target == Status.SUBMITTED:
+                return
+            post_services.post_start_review(post=post, reviewer=self.reviewer)
+            if target == Status.IN_REVIEW:
+                return
+            if target == Status.CHANGES_REQUESTED:
+                post_services.post_request_changes(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
+                return
+            if target == Status.REFUSED:
+                post_services.post_refuse(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
+                return
+        # 2. An authorised publisher's own post needs no review (art. 8.4): they approve it themselves.
+        scheduler = self.reviewer if is_request else author
+        post_services.post_approve(post=post, reviewer=scheduler)
+        if target == Status.APPROVED:
+            return
+        # 3. Every channel version goes out at the same time.
+        due_at = self._due_at(spec)
+        versions = list(post.versions.select_related("channel").order_by("pk"))
+        for version in versions:
+            post_services.version_schedule(version=version, due_at=due_at, actor=scheduler)
+        if target == Status.SCHEDULED:
+            return
+        # 4. What the publishing worker does when the sandbox answers.
+        for version in versions:
+            external_id = f"demo-{version.pk}"
+            post_services.version_start_publishing(version=version)
+            post_services.version_record_published(
+                version=version,
+                external_id=external_id,
+                external_url=f"{version.channel.effective_api_base_url.rstrip('/')}/posts/{external_id}",
+                published_at=due_at,
+            )
+
+    def _due_at(self, spec: dict) -> datetime.datetime:
+        if "in_minutes" in spec:
+            return self.now + datetime.timedelta(minutes=spec["in_minutes"])
+        local_time = datetime.time.fromisoformat(spec["at"])
+        return datetime.datetime.combine(self._day(spec["day"]), local_time, tzinfo=self.zone)
+
+    def _dates_for(self, spec: dict) -> dict[str, str]:
+        dates = {"closure_first": self.closure.first, "reopening": self.closure.reopens_on}
+        for name, when in spec.get("dates", {}).items():
+            if isinstance(when, int):
+                dates[name] = self._day(when)
+            else:
+                day = self._day(when["in_days"])
+                dates[name] = day + datetime.timedelta(days=(when["weekday"] - day.weekday()) % 7)
+        return {name: self._spell_date(day) for name, day in dates.items()}
+
+    def _spell_date(self, day: datetime.date) -> str:
+        """« samedi 5 décembre », « mardi 1er décembre »: in the language of the posts."""
+        with translation.override(self.data.LANGUAGE_CODE):
+            weekday, month = dateformat.format(day, "l"), dateformat.format(day, "F")
+        return f"{weekday} {'1er' if day.day == 1 else day.day} {month}"

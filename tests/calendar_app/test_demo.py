@@ -1,0 +1,295 @@
+"""The Montmagny demo data: every kind of row, posts moved by the services, and a second load that changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
+from django.utils import timezone
+
+from calendar_app.demo import ADMIN_URL, holiday_closure, montmagny, next_general_polling_day
+from calendar_app.models import (
+    AccreditedOrganisation,
+    Approval,
+    AuditEntry,
+    Candidate,
+    Channel,
+    ChannelVersion,
+    ClosureDay,
+    ElectionPeriod,
+    EmergencySwitch,
+    MediaAsset,
+    Municipality,
+    Person,
+    Post,
+    PostLink,
+    PostMedia,
+    Role,
+    RoleAssignment,
+    Substitution,
+)
+from calendar_app.workflow import Status
+from publishing.networks import NETWORKS
+
+pytestmark = pytest.mark.django_db
+
+# The demo has no images (they would need files) and leaves emergency mode off.
+NOT_IN_THE_DEMO = {MediaAsset, PostMedia, EmergencySwitch}
+# pytest-django turns DEBUG off, and the command refuses to run without it; hashing eight
+# passwords with the production hasher would dominate the run.
+DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
+
+
+@pytest.fixture(autouse=True)
+def _demo_settings(settings):
+    for name, value in DEMO_SETTINGS.items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="class")
+def demo_output(django_db_setup, django_db_blocker):
+    """One load shared by the tests of a class that only read it, rolled back after them."""
+    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS), transaction.atomic():
+        yield _load()
+        transaction.set_rollback(True)
+
+
+def _load(**options) -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def _today() -> datetime.date:
+    return timezone.localdate(timezone=ZoneInfo(montmagny.MUNICIPALITY["time_zone"]))
+
+
+def _snapshot() -> dict[str, list[dict]]:
+    """Every row of every calendar_app table, many-to-many tables included."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("calendar_app").get_models(include_auto_created=True)
+    }
+
+
+@pytest.mark.usefixtures("demo_output")
+class TestAFirstLoad:
+    def test_it_creates_every_kind_of_row_and_prints_the_log_ins(self, demo_output):
+        for model in apps.get_app_config("calendar_app").get_models():
+            if model not in NOT_IN_THE_DEMO:
+                assert model.objects.exists(), model.__name__
+        assert Municipality.objects.get().website_domain == "ville.montmagny.qc.ca"
+        assert "Created:" in demo_output and ADMIN_URL in demo_output
+        for person in montmagny.PEOPLE:
+            role = str(Role(person["role"]).label)
+            login = rf"\n\s+{person['username']}\s+{re.escape(montmagny.DEMO_PASSWORD)}\s+{re.escape(role)}\n"
+            assert re.search(login, demo_output), person["username"]
+
+    def test_each_network_has_one_channel_authorised_by_the_direction_generale(self):
+        channels = Channel.objects.order_by("network")
+        assert sorted(channel.network for channel in channels) == sorted(NETWORKS)
+        direction_generale = RoleAssignment.objects.get(role=Role.DIRECTION_GENERALE).person
+        for channel in channels:
+            assert (channel.authorised_by, channel.is_authorised) == (direction_generale, True)
+            assert channel.api_base_url == f"http://127.0.0.1:8700/{channel.network}"
+        assert {"facebook", "x"} <= set(channels.filter(emergency_enabled=True).values_list("network", flat=True))
+
+    def test_each_role_has_a_person_who_logs_in_with_the_demo_password(self):
+        assignments = RoleAssignment.objects.select_related("person")
+        assert {assignment.role for assignment in assignments} == set(Role.values)
+        # One role each, so that each log-in shows what one role sees.
+        assert len({assignment.person_id for assignment in assignments}) == assignments.count()
+        for assignment in assignments:
+            assert assignment.is_active_on(_today())
+            assert assignment.person.check_password(montmagny.DEMO_PASSWORD)
+        adviser = assignments.get(role=Role.COMMUNICATIONS).person
+        assert (adviser.is_staff, adviser.is_superuser) == (True, True)
+        assert adviser.job_title == "Conseillère en communication à la Direction générale"
+        assert assignments.get(role=Role.DIRECTION_GENERALE).person.is_staff
+        publisher = assignments.get(role=Role.PUBLISHER)
+        assert sorted(publisher.channels.values_list("network", flat=True)) == ["facebook", "instagram"]
+
+    def test_the_publisher_substitutes_for_the_adviser_during_a_future_vacation(self):
+        substitution = Substitution.objects.get()
+        adviser = RoleAssignment.objects.get(role=Role.COMMUNICATIONS).person
+        publisher = RoleAssignment.objects.get(role=Role.PUBLISHER).person
+        assert (substitution.absent, substitution.substitute, substitution.role) == (
+            adviser,
+            publisher,
+            Role.COMMUNICATIONS,
+        )
+        assert _today() < substitution.starts_on <= substitution.ends_on
+
+    def test_the_organisations_are_accredited_today_and_one_has_its_own_account(self):
+        organisations = AccreditedOrganisation.objects.all()
+        assert len(organisations) == 2
+        assert all(organisation.is_accredited_on(_today()) for organisation in organisations)
+        assert organisations.filter(social_accounts__network="facebook").count() == 1
+
+    def test_the_election_period_is_the_next_general_election_and_starts_44_days_before(self):
+        election = ElectionPeriod.objects.get()
+        polling_day = election.polling_day
+        assert (polling_day.month, polling_day.weekday(), polling_day.day <= 7) == (11, 6, True)
+        assert polling_day >= _today() and polling_day.year % 4 == 2029 % 4
+        assert polling_day == next_general_polling_day(_today(), montmagny.GENERAL_ELECTIONS)
+        assert election.starts_on == polling_day - datetime.timedelta(days=44)
+        assert election.ends_on == polling_day
+        assert (election.parties.count(), election.candidates.count()) == (2, 3)
+        council_member = RoleAssignment.objects.get(role=Role.COUNCIL_MEMBER).person
+        assert Candidate.objects.get(person__isnull=False).person == council_member
+
+    def test_the_closure_days_are_those_of_the_nearest_holiday_closure(self):
+        open_weekdays = {weekday for weekday, _, _ in montmagny.OFFICE_HOURS}
+        expected = holiday_closure(_today(), montmagny.HOLIDAY_CLOSURE, open_weekdays).closed_days
+        assert list(ClosureDay.objects.values_list("date", flat=True)) == expected
+        assert abs((expected[0] - _today()).days) < 366
+
+    def test_a_month_of_posts_in_several_statuses_went_through_the_services(self):
+        today, now = _today(), timezone.now()
+        posts = Post.objects.all()
+        assert 25 <= len(posts) <= 35
+        assert set(posts.values_list("status", flat=True)) == {
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.IN_REVIEW,
+            Status.CHANGES_REQUESTED,
+            Status.REFUSED,
+            Status.APPROVED,
+            Status.SCHEDULED,
+            Status.PUBLISHED,
+        }
+        for post in posts:
+            assert post.source_uid.startswith("demo:")
+            history = AuditEntry.objects.filter(target_id=str(post.pk), target_type__model="post").order_by("pk")
+            assert history[0].action == "created" and history[0].actor == post.author
+            status_changes = [entry.after["status"] for entry in history if entry.action == "status_changed"]
+            assert (status_changes or [Status.DRAFT])[-1] == post.status
+        for version in ChannelVersion.objects.filter(status=Status.PUBLISHED).select_related("channel"):
+            assert version.due_at < now and version.published_at == version.due_at
+            assert version.external_id.startswith("demo-")
+            assert version.external_url.startswith(version.channel.api_base_url + "/")
+            history = AuditEntry.objects.filter(target_id=str(version.pk), target_type__model="channelversion")
+            assert [entry.after["status"] for entry in history.order_by("pk")][-4:] == [
+                Status.APPROVED,
+                Status.SCHEDULED,
+                Status.PUBLISHING,
+                Status.PUBLISHED,
+            ]
+        scheduled = ChannelVersion.objects.filter(status=Status.SCHEDULED).values_list("due_at", flat=True)
+        assert all(due_at > now for due_at in scheduled)
+        due_days = [
+            timezone.localdate(due_at, timezone=ZoneInfo(montmagny.MUNICIPALITY["time_zone"]))
+            for due_at in ChannelVersion.objects.filter(due_at__isnull=False).values_list("due_at", flat=True)
+        ]
+        assert (
+            today - datetime.timedelta(days=15)
+            <= min(due_days)
+            < today
+            < max(due_days)
+            <= today + datetime.timedelta(days=15)
+        )
+
+    def test_the_posts_illustrate_the_rules_of_the_policy(self):
+        refused = Approval.objects.get(decision=Approval.Decision.REFUSED)
+        assert refused.reasons and refused.post.status == Status.REFUSED
+        assert Approval.objects.get(decision=Approval.Decision.CHANGES_REQUESTED).reasons
+        assert PostLink.objects.filter(kind=PostLink.Kind.CONTEST_RULES, post__category=Post.Category.CONTEST).exists()
+        assert PostLink.objects.filter(
+            url__startswith="https://www.seao.ca", post__category=Post.Category.TENDER
+        ).exists()
+        assert PostLink.objects.filter(
+            url__startswith="https://www.ville.montmagny.qc.ca/", post__category=Post.Category.PUBLIC_NOTICE
+        ).exists()
+        assert Post.objects.filter(origin=Post.Origin.SERVICE_REQUEST).exists()
+        relayed = Post.objects.filter(requesting_organisation__social_accounts__isnull=False)
+        assert relayed.exists() and not relayed.filter(original_post_url="").exists()
+
+    def test_requests_come_from_their_requesters_and_nobody_reviews_their_own(self):
+        requests = Post.objects.exclude(origin=Post.Origin.INTERNAL).select_related("author")
+        for post in requests:
+            scope = {"service": post.requesting_service} if post.requesting_service else {}
+            scope |= {"organisation": post.requesting_organisation} if post.requesting_organisation else {}
+            assert RoleAssignment.objects.filter(person=post.author, **scope).exists(), post
+        assert not Approval.objects.filter(post__in=requests, reviewer=F("post__author")).exists()
+
+
+def test_a_second_load_changes_nothing():
+    _load()
+    before, audit_entries = _snapshot(), AuditEntry.objects.count()
+
+    output = _load()
+
+    assert "Nothing to do" in output
+    assert AuditEntry.objects.count() == audit_entries
+    assert _snapshot() == before
+
+
+def test_a_second_load_keeps_what_people_changed_since():
+    _load()
+    channel = Channel.objects.get(network="facebook")
+    Channel.objects.filter(pk=channel.pk).update(url="https://www.facebook.com/autre-page")
+    adviser = Person.objects.get(username="jberube")
+    adviser.set_password("un autre mot de passe")
+    adviser.save()
+    Post.objects.filter(source_uid="demo:marche-de-noel").update(title="Marché de Noël (titre revu)")
+
+    _load()
+
+    assert Channel.objects.get(pk=channel.pk).url == "https://www.facebook.com/autre-page"
+    adviser.refresh_from_db()
+    assert adviser.check_password("un autre mot de passe")
+    assert Post.objects.get(source_uid="demo:marche-de-noel").title == "Marché de Noël (titre revu)"
+
+
+def test_it_refuses_to_run_without_debug_unless_forced():
+    with override_settings(DEBUG=False):
+        with pytest.raises(CommandError, match="--force"):
+            _load()
+        assert not Person.objects.exists() and not Municipality.objects.exists()
+
+        _load(force=True)
+
+    assert Post.objects.exists()
+
+
+def test_it_refuses_a_database_that_serves_another_municipality():
+    Municipality.objects.create(
+        name="Ville de Lévis",
+        website_domain="ville.levis.qc.ca",
+        main_email="info@ville.levis.qc.ca",
+        main_phone="418 839-2002",
+        address="2175, chemin du Fleuve, Lévis",
+    )
+
+    with pytest.raises(CommandError, match="Ville de Lévis"):
+        _load()
+
+    assert not Person.objects.exists() and not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "polling_day"),
+    [
+        (datetime.date(2026, 11, 24), datetime.date(2029, 11, 4)),
+        (datetime.date(2025, 11, 2), datetime.date(2025, 11, 2)),
+        (datetime.date(2025, 11, 3), datetime.date(2029, 11, 4)),
+        (datetime.date(2021, 1, 15), datetime.date(2021, 11, 7)),
+    ],
+)
+def test_the_next_general_polling_day_is_the_first_sunday_of_november_every_four_years(today, polling_day):
+    assert next_general_polling_day(today, montmagny.GENERAL_ELECTIONS) == polling_day
+
+
+def test_the_holiday_closure_skips_weekends_and_statutory_holidays():
+    closure = holiday_closure(datetime.date(2026, 11, 24), montmagny.HOLIDAY_CLOSURE, open_weekdays={0, 1, 2, 3, 4})
+
+    assert closure.closed_days == [datetime.date(2026, 12, day) for day in (24, 28, 29, 30, 31)]
+    assert closure.reopens_on == datetime.date(2027, 1, 4)
