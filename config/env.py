@@ -110,7 +110,9 @@ def database_from_url(name: str, default: str, *, base_dir: Path) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             },
-            "TEST": {"NAME": str(file.with_name(f"test_{file.name}"))},
+            # A file (not memory) so that the worker processes the tests start can open it; one per
+            # test run, so that two runs on one machine do not share it.
+            "TEST": {"NAME": str(file.with_name(f"test_{os.getpid()}_{file.name}"))},
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         database = unquote(parts.path.lstrip("/"))
