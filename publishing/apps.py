@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PublishingConfig(AppConfig):
     name = "publishing"
-    verbose_name = _("Publishing")
+    verbose_name = _("Publishing to the networks")

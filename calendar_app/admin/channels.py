@@ -62,7 +62,10 @@ class ChannelAdminForm(forms.ModelForm):
             ) from None
         if not isinstance(credentials, dict):
             raise ValidationError(
-                _('The credentials must be a JSON object, e.g. {"access_token": "…"}, not a list, a text or a number.'),
+                _(
+                    'The credentials must be a JSON object, e.g. {"access_token": "…"}, '
+                    "not a list, plain text or a number."
+                ),
                 code="not_an_object",
             )
         return credentials
@@ -95,7 +98,7 @@ class ChannelAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("name", "network", "handle", "url", "owning_service", "is_active")}),
         (_("Authorisation (art. 8.1)"), {"fields": ("authorised_by", "authorised_at")}),
         (
-            _("Publishing"),
+            _("Connection to the network"),
             {"fields": ("emergency_enabled", "connection", "api_base_url", "has_credentials", "new_credentials")},
         ),
     )

@@ -17,7 +17,7 @@ class AppendOnlyError(Exception):
 class AuditEntry(models.Model):
     """One recorded change. Rows are never updated (a database trigger refuses it) nor deleted by Vitrine."""
 
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("date and time"), auto_now_add=True)
     # PROTECT: people who acted are deactivated, never deleted, so the log keeps naming them.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,9 +25,9 @@ class AuditEntry(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("person"),
     )
-    actor_repr = models.CharField(_("by (as shown then)"), max_length=200, blank=True)
+    actor_repr = models.CharField(_("person (as named then)"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=60)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind"))
     target_id = models.CharField(_("identifier"), max_length=64)

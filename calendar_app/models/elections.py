@@ -106,7 +106,7 @@ class Candidate(models.Model):
 class EmergencySwitch(models.Model):
     """Each switch of emergency mode, on or off; the latest row is the current state (art. 6)."""
 
-    active = models.BooleanField(_("on"))
+    active = models.BooleanField(_("switched on"))
     reason = models.TextField(_("reason"), blank=True)
     switched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("switched by")

@@ -45,8 +45,8 @@ class MediaAsset(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("media")
-        verbose_name_plural = _("media")
+        verbose_name = _("media file")
+        verbose_name_plural = _("media files")
         ordering = ["-created_at"]
         constraints = [
             # A consent records both who and when, or neither.

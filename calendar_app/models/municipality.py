@@ -110,7 +110,7 @@ class OfficeHours(models.Model):
     closes_at = models.TimeField(_("closes at"))
 
     class Meta:
-        verbose_name = _("office hours")
+        verbose_name = _("office hours slot")
         verbose_name_plural = _("office hours")
         ordering = ["weekday", "opens_at"]
         constraints = [

@@ -65,7 +65,10 @@ class Post(models.Model):
         _("original post"),
         max_length=500,
         blank=True,
-        help_text=_("An organisation with its own social media posts first there; the city relays (art. 9.5)."),
+        help_text=_(
+            "For an organisation with its own social media: the address of its original post, which the city relays "
+            "(art. 9.5)."
+        ),
     )
     source_uid = models.CharField(
         _("source identifier"),
@@ -74,7 +77,9 @@ class Post(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text=_("Where an imported post came from (an iCal UID, the demo data), so imports are idempotent."),
+        help_text=_(
+            "Where an imported post came from (an iCal event, the demo data), so that it is never imported twice."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -144,8 +149,8 @@ class PostMedia(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        verbose_name = _("attached media")
-        verbose_name_plural = _("attached media")
+        verbose_name = _("attached media file")
+        verbose_name_plural = _("attached media files")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["post", "asset"], name="post_media_unique_asset"),
