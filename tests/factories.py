@@ -70,3 +70,10 @@ def image_upload(name: str = "image.png", size: tuple[int, int] = (8, 8)):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, png_bytes(size), content_type="image/png")
+
+
+def media(uploaded_by: Person, **fields):
+    from calendar_app.models import MediaAsset
+
+    fields.setdefault("title", "Affiche de la fête")
+    return MediaAsset.objects.create(file=image_upload("affiche.png", (40, 30)), uploaded_by=uploaded_by, **fields)

@@ -4,8 +4,6 @@ the services, and every write made here lands in the audit log."""
 from __future__ import annotations
 
 import datetime
-import io
-import itertools
 import json
 from types import SimpleNamespace
 
@@ -14,11 +12,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 import calendar_app.models as calendar_models
 from calendar_app.models import (
@@ -46,63 +42,20 @@ from calendar_app.models import (
     Substitution,
 )
 from calendar_app.services.audit import HIDDEN
-from calendar_app.services.posts import post_approve, post_create, post_start_review, post_submit
+from calendar_app.services.posts import post_approve, post_start_review, post_submit
 from calendar_app.workflow import Status
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-_numbers = itertools.count(1)
-
-
-# --- Builders ---------------------------------------------------------------------------------
-
-
-def make_person(**fields) -> Person:
-    number = next(_numbers)
-    fields.setdefault("username", f"agent{number}")
-    fields.setdefault("first_name", "Camille")
-    fields.setdefault("last_name", f"Gagnon{number}")
-    return Person.objects.create_user(password="a long enough password", **fields)
-
-
-def make_service(**fields) -> Service:
-    number = next(_numbers)
-    fields.setdefault("name", f"Service {number}")
-    fields.setdefault("slug", f"service-{number}")
-    return Service.objects.create(**fields)
-
-
-def make_channel(**fields) -> Channel:
-    number = next(_numbers)
-    fields.setdefault("name", f"Ville de Montmagny {number}")
-    fields.setdefault("network", "facebook")
-    fields.setdefault("handle", f"@villemontmagny{number}")
-    fields.setdefault("url", f"https://www.facebook.com/villemontmagny{number}")
-    return Channel.objects.create(**fields)
-
-
-def make_post(author: Person, **fields) -> Post:
-    fields.setdefault("title", f"Fête au parc {next(_numbers)}")
-    fields.setdefault("category", Post.Category.EVENT)
-    fields.setdefault("body", "Venez célébrer l'été au parc Saint-Nicolas samedi.")
-    return post_create(author=author, **fields)
-
-
-def make_image(**fields) -> MediaAsset:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
-    fields.setdefault("title", "Affiche de la fête")
-    return MediaAsset.objects.create(
-        file=SimpleUploadedFile("affiche.png", buffer.getvalue(), content_type="image/png"), **fields
-    )
 
 
 @pytest.fixture
 def world(admin_user):
     """One row of every model, linked the way the team's daily data is."""
     today = timezone.localdate()
-    service = make_service(name="Service des loisirs", slug="loisirs")
+    service = factories.service(name="Service des loisirs", slug="loisirs")
     organisation = AccreditedOrganisation.objects.create(
         name="Club de patinage",
         slug="patinage",
@@ -112,14 +65,14 @@ def world(admin_user):
     OrganisationSocialAccount.objects.create(
         organisation=organisation, network="facebook", url="https://facebook.com/cpa"
     )
-    channel = make_channel()
-    post = make_post(admin_user, channels=[channel], links=["https://www.ville.montmagny.qc.ca/loisirs"])
-    PostMedia.objects.create(post=post, asset=make_image(uploaded_by=admin_user, alt_text="Une affiche"))
-    reviewed = make_post(admin_user, title="Collecte des feuilles", channels=[channel])
+    channel = factories.channel()
+    post = factories.post(author=admin_user, channels=[channel], links=["https://www.ville.montmagny.qc.ca/loisirs"])
+    PostMedia.objects.create(post=post, asset=factories.media(admin_user, alt_text="Une affiche"))
+    reviewed = factories.post(author=admin_user, title="Collecte des feuilles", channels=[channel])
     post_submit(post=reviewed, actor=admin_user)
     post_start_review(post=reviewed, reviewer=admin_user)
     post_approve(post=reviewed, reviewer=admin_user)
-    agent = make_person(job_title="Agente aux événements")
+    agent = factories.person(job_title="Agente aux événements")
     assignment = RoleAssignment.objects.create(person=agent, role=Role.PUBLISHER, starts_on=today)
     assignment.channels.add(channel)
     Substitution.objects.create(
@@ -261,7 +214,7 @@ def test_the_site_names_vitrine(admin_client):
 
 
 def test_a_staff_member_without_permissions_is_refused_the_changelists(client):
-    client.force_login(make_person(is_staff=True))
+    client.force_login(factories.person(is_staff=True))
     assert client.get(admin_url(Post, "changelist")).status_code == 403
     assert client.get(admin_url(AuditEntry, "changelist")).status_code == 403
 
@@ -270,7 +223,7 @@ def test_a_staff_member_without_permissions_is_refused_the_changelists(client):
 
 
 def test_the_submit_action_moves_the_post_and_its_versions_and_audits_each_move(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel(), make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel(), factories.channel()])
     response = run_action(admin_client, "submit_posts", post)
     post.refresh_from_db()
     assert post.status == Status.SUBMITTED
@@ -282,7 +235,7 @@ def test_the_submit_action_moves_the_post_and_its_versions_and_audits_each_move(
 
 
 def test_review_then_approval_through_actions_records_the_decision(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel()])
     for action in ("submit_posts", "start_review_of_posts", "approve_posts"):
         run_action(admin_client, action, post)
     post.refresh_from_db()
@@ -293,7 +246,7 @@ def test_review_then_approval_through_actions_records_the_decision(admin_client,
 
 
 def test_the_withdraw_action_withdraws_the_post(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel()])
     run_action(admin_client, "withdraw_posts", post)
     post.refresh_from_db()
     assert post.status == Status.WITHDRAWN
@@ -301,7 +254,7 @@ def test_the_withdraw_action_withdraws_the_post(admin_client, admin_user):
 
 
 def test_an_illegal_action_shows_an_error_and_changes_nothing(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel()])
     entries_before = AuditEntry.objects.count()
     response = run_action(admin_client, "start_review_of_posts", post)  # a draft is not submitted yet
     assert response.status_code == 200
@@ -315,7 +268,7 @@ def test_an_illegal_action_shows_an_error_and_changes_nothing(admin_client, admi
 
 
 def test_an_action_on_several_posts_moves_those_it_can_and_names_the_others(admin_client, admin_user):
-    draft, withdrawn = make_post(admin_user), make_post(admin_user)
+    draft, withdrawn = factories.post(author=admin_user), factories.post(author=admin_user)
     run_action(admin_client, "withdraw_posts", withdrawn)
     response = run_action(admin_client, "submit_posts", draft, withdrawn)
     levels = sorted(level for level, _text in shown_messages(response))
@@ -329,21 +282,21 @@ def test_an_action_on_several_posts_moves_those_it_can_and_names_the_others(admi
 
 
 def test_a_post_form_has_no_status_field(admin_client, admin_user):
-    post = make_post(admin_user)
+    post = factories.post(author=admin_user)
     response = admin_client.get(admin_url(Post, "change", post.pk))
     assert "status" not in response.context["adminform"].form.fields
     assert "status" in response.context["adminform"].readonly_fields
 
 
 def test_a_submitted_post_is_shown_read_only_and_cannot_be_edited(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel()], body="Le texte relu.")
     post_submit(post=post, actor=admin_user)
     url = admin_url(Post, "change", post.pk)
     response = admin_client.get(url)
     assert response.status_code == 200 and not response.context["has_change_permission"]
     assert admin_client.post(url, {"body": "Un texte que personne n'a relu."}).status_code == 403
     post.refresh_from_db()
-    assert post.body.startswith("Venez") and post.status == Status.SUBMITTED
+    assert post.body == "Le texte relu." and post.status == Status.SUBMITTED
     version = post.versions.get()
     assert (
         admin_client.post(admin_url(ChannelVersion, "change", version.pk), {"text_override": "Autre"}).status_code
@@ -352,7 +305,7 @@ def test_a_submitted_post_is_shown_read_only_and_cannot_be_edited(admin_client, 
 
 
 def test_a_draft_post_can_be_edited_and_the_change_is_audited(admin_client, admin_user):
-    post = make_post(admin_user, channels=[make_channel()])
+    post = factories.post(author=admin_user, channels=[factories.channel()])
     data, _prefixes = form_data(admin_client.get(admin_url(Post, "change", post.pk)))
     data["body"] = "Venez célébrer l'été au parc, beau temps mauvais temps."
     assert admin_client.post(admin_url(Post, "change", post.pk), data).status_code == 302
@@ -362,7 +315,7 @@ def test_a_draft_post_can_be_edited_and_the_change_is_audited(admin_client, admi
 
 
 def test_only_a_draft_post_can_be_deleted(admin_client, admin_user):
-    draft, submitted = make_post(admin_user), make_post(admin_user)
+    draft, submitted = factories.post(author=admin_user), factories.post(author=admin_user)
     post_submit(post=submitted, actor=admin_user)
     assert admin_client.get(admin_url(Post, "delete", submitted.pk)).status_code == 403
     assert admin_client.post(admin_url(Post, "delete", draft.pk), {"post": "yes"}).status_code == 302
@@ -378,7 +331,7 @@ def test_channel_versions_are_not_added_outside_their_post(admin_client):
 
 
 def test_saving_a_service_writes_an_audit_entry_with_only_what_changed(admin_client, admin_user):
-    service = make_service(name="Service des travaux publics", slug="travaux")
+    service = factories.service(name="Service des travaux publics", slug="travaux")
     data, _prefixes = form_data(admin_client.get(admin_url(Service, "change", service.pk)))
     data["email"] = "travaux@ville.montmagny.qc.ca"
     assert admin_client.post(admin_url(Service, "change", service.pk), data).status_code == 302
@@ -398,7 +351,7 @@ def test_adding_a_service_writes_a_created_entry(admin_client):
 
 
 def test_deleting_services_writes_one_entry_each(admin_client):
-    alone, first, second = make_service(), make_service(), make_service()
+    alone, first, second = factories.service(), factories.service(), factories.service()
     assert admin_client.post(admin_url(Service, "delete", alone.pk), {"post": "yes"}).status_code == 302
     admin_client.post(
         admin_url(Service, "changelist"),
@@ -425,7 +378,7 @@ def test_a_row_added_in_an_inline_is_audited(admin_client, world):
 
 
 def test_a_many_to_many_change_is_audited_by_primary_keys(admin_client, world):
-    other = make_channel()
+    other = factories.channel()
     url = admin_url(RoleAssignment, "change", world.assignment.pk)
     data, _prefixes = form_data(admin_client.get(url))
     data["channels"] = [world.channel.pk, other.pk]
@@ -446,7 +399,7 @@ def test_a_new_persons_password_hash_never_reaches_the_log(admin_client):
 
 
 def test_a_password_change_is_audited_without_the_hash(admin_client):
-    person = make_person()
+    person = factories.person()
     url = reverse("admin:auth_user_password_change", args=[person.pk])
     response = admin_client.post(url, {"password1": "Un-nouveau-mot-de-passe", "password2": "Un-nouveau-mot-de-passe"})
     assert response.status_code == 302
@@ -458,7 +411,7 @@ def test_a_password_change_is_audited_without_the_hash(admin_client):
 
 
 def test_audit_entries_cannot_be_added_changed_or_deleted_through_the_admin(admin_client, admin_user):
-    post = make_post(admin_user)
+    post = factories.post(author=admin_user)
     entry = entries_for(post)[0]
     assert admin_client.get(admin_url(AuditEntry, "add")).status_code == 403
     assert admin_client.post(admin_url(AuditEntry, "change", entry.pk), {"action": "forged"}).status_code == 403
@@ -473,7 +426,7 @@ def test_audit_entries_cannot_be_added_changed_or_deleted_through_the_admin(admi
 
 
 def test_the_audit_log_filters_by_action_and_kind(admin_client, admin_user):
-    make_post(admin_user)
+    factories.post(author=admin_user)
     post_type = ContentType.objects.get_for_model(Post)
     response = admin_client.get(
         admin_url(AuditEntry, "changelist"), {"action": "created", "target_type__id__exact": post_type.pk}
@@ -486,7 +439,7 @@ def test_the_audit_log_filters_by_action_and_kind(admin_client, admin_user):
 
 
 def test_new_credentials_are_stored_encrypted_and_never_shown_again(admin_client):
-    channel = make_channel()
+    channel = factories.channel()
     url = admin_url(Channel, "change", channel.pk)
     data, _prefixes = form_data(admin_client.get(url))
     data["new_credentials"] = '{"access_token": "jeton-très-secret"}'
@@ -502,7 +455,7 @@ def test_new_credentials_are_stored_encrypted_and_never_shown_again(admin_client
 
 @pytest.mark.parametrize("typed", ["{access_token: oops", '["a", "list"]', '"a text"'])
 def test_credentials_that_are_not_a_json_object_are_refused_and_not_echoed(admin_client, typed):
-    channel = make_channel()
+    channel = factories.channel()
     url = admin_url(Channel, "change", channel.pk)
     data, _prefixes = form_data(admin_client.get(url))
     data["new_credentials"] = typed
@@ -543,7 +496,7 @@ def test_switching_emergency_mode_on_without_a_reason_is_refused(admin_client):
 
 
 def test_the_media_list_shows_an_escaped_thumbnail(admin_client, admin_user):
-    asset = make_image(uploaded_by=admin_user, alt_text='Affiche "été" <script>alert(1)</script>')
+    asset = factories.media(admin_user, alt_text='Affiche "été" <script>alert(1)</script>')
     content = admin_client.get(admin_url(MediaAsset, "changelist")).content.decode()
     assert f'src="{asset.file.url}"' in content
     assert "<script>alert(1)</script>" not in content
@@ -551,7 +504,7 @@ def test_the_media_list_shows_an_escaped_thumbnail(admin_client, admin_user):
 
 
 def test_width_and_height_are_read_only(admin_client, admin_user):
-    asset = make_image(uploaded_by=admin_user)
+    asset = factories.media(admin_user)
     response = admin_client.get(admin_url(MediaAsset, "change", asset.pk))
     assert {"width", "height", "uploaded_by"}.isdisjoint(response.context["adminform"].form.fields)
     assert (asset.width, asset.height) == (40, 30)
