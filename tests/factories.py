@@ -38,7 +38,10 @@ def organisation(**fields) -> AccreditedOrganisation:
 
 
 def channel(network: str = "facebook", **fields) -> Channel:
+    """A channel, authorised by the Direction générale unless ``authorised_by``/``authorised_at`` say otherwise."""
     number = next(_numbers)
+    if "authorised_by" not in fields and "authorised_at" not in fields:
+        fields["authorised_by"], fields["authorised_at"] = person(), timezone.now()
     fields.setdefault("name", f"Ville — {network}")
     fields.setdefault("handle", f"@ville{number}")
     fields.setdefault("url", f"https://example.org/ville{number}")

@@ -10,8 +10,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from calendar_app.models import Approval, Channel, ChannelVersion, Post, PostLink
 from calendar_app.services.audit import audit_record, field_values
@@ -120,7 +122,17 @@ def post_withdraw(*, post: Post, actor, reason: str = "") -> None:
 
 
 def version_schedule(*, version: ChannelVersion, due_at: datetime.datetime, actor) -> None:
-    """Schedule one channel version; the post is scheduled with its first version."""
+    """Schedule one channel version; the post is scheduled with its first version.
+
+    Refuses (``ValidationError``) a channel that the Direction générale has not authorised (art. 8.1).
+    """
+    channel = version.channel
+    if not channel.is_authorised:
+        raise ValidationError(
+            _("The channel “%(channel)s” has no authorisation from the Direction générale yet (art. 8.1)."),
+            code="channel_not_authorised",
+            params={"channel": channel},
+        )
     with transaction.atomic():
         version_transition(version=version, target=Status.SCHEDULED, actor=actor, due_at=due_at)
         post = version.post

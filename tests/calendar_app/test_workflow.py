@@ -153,6 +153,21 @@ class TestThePostLifecycle:
             post.refresh_from_db()
             assert post.status == (Status.PUBLISHED if number == 1 else Status.PUBLISHING)
 
+    def test_a_channel_without_the_direction_generales_authorisation_cannot_be_scheduled(self):
+        from django.core.exceptions import ValidationError
+
+        post = factories.post(channels=[factories.channel(authorised_by=None, authorised_at=None)])
+        version = post.versions.get()
+        ChannelVersion.objects.filter(pk=version.pk).update(status=Status.APPROVED)
+        version.refresh_from_db()
+
+        with pytest.raises(ValidationError) as raised:
+            post_services.version_schedule(version=version, due_at=timezone.now(), actor=None)
+
+        assert raised.value.code == "channel_not_authorised" and "art. 8.1" in raised.value.messages[0]
+        version.refresh_from_db()
+        assert version.status == Status.APPROVED
+
     def test_a_refusal_records_its_reasons_and_moves_every_version(self):
         post = factories.post(channels=[factories.channel()])
         reviewer = factories.person()
