@@ -175,5 +175,32 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# The version of the Charte éditoriale rule set that approvals record (art. 10).
-CHARTE_RULESET_VERSION = "montmagny-2023-09"
+# The Charte éditoriale (Annexe 2): the rules every post passes before approval and again right
+# before publication, in the manner of AUTH_PASSWORD_VALIDATORS. Approvals and publications record
+# VERSION, followed by the revision of the rule data (lexicons, limits) edited in the admin (art. 10).
+_RULES = "calendar_app.charte.rules"
+CHARTE = {
+    "VERSION": "montmagny-2026.1",
+    "RULES": [
+        {"NAME": f"{_RULES}.political.PoliticalContent"},
+        {"NAME": f"{_RULES}.political.ElectionAuthor"},
+        {"NAME": f"{_RULES}.language.OfficialLanguage"},
+        {"NAME": f"{_RULES}.language.Spelling"},
+        {"NAME": f"{_RULES}.language.Typography"},
+        {"NAME": f"{_RULES}.personal_data.PersonalData"},
+        {"NAME": f"{_RULES}.advertising.Advertising"},
+        {"NAME": f"{_RULES}.links.MalformedLinks"},
+        {"NAME": f"{_RULES}.links.LinkDomains"},
+        {"NAME": f"{_RULES}.links.WebsiteLink"},
+        {"NAME": f"{_RULES}.links.TenderLink"},
+        {"NAME": f"{_RULES}.requirements.ContestRules"},
+        {"NAME": f"{_RULES}.requirements.OutsidePressRelease"},
+        {"NAME": f"{_RULES}.media.ImageSource"},
+        {"NAME": f"{_RULES}.media.ImageConsent"},
+        {"NAME": f"{_RULES}.media.ImageAltText"},
+        {"NAME": f"{_RULES}.netiquette.Netiquette"},
+        {"NAME": f"{_RULES}.netiquette.Shouting"},
+        {"NAME": f"{_RULES}.repetition.Repetition"},
+        {"NAME": f"{_RULES}.limits.NetworkLimits"},
+    ],
+}

@@ -9,6 +9,8 @@ import socket
 import pytest
 from django.core.cache import cache
 
+from calendar_app.charte.registry import clear_cache as clear_ruleset_cache
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -38,7 +40,10 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Password hashing is deliberately slow; tests need no protection against brute force.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Municipality.current() caches the row; a row from another test must not leak in.
+    # Municipality.current() caches the row, and the Charte its rule set by data revision;
+    # neither may leak from one test's (rolled back) data into another's.
     cache.clear()
+    clear_ruleset_cache()
     yield
     cache.clear()
+    clear_ruleset_cache()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from calendar_app.admin import (  # noqa: F401  (each module registers its ModelAdmins)
     audit,
     channels,
+    charte,
     elections,
     media,
     municipality,

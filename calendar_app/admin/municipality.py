@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from calendar_app.admin.audit import AuditedAdminMixin
+from calendar_app.admin.charte import RevisesCharteMixin
 from calendar_app.models import ClosureDay, Municipality, OfficeHours, OfficialContact
 
 
@@ -27,7 +27,9 @@ class ClosureDayInline(admin.TabularInline):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class MunicipalityAdmin(RevisesCharteMixin, admin.ModelAdmin):
+    """Its domain and official contacts are rule data (art. 2, 5.13): saving revises the Charte."""
+
     list_display = ("name", "website_domain", "time_zone", "main_email", "main_phone")
     search_fields = ("name", "website_domain")
     fields = ("name", "website_domain", "time_zone", "main_email", "main_phone", "address", "election_period_days")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Min
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from calendar_app.admin.audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from calendar_app.models import Approval, ChannelVersion, Post, PostLink, PostMedia
+from calendar_app.services.charte import CharteReport, charte_acknowledge_warnings, charte_check
 from calendar_app.services.posts import post_approve, post_start_review, post_submit, post_withdraw
 from calendar_app.workflow import Status
 
@@ -107,11 +109,12 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 "description": _("Who asked for this post (art. 9.4, 9.5) and when they would like it published."),
             },
         ),
+        (_("Charte éditoriale"), {"fields": ("charte_results",)}),
         (_("Record"), {"fields": ("status", "source_uid", "created_at", "updated_at")}),
     )
-    readonly_fields = ("status", "source_uid", "created_at", "updated_at")
+    readonly_fields = ("status", "source_uid", "created_at", "updated_at", "charte_results")
     inlines = (ChannelVersionInline, PostLinkInline, PostMediaInline, ApprovalInline)
-    actions = ("submit_posts", "start_review_of_posts", "approve_posts", "withdraw_posts")
+    actions = ("submit_posts", "start_review_of_posts", "acknowledge_warnings", "approve_posts", "withdraw_posts")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(first_due_at=Min("versions__due_at"))
@@ -119,6 +122,20 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("first due at"), ordering="first_due_at")
     def first_due_at(self, post):
         return post.first_due_at
+
+    @admin.display(description=_("results"))
+    def charte_results(self, post):
+        if post is None or post.pk is None:
+            return _("Saved posts are checked against the Charte.")
+        return render_report(post, charte_check(post=post))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        report = charte_check(post=form.instance)
+        for result in report.blocks:
+            self.message_user(request, result.message, level=messages.ERROR)
+        for result, _key in report.unacknowledged_warnings():
+            self.message_user(request, result.message, level=messages.WARNING)
 
     def has_change_permission(self, request, obj=None):
         # A locked post is shown read-only; saving it would only touch ``updated_at``.
@@ -171,6 +188,22 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             ),
         )
 
+    @admin.action(description=_("Acknowledge the Charte's warnings"), permissions=["change"])
+    def acknowledge_warnings(self, request, queryset):
+        self._move_each(
+            request,
+            queryset,
+            lambda post: charte_acknowledge_warnings(post=post, actor=request.user, report=charte_check(post=post)),
+            lambda count: (
+                ngettext(
+                    "The warnings of %(count)d post are acknowledged.",
+                    "The warnings of %(count)d posts are acknowledged.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve_posts(self, request, queryset):
         self._move_each(
@@ -188,6 +221,31 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             lambda post: post_withdraw(post=post, actor=request.user),
             lambda count: ngettext("%(count)d post withdrawn.", "%(count)d posts withdrawn.", count) % {"count": count},
         )
+
+
+def render_report(post: Post, report: CharteReport):
+    """The results as a list: what blocks first, the excerpt each is about, acknowledged or not."""
+    if not report.results:
+        return format_html("<p>{}</p>", _("Nothing to report (rule set %(version)s).") % {"version": report.version})
+    texts = {None: post.body, **dict(post.versions.values_list("channel_id", "text_override"))}
+    rows = []
+    for result, key in sorted(
+        zip(report.results, report.fingerprints, strict=True), key=lambda pair: not pair[0].blocks
+    ):
+        text = texts.get(result.channel_id if result.target == "version" else None) or ""
+        excerpt = text[result.start : result.end] if result.start is not None else ""
+        if result.blocks:
+            state = _("blocks")
+        elif key in report.acknowledged:
+            state = _("warning, acknowledged")
+        else:
+            state = _("warning")
+        rows.append((state, result.message, excerpt))
+    return format_html(
+        "<p>{}</p><ul>{}</ul>",
+        _("Rule set %(version)s") % {"version": report.version},
+        format_html_join("", "<li><strong>{}</strong> — {} <mark>{}</mark></li>", rows),
+    )
 
 
 @admin.register(ChannelVersion)

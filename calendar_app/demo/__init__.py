@@ -16,15 +16,19 @@ already serves another municipality.
 from __future__ import annotations
 
 import datetime
+import io
 import re
+import textwrap
 import types
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import dateformat, timezone, translation
+from PIL import Image, ImageDraw, ImageFont
 
 from calendar_app.demo import montmagny
 from calendar_app.models import (
@@ -36,7 +40,9 @@ from calendar_app.models import (
     ChannelVersion,
     ClosureDay,
     ElectionPeriod,
+    MediaAsset,
     Municipality,
+    NetworkLimit,
     OfficeHours,
     OfficialContact,
     OrganisationSocialAccount,
@@ -44,10 +50,12 @@ from calendar_app.models import (
     Person,
     Post,
     PostLink,
+    PostMedia,
     Role,
     RoleAssignment,
     Service,
     Substitution,
+    WarningAcknowledgement,
 )
 from calendar_app.services import posts as post_services
 from calendar_app.workflow import Status
@@ -57,7 +65,7 @@ SANDBOX_API_BASE_URL = "http://127.0.0.1:8700/{network}"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 # Rows the post services create along with the posts; the report counts them too.
-_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry)
+_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry, WarningAcknowledgement)
 _REVIEWED = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REFUSED})
 _LOADABLE = _REVIEWED | {Status.DRAFT, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 
@@ -163,6 +171,20 @@ _FRENCH_TYPOGRAPHY = [
 ]
 
 
+def _poster_png(title: str, colour: str) -> bytes:
+    """A 1080 × 1080 poster: the title in white on the city's colour."""
+    image = Image.new("RGB", (1080, 1080), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=64)
+    lines = textwrap.wrap(title, width=24)[:6]
+    top = 540 - 40 * len(lines)
+    for number, line in enumerate(lines):
+        draw.text((540, top + 80 * number), line, fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _french_typography(text: str) -> str:
     for pattern, replacement in _FRENCH_TYPOGRAPHY:
         text = pattern.sub(replacement, text)
@@ -184,6 +206,8 @@ class _Loader:
         self.municipality = self._load_municipality()
         self.zone = ZoneInfo(self.municipality.time_zone)
         self.today = timezone.localdate(self.now, timezone=self.zone)
+        # Networks that publish only with an image (the Charte's data): their posts get a poster.
+        self.image_networks = set(NetworkLimit.objects.filter(image_required=True).values_list("network", flat=True))
         self._load_office_hours_and_closures()
         self._load_services()
         self._load_organisations()
@@ -394,6 +418,10 @@ class _Loader:
             category=spec["category"],
             body=_french_typography(spec["body"].format(**self._dates_for(spec))),
             channels=[self.channels[network] for network in spec.get("channels", ())],
+            version_texts={
+                self.channels[network]: _french_typography(text.format(**self._dates_for(spec)))
+                for network, text in spec.get("versions", {}).items()
+            },
             origin=origin,
             links=spec.get("links", ()),
             source_uid=source_uid,
@@ -403,6 +431,8 @@ class _Loader:
             original_post_url=spec.get("original_post_url", ""),
             **requester,
         )
+        if self.image_networks & set(spec.get("channels", ())):
+            self._attach_poster(post, author)
         if target == Status.DRAFT:
             return
         # 1. Requests, and anything meant to stop in review, go through the communications department.
@@ -422,14 +452,14 @@ class _Loader:
                 return
         # 2. An authorised publisher's own post needs no review (art. 8.4): they approve it themselves.
         scheduler = self.reviewer if is_request else author
-        post_services.post_approve(post=post, reviewer=scheduler)
+        post_services.post_approve(post=post, reviewer=scheduler, acknowledge_warnings=True)
         if target == Status.APPROVED:
             return
         # 3. Every channel version goes out at the same time.
         due_at = self._due_at(spec)
         versions = list(post.versions.select_related("channel").order_by("pk"))
         for version in versions:
-            post_services.version_schedule(version=version, due_at=due_at, actor=scheduler)
+            post_services.version_schedule(version=version, due_at=due_at, actor=scheduler, acknowledge_warnings=True)
         if target == Status.SCHEDULED:
             return
         # 4. What the publishing worker does when the sandbox answers.
@@ -442,6 +472,22 @@ class _Loader:
                 external_url=f"{version.channel.effective_api_base_url.rstrip('/')}/posts/{external_id}",
                 published_at=due_at,
             )
+
+    def _attach_poster(self, post: Post, author: Person) -> None:
+        """A poster for networks that publish only with an image, credited as art. 5.9 asks."""
+        poster = self.data.POSTER
+        name = f"{post.source_uid.replace(':', '-')}.png"
+        asset = self._create(
+            MediaAsset(
+                file=ContentFile(_poster_png(post.title, poster["colour"]), name=name),
+                title=post.title,
+                alt_text=poster["alt_text"].format(title=post.title),
+                credit=poster["credit"],
+                rights_statement=poster["rights_statement"],
+                uploaded_by=author,
+            )
+        )
+        self._create(PostMedia(post=post, asset=asset))
 
     def _due_at(self, spec: dict) -> datetime.datetime:
         if "in_minutes" in spec:

@@ -113,6 +113,15 @@ CHANNELS = [
 ]
 CHANNEL_NAME = "Ville de Montmagny"
 
+# The poster attached to posts on networks that publish only with an image (art. 5.9: credited,
+# with its rights and a text for screen readers).
+POSTER = {
+    "colour": "#00558c",
+    "credit": "Ville de Montmagny — Service des communications",
+    "rights_statement": "Visuel conçu par le Service des communications de la Ville de Montmagny, qui en détient les droits.",
+    "alt_text": "Affiche de la Ville de Montmagny : « {title} », en lettres blanches sur fond bleu.",
+}
+
 # One person per role (calendar_app.models.people.Role). Their role assignments start this many
 # days before the first load, so that the posts of the past two weeks fall inside them.
 ROLES_SINCE_DAYS = 365
@@ -411,6 +420,13 @@ POSTS = [
         "secteur ouest jusqu'à nouvel ordre. Faites bouillir l'eau à gros bouillons pendant au moins une "
         "minute avant de la boire ou de cuisiner avec elle. La carte du secteur touché est sur notre site Web. "
         "Renseignements : 418 248-3361.",
+        # Texts of their own for the networks whose limit the post's text exceeds.
+        "versions": {
+            network: "Avis préventif d'ébullition de l'eau dans le secteur ouest jusqu'à nouvel ordre : faites "
+            "bouillir l'eau au moins une minute avant de la boire. Carte du secteur sur notre site Web. "
+            "Renseignements : 418 248-3361."
+            for network in ("x", "bluesky")
+        },
         "links": [f"{_SITE}/avis-ebullition"],
     },
     {
@@ -573,6 +589,11 @@ POSTS = [
         "body": "Les bureaux municipaux seront fermés pour la période des Fêtes à compter du {closure_first} ; ils "
         "rouvriront le {reopening}. Pour une urgence touchant les travaux publics (bris d'aqueduc, "
         "refoulement d'égout), composez le 418 248-3361 : l'appel sera transféré au personnel de garde. Joyeuses Fêtes !",
+        "versions": {
+            network: "Les bureaux municipaux seront fermés pour les Fêtes à compter du {closure_first} et rouvriront "
+            "le {reopening}. Urgence aux travaux publics : 418 248-3361. Joyeuses Fêtes !"
+            for network in ("x", "bluesky")
+        },
         "links": [f"{_SITE}/nous-joindre"],
     },
     {

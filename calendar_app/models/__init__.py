@@ -1,6 +1,16 @@
 from calendar_app.models.approvals import Approval
 from calendar_app.models.audit import AppendOnlyError, AuditEntry
 from calendar_app.models.channels import Channel
+from calendar_app.models.charte import (
+    AllowedLinkDomain,
+    CharteLexicon,
+    CharteParameter,
+    CharteSettings,
+    CharteTerm,
+    NetworkLimit,
+    PressReleaseAuthorisation,
+    WarningAcknowledgement,
+)
 from calendar_app.models.elections import Candidate, ElectionPeriod, EmergencySwitch, Party
 from calendar_app.models.media import MediaAsset
 from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
@@ -10,6 +20,14 @@ from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia
 
 __all__ = [
     "AccreditedOrganisation",
+    "AllowedLinkDomain",
+    "CharteLexicon",
+    "CharteParameter",
+    "CharteSettings",
+    "CharteTerm",
+    "NetworkLimit",
+    "PressReleaseAuthorisation",
+    "WarningAcknowledgement",
     "AppendOnlyError",
     "Approval",
     "AuditEntry",

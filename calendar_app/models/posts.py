@@ -70,6 +70,20 @@ class Post(models.Model):
             "(art. 9.5)."
         ),
     )
+    from_outside_organisation = models.BooleanField(
+        _("from an outside organisation"),
+        default=False,
+        help_text=_(
+            "A press release of another organisation or business: relayed only with the administration's "
+            "authorisation (art. 5.3)."
+        ),
+    )
+    contest_rules_document = models.FileField(
+        _("contest rules document"),
+        upload_to="contest-rules/%Y/",
+        blank=True,
+        help_text=_("A contest needs clear rules: attach them here or add a link of kind “contest rules” (art. 5.8)."),
+    )
     source_uid = models.CharField(
         _("source identifier"),
         max_length=255,

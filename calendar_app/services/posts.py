@@ -7,9 +7,8 @@ services guarantee the state machine, the database constraints and the audit log
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from calendar_app.models import Approval, Channel, ChannelVersion, Post, PostLink
 from calendar_app.services.audit import audit_record, field_values
+from calendar_app.services.charte import CharteReport, charte_check, charte_require_passing
 from calendar_app.services.workflow import post_transition, version_transition
 from calendar_app.workflow import FINAL_STATES, Status
 
@@ -32,6 +32,7 @@ def post_create(
     category: str,
     body: str,
     channels: Iterable[Channel] = (),
+    version_texts: Mapping[Channel, str] | None = None,
     origin: str = Post.Origin.INTERNAL,
     links: Iterable[str | tuple[str, str]] = (),
     source_uid: str | None = None,
@@ -42,7 +43,10 @@ def post_create(
     )
     post.full_clean()
     post.save()
-    ChannelVersion.objects.bulk_create(ChannelVersion(post=post, channel=channel) for channel in channels)
+    version_texts = version_texts or {}
+    ChannelVersion.objects.bulk_create(
+        ChannelVersion(post=post, channel=channel, text_override=version_texts.get(channel, "")) for channel in channels
+    )
     for position, link in enumerate(links):
         url, kind = (link, PostLink.Kind.LINK) if isinstance(link, str) else link
         PostLink.objects.create(post=post, url=url, kind=kind, position=position)
@@ -65,7 +69,7 @@ def post_start_review(*, post: Post, reviewer) -> None:
     _move_post_and_versions(post, Status.IN_REVIEW, actor=reviewer)
 
 
-def _decide(post: Post, decision: str, target: Status, *, reviewer, reasons: str, check_results: list) -> Approval:
+def _decide(post: Post, decision: str, target: Status, *, reviewer, reasons: str, report: CharteReport) -> Approval:
     with transaction.atomic():
         _move_post_and_versions(post, target, actor=reviewer, reason=reasons)
         approval = Approval.objects.create(
@@ -74,44 +78,42 @@ def _decide(post: Post, decision: str, target: Status, *, reviewer, reasons: str
             decision=decision,
             reasons=reasons,
             decided_at=timezone.now(),
-            ruleset_version=settings.CHARTE_RULESET_VERSION,
-            check_results=check_results,
+            ruleset_version=report.version,
+            check_results=report.as_json(),
         )
         audit_record(actor=reviewer, action="decided", target=post, after={"decision": decision}, message=reasons)
     return approval
 
 
-def post_approve(*, post: Post, reviewer, reasons: str = "", check_results: list | None = None) -> Approval:
-    return _decide(
-        post,
-        Approval.Decision.APPROVED,
-        Status.APPROVED,
-        reviewer=reviewer,
-        reasons=reasons,
-        check_results=check_results or [],
-    )
+def post_approve(*, post: Post, reviewer, reasons: str = "", acknowledge_warnings: bool = False) -> Approval:
+    """Approve ``post``, recording the rule-set version and the Charte results it passed (art. 10).
+
+    Refuses (``CharteBlocked``) while the Charte blocks the post, and (``WarningsNotAcknowledged``)
+    while a warning is unacknowledged, unless ``acknowledge_warnings`` records the reviewer's
+    acknowledgement now.
+    """
+    with transaction.atomic():
+        report = charte_require_passing(post=post, actor=reviewer, acknowledge_warnings=acknowledge_warnings)
+        return _decide(
+            post, Approval.Decision.APPROVED, Status.APPROVED, reviewer=reviewer, reasons=reasons, report=report
+        )
 
 
-def post_request_changes(*, post: Post, reviewer, reasons: str, check_results: list | None = None) -> Approval:
+def post_request_changes(*, post: Post, reviewer, reasons: str) -> Approval:
+    report = charte_check(post=post)
     return _decide(
         post,
         Approval.Decision.CHANGES_REQUESTED,
         Status.CHANGES_REQUESTED,
         reviewer=reviewer,
         reasons=reasons,
-        check_results=check_results or [],
+        report=report,
     )
 
 
-def post_refuse(*, post: Post, reviewer, reasons: str, check_results: list | None = None) -> Approval:
-    return _decide(
-        post,
-        Approval.Decision.REFUSED,
-        Status.REFUSED,
-        reviewer=reviewer,
-        reasons=reasons,
-        check_results=check_results or [],
-    )
+def post_refuse(*, post: Post, reviewer, reasons: str) -> Approval:
+    report = charte_check(post=post)
+    return _decide(post, Approval.Decision.REFUSED, Status.REFUSED, reviewer=reviewer, reasons=reasons, report=report)
 
 
 def post_withdraw(*, post: Post, actor, reason: str = "") -> None:
@@ -121,10 +123,13 @@ def post_withdraw(*, post: Post, actor, reason: str = "") -> None:
             version_transition(version=version, target=Status.WITHDRAWN, actor=actor, reason=reason)
 
 
-def version_schedule(*, version: ChannelVersion, due_at: datetime.datetime, actor) -> None:
+def version_schedule(
+    *, version: ChannelVersion, due_at: datetime.datetime, actor, acknowledge_warnings: bool = False
+) -> None:
     """Schedule one channel version; the post is scheduled with its first version.
 
-    Refuses (``ValidationError``) a channel that the Direction générale has not authorised (art. 8.1).
+    Refuses (``ValidationError``) a channel that the Direction générale has not authorised
+    (art. 8.1), and a post that the Charte blocks at ``due_at`` (an election period may cover it).
     """
     channel = version.channel
     if not channel.is_authorised:
@@ -134,6 +139,7 @@ def version_schedule(*, version: ChannelVersion, due_at: datetime.datetime, acto
             params={"channel": channel},
         )
     with transaction.atomic():
+        charte_require_passing(post=version.post, actor=actor, at=due_at, acknowledge_warnings=acknowledge_warnings)
         version_transition(version=version, target=Status.SCHEDULED, actor=actor, due_at=due_at)
         post = version.post
         if post.status == Status.APPROVED:

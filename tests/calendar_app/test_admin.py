@@ -36,10 +36,12 @@ from calendar_app.models import (
     Person,
     Post,
     PostMedia,
+    PressReleaseAuthorisation,
     Role,
     RoleAssignment,
     Service,
     Substitution,
+    WarningAcknowledgement,
 )
 from calendar_app.services.audit import HIDDEN
 from calendar_app.services.posts import post_approve, post_start_review, post_submit
@@ -103,6 +105,15 @@ def world(admin_user):
     party = Party.objects.create(election=election, name="Équipe Montmagny")
     Candidate.objects.create(election=election, full_name="Jeanne Tremblay", party=party, position="Mairie")
     EmergencySwitch.objects.create(active=True, reason="Inondation rue du Bassin", switched_by=admin_user)
+    PressReleaseAuthorisation.objects.create(post=post, authorised_by=admin_user, note="Relais accepté")
+    WarningAcknowledgement.objects.create(
+        post=post,
+        code="link_domain",
+        fingerprint="f" * 32,
+        message="Lien externe",
+        ruleset_version="v.1",
+        acknowledged_by=admin_user,
+    )
     return SimpleNamespace(
         service=service,
         organisation=organisation,

@@ -26,12 +26,11 @@ from calendar_app.models import (
     ClosureDay,
     ElectionPeriod,
     EmergencySwitch,
-    MediaAsset,
     Municipality,
     Person,
     Post,
     PostLink,
-    PostMedia,
+    PressReleaseAuthorisation,
     Role,
     RoleAssignment,
     Substitution,
@@ -41,8 +40,8 @@ from publishing.networks import NETWORKS
 
 pytestmark = pytest.mark.django_db
 
-# The demo has no images (they would need files) and leaves emergency mode off.
-NOT_IN_THE_DEMO = {MediaAsset, PostMedia, EmergencySwitch}
+# The demo leaves emergency mode off and relays no outside press release.
+NOT_IN_THE_DEMO = {EmergencySwitch, PressReleaseAuthorisation}
 # pytest-django turns DEBUG off, and the command refuses to run without it; hashing eight
 # passwords with the production hasher would dominate the run.
 DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}
@@ -55,9 +54,10 @@ def _demo_settings(settings):
 
 
 @pytest.fixture(scope="class")
-def demo_output(django_db_setup, django_db_blocker):
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
     """One load shared by the tests of a class that only read it, rolled back after them."""
-    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS), transaction.atomic():
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(**DEMO_SETTINGS, MEDIA_ROOT=media), transaction.atomic():
         yield _load()
         transaction.set_rollback(True)
 

@@ -1,0 +1,118 @@
+"""Charte checks per second on one core: 10,000 generated posts of ~500 characters, two channel versions each.
+
+Run: .venv/bin/python bench/charte.py [--posts N]
+Prints its progress, then a last line that is a JSON object: {"posts_per_s": ..., ...}.
+Target (DESIGN.md): at least 2,000 posts/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+
+from calendar_app.charte.base import CheckContext, ElectionInfo, LinkInfo  # noqa: E402
+from calendar_app.charte.data import CharteData  # noqa: E402
+from calendar_app.charte.registry import build_ruleset  # noqa: E402
+
+SENTENCES = [
+    "La Ville de Montmagny invite la population au marché de Noël, samedi de 10 h à 16 h, au parc de la "
+    "Pointe-aux-Oies.",
+    "Les travaux de réfection de la rue Saint-Jean-Baptiste se poursuivent cette semaine ; la circulation se "
+    "fait en alternance.",
+    "La collecte des sapins aura lieu le 8 janvier ; déposez votre arbre en bordure de rue avant 7 h.",
+    "Le Service des loisirs offre des cours de natation pour tous les âges à la piscine municipale.",
+    "Consultez l'horaire complet des activités sur le site Web de la Ville.",
+    "La bibliothèque municipale sera fermée le 25 décembre et le 1er janvier.",
+    "Un avis d'ébullition préventif est en vigueur pour le secteur ouest jusqu'à nouvel ordre.",
+    "Le conseil municipal a adopté le budget lors de la séance du 8 décembre.",
+    "Les inscriptions au camp de jour débutent le 15 mars à 9 h.",
+    "Le Festival de l'Oie blanche célèbre le retour des oies sur les battures du fleuve Saint-Laurent.",
+    "Pour toute question, écrivez à info@ville.montmagny.qc.ca ou composez le 418 248-3361.",
+    "Le déneigement des trottoirs commence dès que 5 cm de neige sont tombés.",
+]
+SPICE = [
+    "Votez pour Gilles Boucher le 4 novembre !",
+    "Pour joindre Mme Tremblay, composez le 418 555-0142.",
+    "Achetez vos billets chez Quincaillerie Dubé avec le code promo NOEL20.",
+    "Don't miss the event this weekend.",
+]
+
+
+def generate(count: int, seed: int = 2026) -> list[CheckContext]:
+    rng = random.Random(seed)
+    now = timezone.now()
+    election = ElectionInfo(
+        name="Élections municipales générales",
+        candidate_names=("Hélène Morin", "Gilles Boucher", "Annie Lapointe"),
+        party_names=("Équipe Montmagny Avenir", "EMA", "#MontmagnyAvenir", "Rassemblement citoyen de Montmagny"),
+    )
+    categories = ["public_interest", "event", "public_notice", "job_offer", "campaign", "press_release"]
+    contexts = []
+    for number in range(count):
+        sentences = rng.sample(SENTENCES, 6)
+        if rng.random() < 0.1:
+            sentences[rng.randrange(6)] = rng.choice(SPICE)
+        body = " ".join(sentences)[:520]
+        x_text = " ".join(sentences[:2])[:260] + " https://www.ville.montmagny.qc.ca/nouvelles"
+        contexts.append(
+            CheckContext(
+                body=body,
+                category=rng.choice(categories),
+                at=now,
+                versions=[(1, "facebook", ""), (2, "x", x_text)],
+                links=[LinkInfo("https://www.ville.montmagny.qc.ca/activites")],
+                election=election if number % 5 == 0 else None,
+                recent_texts_by_channel={1: [rng.choice(SENTENCES)], 2: []},
+            )
+        )
+    return contexts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=10_000)
+    arguments = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})  # one core, as the target says
+    ruleset = build_ruleset(CharteData.from_defaults())
+    print(f"rule set {ruleset.version}: {len(ruleset.rules)} rules")
+    contexts = generate(arguments.posts)
+    average = sum(len(context.body) for context in contexts) / len(contexts)
+    print(f"{len(contexts)} posts, {average:.0f} characters on average, two channel versions each")
+    for context in generate(200, seed=1):  # warm the caches (stems, compiled lexicons)
+        ruleset.check(context)
+    per_rule: dict[str, float] = {"(text analysis)": 0.0, **{rule.code: 0.0 for rule in ruleset.rules}}
+    findings = 0
+    started = time.perf_counter()
+    for context in contexts:
+        analysis_started = time.perf_counter()
+        context.units()  # folding and tokens, shared by every rule
+        per_rule["(text analysis)"] += time.perf_counter() - analysis_started
+        for rule in ruleset.rules:
+            rule_started = time.perf_counter()
+            findings += len(rule.results(context))
+            per_rule[rule.code] += time.perf_counter() - rule_started
+    elapsed = time.perf_counter() - started
+    for code, seconds in sorted(per_rule.items(), key=lambda item: -item[1]):
+        print(f"  {code:24} {seconds / len(contexts) * 1e6:8.1f} µs/post")
+    posts_per_s = len(contexts) / elapsed
+    print(f"{len(contexts)} posts in {elapsed:.2f} s: {posts_per_s:.0f} posts/s on one core ({findings} findings)")
+    print(json.dumps({"posts_per_s": round(posts_per_s), "posts": len(contexts), "findings": findings}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""No advertising except the city's own (art. 5.6).
+
+What blocks is *solicitation*: wording that sells or sponsors for a third party (« achetez », « en
+vente chez », « commanditaire », « rabais », « en spécial », a promo code). A price next to such
+wording blocks too. Posts of the categories in ``advertising_exempt_categories`` (the city's own
+advertising) are never checked.
+
+A price alone does not block. The policy forbids advertising, not amounts: « le permis coûte 50 $ »,
+« inscription : 25 $ », « budget de 2,5 M$ », « salaire : 24,50 $ l'heure » are the city's own
+information, and blocking them would push advisers to hide fees citizens need. So, without
+solicitation wording:
+
+- in a civic category (``advertising_civic_categories``: public notice, by-law, tender, job offer) a
+  price is nothing to report;
+- elsewhere, a price in a text that also says what civic amount it is (``advertising_civic_amounts``:
+  tarif, permis, inscription, budget, salaire…) is nothing to report either;
+- any other price is a warning (Finding severity WARN): the adviser checks it is the city's own
+  amount and acknowledges it, or removes a third party's offer.
+
+Solicitation phrases that are civic campaigns (« achetez local ») are exempted by the
+``advertising_civic`` lexicon. Every list, pattern and category is data in ``defaults/advertising.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
+
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity
+from calendar_app.charte.data import DEFAULTS_DIR
+from calendar_app.charte.text import Analysed, Lexicon
+
+# A quoted excerpt longer than this is cut in messages (presentation, not policy).
+QUOTE_LENGTH = 80
+
+
+def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
+    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@lru_cache(maxsize=1)
+def _file_settings() -> dict:
+    return json.loads((DEFAULTS_DIR / "advertising.json").read_text(encoding="utf-8")).get("settings", {})
+
+
+def setting(data, name: str):
+    """An ``advertising_*`` setting from the rule data, or this family's default file when the data lacks it."""
+    value = data.setting(name)
+    return _file_settings().get(name) if value is None else value
+
+
+class Advertising(Check):
+    code = "advertising"
+    article = "5.6"
+    severity = Severity.BLOCK
+    # fr: Sollicitation commerciale pour un tiers (achetez, en vente chez, commanditaire, rabais, code promo, prix
+    # dans une offre), sauf dans la publicité de la Ville.
+    help_text = _(
+        "Commercial solicitation for a third party (buy, on sale at, sponsor, discount, promo code, prices in an "
+        "offer), except in the city's own advertising."
+    )
+
+    # fr: Sollicitation commerciale : « %(found)s ». Les comptes de la Ville ne diffusent aucune publicité, sauf
+    # celle de la Ville : retirez-la, ou classez la publication en publicité de la Ville si c'est la Ville qui annonce.
+    SOLICITATION = _(
+        "Commercial solicitation: « %(found)s ». The city's accounts carry no advertising except the city's own: "
+        "remove it, or file the post as city advertising if the city is the advertiser."
+    )
+    # fr: Prix dans une offre commerciale : « %(found)s ». La Ville n'annonce pas les prix d'un tiers : retirez-le.
+    OFFER_PRICE = _(
+        "Price in a commercial offer: « %(found)s ». The city does not advertise a third party's prices: remove it."
+    )
+    # fr: Prix : « %(found)s ». Vérifiez qu'il s'agit d'un montant de la Ville (tarif, permis, inscription) et non de
+    # l'offre d'un tiers, que la Ville ne peut pas annoncer.
+    PRICE = _(
+        "Price: « %(found)s ». Check that it is an amount of the city (a fee, a permit, a registration) and not a "
+        "third party's offer, which the city cannot advertise."
+    )
+
+    def __init__(self, data, **options):
+        super().__init__(data, **options)
+        # The civic exemptions and the solicitation wording read as one lexicon (a text is read once);
+        # at the same words the longest term wins, so « achetez local » hides « achetez ».
+        exempt = data.lexicon("advertising_civic").terms
+        self.exempt_terms = frozenset(exempt)
+        self.solicitation = Lexicon([*exempt, *data.lexicon("advertising_solicitation").terms])
+        self.solicitation_patterns = data.patterns("advertising_solicitation_patterns")
+        self.prices = data.patterns("advertising_prices")
+        self.civic_amounts = data.lexicon("advertising_civic_amounts")
+        self.exempt_categories = frozenset(setting(data, "advertising_exempt_categories") or ())
+        self.civic_categories = frozenset(setting(data, "advertising_civic_categories") or ())
+
+    def check(self, context: CheckContext):
+        if context.category in self.exempt_categories:
+            return
+        civic_category = context.category in self.civic_categories
+        for unit in context.units():
+            analysed = unit.text
+            if analysed is None or not analysed.text:
+                continue
+            text = analysed.text
+            offers = self._solicitations(analysed)
+            prices = self._prices(text)
+            for start, end in offers:
+                yield unit, self._finding(self.SOLICITATION, text, start, end)
+            if offers:
+                for start, end in prices:
+                    yield unit, self._finding(self.OFFER_PRICE, text, start, end)
+            elif prices and not civic_category and not self.civic_amounts.find(analysed):
+                for start, end in prices:
+                    yield unit, self._finding(self.PRICE, text, start, end, Severity.WARN)
+
+    @staticmethod
+    def _finding(message, text: str, start: int, end: int, severity: str | None = None) -> Finding:
+        return Finding(
+            message=message, params={"found": quote(text[start:end])}, start=start, end=end, severity=severity
+        )
+
+    def _solicitations(self, analysed: Analysed) -> list[tuple[int, int]]:
+        spans, exempt = [], []
+        for match in self.solicitation.find(analysed):
+            (exempt if match.term in self.exempt_terms else spans).append((match.start, match.end))
+        for pattern in self.solicitation_patterns:
+            spans.extend(match.span() for match in pattern.finditer(analysed.text))
+        if exempt and spans:  # a pattern inside a civic phrase (« rabais de taxes ») is civic too
+            spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in exempt)]
+        return _without_overlaps(spans)
+
+    def _prices(self, text: str) -> list[tuple[int, int]]:
+        return _without_overlaps([match.span() for pattern in self.prices for match in pattern.finditer(text)])
+
+
+def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order; a span overlapping an earlier one (or a longer one at the same start) is dropped."""
+    spans.sort(key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for span in spans:
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept

@@ -1,0 +1,284 @@
+"""French-aware text matching for the Charte: folding, tokens, light inflection, lexicons.
+
+Guarantees:
+- ``fold`` keeps the length of the text, so a position in the folded text is a position in
+  the original: results can point at the exact span a person wrote.
+- A token is a run of letters and digits (invisible characters inside it ignored); elisions
+  (l', d', qu') and hashtags or mentions (#votezpour, @parti) split or strip naturally; simple
+  obfuscations are undone: digits
+  standing for letters inside a word (v0tez) and letters spaced or dotted apart (v.o.t.e.z).
+- ``stem`` folds plural and feminine forms onto one key, so a lexicon lists each word once.
+- ``Lexicon`` finds single words (inflected), phrases, and phrases written as one hashtag.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = "".join(part for part in unicodedata.normalize("NFD", char) if not unicodedata.combining(part))
+        if len(base) == 1 and base != char:
+            table[code] = base.lower()
+    # Typographic apostrophes and quotes become plain ones (same length).
+    for char in "\u2019\u2018\u02bc\u00b4`":
+        table[ord(char)] = "'"
+    for char in "\u00a0\u202f\u2009\u2007":
+        table[ord(char)] = " "
+    table[ord("œ")] = "o"
+    table[ord("Œ")] = "o"
+    table[ord("æ")] = "a"
+    table[ord("Æ")] = "a"
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic apostrophes and spaces made plain; same length."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare character whose lower case is longer (e.g. "İ")
+        lowered = "".join(char.lower()[0] for char in text)
+    return lowered.translate(_FOLD)
+
+
+# Digits and signs that stand for letters inside a word (leetspeak).
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+# Invisible characters slipped inside a word to dodge a filter (zero-width spaces and joiners,
+# soft hyphens, word joiners) are part of the word, and removed from its text.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_TOKEN = re.compile(rf"[a-z0-9]+(?:[{_INVISIBLE}@$]*[a-z0-9]+)*")
+_INVISIBLE_TABLE = str.maketrans("", "", _INVISIBLE)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+# A letter next to a digit or sign that may stand for one: the only words worth de-obfuscating
+# (times and amounts such as "10 h" or "25 $" do not match).
+_MIXED = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")
+# Separators that may stand between letters spaced apart to dodge a filter: v.o.t.e.z, v-o-t-e-z, v o t e z.
+_SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
+# Three one-letter words in a row with one separator between them: the only texts worth joining
+# (not "à 9 h", which has a digit).
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z][ .\-_*·][a-z][ .\-_*·][a-z](?![a-z0-9])")
+
+
+class Tokens:
+    """The tokens of a folded text, as parallel lists (cheaper than one object per token).
+
+    Most texts match nothing, so the positions are found only when someone asks for them.
+    """
+
+    __slots__ = ("words", "_folded", "_starts", "_ends")
+
+    def __init__(self, words: list[str], folded: str, starts: list[int] | None = None, ends: list[int] | None = None):
+        self.words, self._folded, self._starts, self._ends = words, folded, starts, ends
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def _locate(self) -> None:
+        spans = [match.span() for match in _TOKEN.finditer(self._folded)]
+        self._starts = [start for start, _end in spans]
+        self._ends = [end for _start, end in spans]
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._locate()
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._locate()
+        return self._ends
+
+
+def tokens(folded: str) -> Tokens:
+    """The tokens of an already folded text, with obfuscations undone."""
+    words = _TOKEN.findall(folded)
+    if _HAS_INVISIBLE.search(folded):
+        words = [word.translate(_INVISIBLE_TABLE) for word in words]
+    if _MIXED.search(folded):
+        words = [word if word.isalpha() or word.isdigit() else word.translate(_LEET) for word in words]
+    found = Tokens(words, folded)
+    if _SPACED_LETTERS.search(folded):
+        found = _join_spaced_letters(found, folded)
+    return found
+
+
+def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
+    """Join runs of three or more one-letter tokens separated by one separator (v.o.t.e.z)."""
+    words, starts, ends = [], [], []
+    run: list[int] = []
+
+    def flush():
+        if len(run) >= 3:
+            words.append("".join(found.words[index] for index in run))
+            starts.append(found.starts[run[0]])
+            ends.append(found.ends[run[-1]])
+        else:
+            for index in run:
+                words.append(found.words[index])
+                starts.append(found.starts[index])
+                ends.append(found.ends[index])
+        run.clear()
+
+    for index, word in enumerate(found.words):
+        if len(word) == 1 and word.isalpha():
+            if run:
+                previous_end = found.ends[run[-1]]
+                if not (found.starts[index] - previous_end == 1 and _SPACED_SEPARATOR.match(folded, previous_end)):
+                    flush()
+            run.append(index)
+        else:
+            flush()
+            words.append(word)
+            starts.append(found.starts[index])
+            ends.append(found.ends[index])
+    flush()
+    return Tokens(words, folded, starts, ends)
+
+
+# Feminine and plural endings folded onto the masculine singular; longest first.
+_ENDINGS = (
+    ("trices", "teur"),
+    ("euses", "eur"),
+    ("trice", "teur"),
+    ("euse", "eur"),
+    ("elles", "el"),
+    ("ennes", "en"),
+    ("elle", "el"),
+    ("enne", "en"),
+    ("ives", "if"),
+    ("ive", "if"),
+    ("aux", "al"),
+    ("es", ""),
+    ("s", ""),
+    ("x", ""),
+    ("e", ""),
+)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light French stem: plural and feminine endings removed (partisanes → partisan)."""
+    if len(word) <= 3:
+        return word
+    for ending, replacement in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= 3:
+            return word[: len(word) - len(ending)] + replacement
+    return word
+
+
+# Shorter terms are not searched inside hashtags: "#lavitrine" must not match a three-letter word.
+_HASHTAG_TERM_MINIMUM = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    term: str  # the lexicon's term, as written in the lexicon
+    start: int
+    end: int
+
+
+class Analysed:
+    """A text folded and tokenised once, for every lexicon that looks at it."""
+
+    __slots__ = ("text", "folded", "tokens", "stems", "stem_set")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.folded = fold(text)
+        self.tokens = tokens(self.folded)
+        self.stems = list(map(stem, self.tokens.words))
+        self.stem_set = frozenset(self.stems)
+
+
+class Lexicon:
+    """Terms (words or phrases) found in a text whatever their case, accents, inflection or disguise.
+
+    A phrase matches its words in sequence ("votez pour") and the same words run together as one
+    token, as in a hashtag ("#votezpour"). Terms are written as a person would; each is analysed
+    the same way as the texts.
+    """
+
+    def __init__(self, terms: Iterable[str]):
+        # Each phrase is indexed by its longest word (its anchor), which is rarely a common word
+        # like « le » or « pour »: anchor stem → [(stems of the phrase, term, anchor's position)].
+        self._anchored: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        # The stem of a phrase's words run together (a one-token hashtag such as #votezpour) → term.
+        self._joined: dict[str, str] = {}
+        # Every term's words run together, searched inside longer hashtags (#VotezEquipeMontmagnyAvenir).
+        hashtag_forms: dict[str, str] = {}
+        self.terms: list[str] = []
+        for term in terms:
+            term = term.strip()
+            words = tokens(fold(term)).words if term else []
+            if not words:
+                continue
+            self.terms.append(term)
+            stems = tuple(stem(word) for word in words)
+            anchor = max(range(len(stems)), key=lambda position: len(stems[position]))
+            self._anchored.setdefault(stems[anchor], []).append((stems, term, anchor))
+            joined = "".join(words)
+            if len(words) > 1:
+                self._joined.setdefault(stem(joined), term)
+            if len(joined) >= _HASHTAG_TERM_MINIMUM:
+                hashtag_forms.setdefault(joined, term)
+        self._anchors = frozenset(self._anchored)
+        self._joined_stems = frozenset(self._joined)
+        self._hashtag_terms = hashtag_forms
+        self._hashtag_pattern = (
+            re.compile("|".join(re.escape(form) for form in sorted(hashtag_forms, key=len, reverse=True)))
+            if hashtag_forms
+            else None
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def find(self, analysed: Analysed) -> list[Match]:
+        """The terms in ``analysed``, in reading order, without overlaps (the longest wins)."""
+        # Most texts contain none of a lexicon's words: set intersections (in C) say so at once.
+        anchors = analysed.stem_set & self._anchors
+        joined = analysed.stem_set & self._joined_stems
+        hashtags = self._hashtag_pattern is not None and "#" in analysed.folded
+        if not (anchors or joined or hashtags):
+            return []
+        stems, tokens_ = analysed.stems, analysed.tokens
+        spans: list[tuple[int, int, str]] = []  # (start, end, term) in characters
+        if anchors or joined:
+            count = len(stems)
+            for index, current in enumerate(stems):
+                if current in anchors:
+                    for phrase, term, anchor in self._anchored[current]:
+                        first, last = index - anchor, index - anchor + len(phrase) - 1
+                        if first >= 0 and last < count and tuple(stems[first : last + 1]) == phrase:
+                            spans.append((tokens_.starts[first], tokens_.ends[last], term))
+                if current in joined:
+                    spans.append((tokens_.starts[index], tokens_.ends[index], self._joined[current]))
+        if hashtags:
+            for hashtag in _HASHTAG.finditer(analysed.folded):
+                inside = self._hashtag_pattern.search(hashtag.group(1))
+                if inside:
+                    spans.append((hashtag.start(1), hashtag.end(1), self._hashtag_terms[inside.group()]))
+        return _without_overlaps(spans)
+
+
+_HASHTAG = re.compile(r"#([a-z0-9]+)")
+
+
+def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[Match]:
+    found: list[Match] = []
+    for start, end, term in sorted(spans, key=lambda span: (span[0], span[0] - span[1])):
+        if found and start < found[-1].end:
+            continue
+        found.append(Match(term, start, end))
+    return found

@@ -1,0 +1,148 @@
+"""Run the Charte on a post, record acknowledged warnings, and refuse what it blocks."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from calendar_app.charte.base import CheckResult
+from calendar_app.charte.context import context_for_post
+from calendar_app.charte.registry import get_ruleset
+from calendar_app.models import Post, WarningAcknowledgement
+from calendar_app.services.audit import audit_record
+
+
+def fingerprint(result: CheckResult, text: str | None = None) -> str:
+    """What identifies a finding across checks: the rule, where, and the words it is about.
+
+    Positions move when a text is edited elsewhere; the excerpt does not, so an acknowledged
+    warning stays acknowledged until its words change.
+    """
+    excerpt = text[result.start : result.end] if text is not None and result.start is not None else result.message_en
+    key = "|".join(str(part) for part in (result.code, result.target, result.channel_id, result.media_id, excerpt))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class CharteReport:
+    """The results of one check of a post, and which warnings someone has acknowledged."""
+
+    version: str
+    results: tuple[CheckResult, ...]
+    fingerprints: tuple[str, ...]
+    acknowledged: frozenset[str]
+
+    @property
+    def blocks(self) -> list[CheckResult]:
+        return [result for result in self.results if result.blocks]
+
+    @property
+    def warnings(self) -> list[CheckResult]:
+        return [result for result in self.results if not result.blocks]
+
+    def unacknowledged_warnings(self) -> list[tuple[CheckResult, str]]:
+        return [
+            (result, key)
+            for result, key in zip(self.results, self.fingerprints, strict=True)
+            if not result.blocks and key not in self.acknowledged
+        ]
+
+    def as_json(self) -> list[dict]:
+        """The results as stored with an approval or a publication (art. 10)."""
+        return [
+            {**result.as_dict(), "fingerprint": key, "acknowledged": key in self.acknowledged}
+            for result, key in zip(self.results, self.fingerprints, strict=True)
+        ]
+
+
+class CharteBlocked(ValidationError):
+    def __init__(self, report: CharteReport):
+        self.report = report
+        super().__init__(
+            [ValidationError(result.message, code=result.code) for result in report.blocks]
+            or [ValidationError(_("The Charte blocks this post."), code="charte_blocked")]
+        )
+
+
+class WarningsNotAcknowledged(ValidationError):
+    def __init__(self, report: CharteReport):
+        self.report = report
+        super().__init__(
+            _(
+                "The Charte has %(count)d warning(s) that nobody has acknowledged yet: "
+                "read them and acknowledge them first."
+            ),
+            code="warnings_not_acknowledged",
+            params={"count": len(report.unacknowledged_warnings())},
+        )
+
+
+def _text_of(post: Post, result: CheckResult, overrides: dict[int, str]) -> str | None:
+    if result.target == "version" and result.channel_id in overrides:
+        return overrides[result.channel_id]
+    return post.body if result.target == "post" else None
+
+
+def charte_check(*, post: Post, at: datetime.datetime | None = None) -> CharteReport:
+    """Check ``post`` against the current rule set as if published at ``at``."""
+    ruleset = get_ruleset()
+    results = tuple(ruleset.check(context_for_post(post, at=at)))
+    overrides = dict(post.versions.exclude(text_override="").values_list("channel_id", "text_override"))
+    fingerprints = tuple(fingerprint(result, _text_of(post, result, overrides)) for result in results)
+    acknowledged = frozenset(
+        WarningAcknowledgement.objects.filter(post=post, fingerprint__in=fingerprints).values_list(
+            "fingerprint", flat=True
+        )
+    )
+    return CharteReport(version=ruleset.version, results=results, fingerprints=fingerprints, acknowledged=acknowledged)
+
+
+def charte_acknowledge_warnings(*, post: Post, actor, report: CharteReport) -> int:
+    """Record that ``actor`` read each warning of ``report`` not yet acknowledged; returns how many."""
+    pending = report.unacknowledged_warnings()
+    with transaction.atomic():
+        for result, key in pending:
+            WarningAcknowledgement.objects.get_or_create(
+                post=post,
+                fingerprint=key,
+                defaults={
+                    "code": result.code,
+                    "message": result.message_fr,
+                    "ruleset_version": report.version,
+                    "acknowledged_by": actor,
+                },
+            )
+        if pending:
+            audit_record(
+                actor=actor,
+                action="warnings_acknowledged",
+                target=post,
+                after={"codes": sorted({result.code for result, _key in pending}), "ruleset_version": report.version},
+            )
+    return len(pending)
+
+
+def charte_require_passing(
+    *, post: Post, actor, at: datetime.datetime | None = None, acknowledge_warnings: bool = False
+) -> CharteReport:
+    """Check ``post``; refuse (``CharteBlocked``) on any block, and on unacknowledged warnings unless
+    ``acknowledge_warnings`` says ``actor`` acknowledges them now. Returns the report, acknowledgements included."""
+    report = charte_check(post=post, at=at)
+    if report.blocks:
+        raise CharteBlocked(report)
+    if report.unacknowledged_warnings():
+        if not acknowledge_warnings:
+            raise WarningsNotAcknowledged(report)
+        charte_acknowledge_warnings(post=post, actor=actor, report=report)
+        report = CharteReport(
+            version=report.version,
+            results=report.results,
+            fingerprints=report.fingerprints,
+            acknowledged=frozenset(report.fingerprints),
+        )
+    return report
