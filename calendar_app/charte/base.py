@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from calendar_app.charte.data import CharteData
 
 
+# Presentation, not policy: how much of a text a message quotes between « ».
+QUOTE_LENGTH = 80
+
+
+def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
+    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class Severity(models.TextChoices):
     BLOCK = "block", _("Blocks")
     WARN = "warn", _("Warning")

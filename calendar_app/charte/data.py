@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from calendar_app.charte.text import Lexicon
@@ -36,6 +36,15 @@ SETTING_DEFAULTS = {
     "tender_site_domain": "seao.ca",
     "max_findings_per_rule": 50,
 }
+
+
+@lru_cache(maxsize=1)
+def file_settings() -> dict:
+    """The parameters of every defaults file."""
+    merged = {}
+    for path in sorted(DEFAULTS_DIR.glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")).get("settings", {}))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,11 @@ class CharteData:
         return self._patterns[code]
 
     def setting(self, name: str):
-        return self.settings.get(name, SETTING_DEFAULTS.get(name))
+        """A parameter: the data's, else the defaults files' (a database loaded before a newer
+        defaults file lacks its new parameters), else the shared defaults."""
+        if name in self.settings:
+            return self.settings[name]
+        return file_settings().get(name, SETTING_DEFAULTS.get(name))
 
     @cached_property
     def _lexicons(self) -> dict[str, Lexicon]:

@@ -82,14 +82,6 @@ def _file_defaults() -> dict:
     return json.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 
-def setting(data: CharteData, name: str):
-    """A setting of the language rules: the rule data's, else Montmagny's default from language.json."""
-    value = data.setting(name)
-    if value is None:
-        value = _file_defaults().get("settings", {}).get(name)
-    return value
-
-
 def terms(data: CharteData, code: str) -> list[str]:
     """The raw terms of a lexicon of the rule data (a list, a set of words or of characters)."""
     found = data.lexicon_terms.get(code)
@@ -246,11 +238,11 @@ class LanguageIdentifier:
             french_words=folded_words(data, FRENCH_FUNCTION_WORDS),
             foreign_words=folded_words(data, FOREIGN_FUNCTION_WORDS),
             candidates=tuple(term.strip().lower() for term in terms(data, LIBRARY_CANDIDATES)),
-            short_text_length=int(setting(data, "short_text_length")),
-            clear_min_words=int(setting(data, "language_clear_min_function_words")),
-            clear_min_share=float(setting(data, "language_clear_min_french_share")),
-            clear_foreign_max_share=float(setting(data, "language_clear_max_foreign_share")),
-            library_max_chars=int(setting(data, "language_library_max_chars")),
+            short_text_length=int(data.setting("short_text_length")),
+            clear_min_words=int(data.setting("language_clear_min_function_words")),
+            clear_min_share=float(data.setting("language_clear_min_french_share")),
+            clear_foreign_max_share=float(data.setting("language_clear_max_foreign_share")),
+            library_max_chars=int(data.setting("language_library_max_chars")),
         )
 
     # The rules of one rule set share one identifier (and so its cache of verdicts): the

@@ -23,34 +23,10 @@ Solicitation phrases that are civic campaigns (« achetez local ») are exempted
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import Check, CheckContext, Finding, Severity
-from calendar_app.charte.data import DEFAULTS_DIR
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
 from calendar_app.charte.text import Analysed, Lexicon
-
-# A quoted excerpt longer than this is cut in messages (presentation, not policy).
-QUOTE_LENGTH = 80
-
-
-def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
-    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-@lru_cache(maxsize=1)
-def _file_settings() -> dict:
-    return json.loads((DEFAULTS_DIR / "advertising.json").read_text(encoding="utf-8")).get("settings", {})
-
-
-def setting(data, name: str):
-    """An ``advertising_*`` setting from the rule data, or this family's default file when the data lacks it."""
-    value = data.setting(name)
-    return _file_settings().get(name) if value is None else value
 
 
 class Advertising(Check):
@@ -91,8 +67,8 @@ class Advertising(Check):
         self.solicitation_patterns = data.patterns("advertising_solicitation_patterns")
         self.prices = data.patterns("advertising_prices")
         self.civic_amounts = data.lexicon("advertising_civic_amounts")
-        self.exempt_categories = frozenset(setting(data, "advertising_exempt_categories") or ())
-        self.civic_categories = frozenset(setting(data, "advertising_civic_categories") or ())
+        self.exempt_categories = frozenset(data.setting("advertising_exempt_categories") or ())
+        self.civic_categories = frozenset(data.setting("advertising_civic_categories") or ())
 
     def check(self, context: CheckContext):
         if context.category in self.exempt_categories:

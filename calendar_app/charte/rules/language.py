@@ -29,13 +29,12 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import Check, CheckContext, Finding, Severity
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
 from calendar_app.charte.language_id import (
     LanguageIdentifier,
     Verdict,
     inside,
     not_prose_spans,
-    setting,
     terms,
 )
 from calendar_app.charte.text import Analysed, fold
@@ -46,7 +45,6 @@ ENGLISH_QUOTES = "typography_english_quotes"
 EMOTICONS = "typography_emoticons"
 
 # Presentation, not policy: how much of the text around a fault a message quotes.
-QUOTE_LENGTH = 80
 CONTEXT_CHARS = 30
 
 # How many words the spelling rule remembers the inflection check of (memory, not policy).
@@ -54,12 +52,6 @@ CACHE_SIZE = 65536
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
-
-
-def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
-    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def reads_as_french(verdict: Verdict) -> bool:
@@ -218,7 +210,7 @@ class Spelling(Check):
             allowed.add(word)
             allowed.update(part for part in re.split(r"[-' ]", word) if part)
         self.allowed = frozenset(allowed)
-        self.max_suggestions = int(setting(data, "spelling_max_suggestions"))
+        self.max_suggestions = int(data.setting("spelling_max_suggestions"))
         self._dictionary: _Dictionary | None = None
         self._inflected: dict[str, bool] = {}
 

@@ -9,35 +9,12 @@ spellings and derived forms; euphemisms such as « tabarouette » are in no list
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import Check, CheckContext, Finding, Severity
-from calendar_app.charte.data import DEFAULTS_DIR
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
 from calendar_app.charte.text import Lexicon, fold
-
-# A quoted excerpt longer than this is cut in messages (presentation, not policy).
-QUOTE_LENGTH = 80
-
-
-def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
-    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-@lru_cache(maxsize=1)
-def _file_settings() -> dict:
-    return json.loads((DEFAULTS_DIR / "netiquette.json").read_text(encoding="utf-8")).get("settings", {})
-
-
-def setting(data, name: str):
-    """A ``shouting_*`` setting from the rule data, or this family's default file when the data lacks it."""
-    value = data.setting(name)
-    return _file_settings().get(name) if value is None else value
 
 
 class Netiquette(Check):
@@ -127,11 +104,11 @@ class Shouting(Check):
 
     def __init__(self, data, **options):
         super().__init__(data, **options)
-        self.min_words = int(setting(data, "shouting_min_words"))
-        self.min_letters = int(setting(data, "shouting_min_word_letters"))
-        punctuation = int(setting(data, "shouting_max_repeated_punctuation")) + 1
-        dots = int(setting(data, "shouting_max_repeated_dots")) + 1
-        letters = max(1, int(setting(data, "shouting_max_repeated_letters")))  # 0 would flag every letter
+        self.min_words = int(data.setting("shouting_min_words"))
+        self.min_letters = int(data.setting("shouting_min_word_letters"))
+        punctuation = int(data.setting("shouting_max_repeated_punctuation")) + 1
+        dots = int(data.setting("shouting_max_repeated_dots")) + 1
+        letters = max(1, int(data.setting("shouting_max_repeated_letters")))  # 0 would flag every letter
         # A quick scan for any run of marks, then the exact thresholds on what it found.
         self.marks = re.compile(rf"[{_MARKS}{_DOTS}]{{{min(punctuation, dots)},}}")
         self.punctuation = re.compile(rf"[{_MARKS}]{{{punctuation},}}|[{_DOTS}]{{{dots},}}")

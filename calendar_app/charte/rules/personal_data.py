@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import Check, CheckContext, Finding, Severity, TextUnit
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity, TextUnit, quote
 from calendar_app.charte.text import Analysed, fold, stem, tokens
 
 # The lexicons this rule reads (see the defaults file for what each holds).
@@ -92,9 +92,6 @@ _MESSAGES = {
     # fr: Un renseignement de santé : « %(found)s ». Retirez-le : la santé d'une personne est un renseignement personnel.  # noqa: E501
     HEALTH_INFO: _("Health information: « %(found)s ». Remove it: a person's health is personal information."),
 }
-
-# The longest quotation shown in a message; the span still covers the whole thing found.
-_QUOTE_LENGTH = 80
 
 # Generic shapes ------------------------------------------------------------------------------
 
@@ -666,10 +663,8 @@ class PersonalData(Check):
             if unit.text is None or not unit.text.text:
                 continue
             for item in self.found_in(unit.text):
-                quoted = " ".join(unit.text.text[item.start : item.end].split())
-                if len(quoted) > _QUOTE_LENGTH:
-                    quoted = quoted[: _QUOTE_LENGTH - 1] + "…"
-                yield unit, Finding(_MESSAGES[item.kind], {"found": quoted}, start=item.start, end=item.end)
+                found = quote(unit.text.text[item.start : item.end])
+                yield unit, Finding(_MESSAGES[item.kind], {"found": found}, start=item.start, end=item.end)
 
 
 def _ten_digits(match: re.Match) -> str:

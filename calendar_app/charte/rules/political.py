@@ -29,11 +29,8 @@ from bisect import bisect_left
 
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import Check, CheckContext, ElectionInfo, Finding, Severity
+from calendar_app.charte.base import Check, CheckContext, ElectionInfo, Finding, Severity, quote
 from calendar_app.charte.text import Analysed, Lexicon, Match
-
-# A quoted excerpt longer than this is cut in messages (presentation, not policy).
-QUOTE_LENGTH = 80
 
 # What may stand between a call-to-vote verb and its target: spaces, a hyphen, a hashtag or mention sign.
 _CALL_GAP = re.compile(r"[\s\-#@«\"']{1,4}")
@@ -43,12 +40,6 @@ _NAME_WORDS = 4
 # What a term or a finding is.
 PARTISAN, CALL, CIVIC, VERB = "partisan", "call", "civic", "verb"
 CANDIDATE, PARTY = "candidate", "party"
-
-
-def quote(text: str, limit: int = QUOTE_LENGTH) -> str:
-    """The excerpt shown between « » in a message: one line, cut with an ellipsis when long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class PoliticalContent(Check):
