@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 
 def _fold_table() -> dict[int, str]:
@@ -83,9 +84,9 @@ class Tokens:
         return len(self.words)
 
     def _locate(self) -> None:
-        spans = [match.span() for match in _TOKEN.finditer(self._folded)]
-        self._starts = [start for start, _end in spans]
-        self._ends = [end for _start, end in spans]
+        spans = list(map(re.Match.span, _TOKEN.finditer(self._folded)))
+        self._starts = list(map(itemgetter(0), spans))
+        self._ends = list(map(itemgetter(1), spans))
 
     @property
     def starts(self) -> list[int]:

@@ -279,9 +279,7 @@ class Spelling(Check):
         spans = not_prose_spans(analysed) if not_prose is None else not_prose
         span_starts = [start for start, _end in spans]
         suggestions_left = self.max_suggestions
-        for index, folded in enumerate(words):
-            if folded not in candidates:
-                continue
+        for index in [index for index, folded in enumerate(words) if folded in candidates]:
             start, end = starts[index], ends[index]
             word = lowered[start:end]
             if word in known or word in allowed:
