@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from calendar_app.admin.audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from calendar_app.models import Approval, ChannelVersion, Post, PostLink, PostMedia
@@ -127,7 +127,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def charte_results(self, post):
         if post is None or post.pk is None:
             return _("Saved posts are checked against the Charte.")
-        return render_report(post, charte_check(post=post))
+        return render_report(charte_check(post=post))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -152,7 +152,8 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return _without_bulk_delete(super().get_actions(request))
 
     def _move_each(self, request, queryset, move, done) -> None:
-        """Apply ``move`` to each post on its own; report what moved and why the others did not."""
+        """Apply ``move`` to each post on its own; report what moved (``done``, a lazy plural message
+        counting with ``count``) and why the others did not."""
         moved = 0
         for post in queryset:
             try:
@@ -162,7 +163,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, done(moved), level=messages.SUCCESS)
+            self.message_user(request, done % {"count": moved}, level=messages.SUCCESS)
 
     @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_posts(self, request, queryset):
@@ -170,10 +171,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda post: post_submit(post=post, actor=request.user),
-            lambda count: (
-                ngettext("%(count)d post submitted for review.", "%(count)d posts submitted for review.", count)
-                % {"count": count}
-            ),
+            ngettext_lazy("%(count)d post submitted for review.", "%(count)d posts submitted for review.", "count"),
         )
 
     @admin.action(description=_("Start the review"), permissions=["change"])
@@ -182,10 +180,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda post: post_start_review(post=post, reviewer=request.user),
-            lambda count: (
-                ngettext("%(count)d post is now in review.", "%(count)d posts are now in review.", count)
-                % {"count": count}
-            ),
+            ngettext_lazy("%(count)d post is now in review.", "%(count)d posts are now in review.", "count"),
         )
 
     @admin.action(description=_("Acknowledge the Charte's warnings"), permissions=["change"])
@@ -194,13 +189,10 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda post: charte_acknowledge_warnings(post=post, actor=request.user, report=charte_check(post=post)),
-            lambda count: (
-                ngettext(
-                    "The warnings of %(count)d post are acknowledged.",
-                    "The warnings of %(count)d posts are acknowledged.",
-                    count,
-                )
-                % {"count": count}
+            ngettext_lazy(
+                "The warnings of %(count)d post are acknowledged.",
+                "The warnings of %(count)d posts are acknowledged.",
+                "count",
             ),
         )
 
@@ -210,7 +202,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda post: post_approve(post=post, reviewer=request.user),
-            lambda count: ngettext("%(count)d post approved.", "%(count)d posts approved.", count) % {"count": count},
+            ngettext_lazy("%(count)d post approved.", "%(count)d posts approved.", "count"),
         )
 
     @admin.action(description=_("Withdraw"), permissions=["change"])
@@ -219,21 +211,18 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
             request,
             queryset,
             lambda post: post_withdraw(post=post, actor=request.user),
-            lambda count: ngettext("%(count)d post withdrawn.", "%(count)d posts withdrawn.", count) % {"count": count},
+            ngettext_lazy("%(count)d post withdrawn.", "%(count)d posts withdrawn.", "count"),
         )
 
 
-def render_report(post: Post, report: CharteReport):
+def render_report(report: CharteReport):
     """The results as a list: what blocks first, the excerpt each is about, acknowledged or not."""
     if not report.results:
         return format_html("<p>{}</p>", _("Nothing to report (rule set %(version)s).") % {"version": report.version})
-    texts = {None: post.body, **dict(post.versions.values_list("channel_id", "text_override"))}
     rows = []
-    for result, key in sorted(
-        zip(report.results, report.fingerprints, strict=True), key=lambda pair: not pair[0].blocks
+    for result, excerpt, key in sorted(
+        zip(report.results, report.excerpts, report.fingerprints, strict=True), key=lambda row: not row[0].blocks
     ):
-        text = texts.get(result.channel_id if result.target == "version" else None) or ""
-        excerpt = text[result.start : result.end] if result.start is not None else ""
         if result.blocks:
             state = _("blocks")
         elif key in report.acknowledged:

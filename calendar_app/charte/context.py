@@ -7,11 +7,10 @@ import datetime
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, LinkInfo, MediaInfo
-from calendar_app.charte.data import SETTING_DEFAULTS
+from calendar_app.charte.data import CharteData
 from calendar_app.models import (
     Candidate,
     ChannelVersion,
-    CharteParameter,
     ElectionPeriod,
     Post,
     PressReleaseAuthorisation,
@@ -60,10 +59,9 @@ def press_release_authorised(post: Post) -> bool:
     return False
 
 
-def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime) -> dict[int, list[str]]:
-    """Texts scheduled or published on these channels within the repetition window around ``at``."""
-    parameter = CharteParameter.objects.filter(name="repetition_window_days").values_list("value", flat=True).first()
-    window = datetime.timedelta(days=parameter if parameter is not None else SETTING_DEFAULTS["repetition_window_days"])
+def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime, *, days: int) -> dict[int, list[str]]:
+    """Texts scheduled or published on these channels within ``days`` of ``at``."""
+    window = datetime.timedelta(days=days)
     rows = (
         ChannelVersion.objects.filter(
             channel_id__in=channel_ids,
@@ -81,9 +79,10 @@ def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime) -> d
 
 
 def context_for_post(
-    post: Post, *, at: datetime.datetime | None = None, replies_to_english: bool = False
+    post: Post, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
 ) -> CheckContext:
-    """The context of ``post`` as if published at ``at`` (its first due time, else now)."""
+    """The context of ``post`` as if published at ``at`` (its first due time, else now), for rules built
+    with ``data``."""
     versions = list(post.versions.select_related("channel").order_by("pk"))
     if at is None:
         due_times = [version.due_at for version in versions if version.due_at]
@@ -119,5 +118,7 @@ def context_for_post(
         outside_press_release_authorised=outside and press_release_authorised(post),
         election=election_info(election),
         author_takes_part_in_election=takes_part_in_election(post.author, election, timezone.localdate(at)),
-        recent_texts_by_channel=recent_texts(post, [version.channel_id for version in versions], at),
+        recent_texts_by_channel=recent_texts(
+            post, [version.channel_id for version in versions], at, days=data.setting("repetition_window_days")
+        ),
     )

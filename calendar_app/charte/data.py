@@ -39,11 +39,17 @@ SETTING_DEFAULTS = {
 
 
 @lru_cache(maxsize=1)
+def file_documents() -> tuple[dict, ...]:
+    """The defaults files, read once."""
+    return tuple(json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEFAULTS_DIR.glob("*.json")))
+
+
+@lru_cache(maxsize=1)
 def file_settings() -> dict:
     """The parameters of every defaults file."""
     merged = {}
-    for path in sorted(DEFAULTS_DIR.glob("*.json")):
-        merged.update(json.loads(path.read_text(encoding="utf-8")).get("settings", {}))
+    for document in file_documents():
+        merged.update(document.get("settings", {}))
     return merged
 
 
@@ -106,8 +112,8 @@ class CharteData:
     def from_defaults(cls, *, website_domain: str = "ville.montmagny.qc.ca", official_contacts=None) -> CharteData:
         """Montmagny's defaults from the files, without a database."""
         data = cls(website_domain=website_domain)
-        for path in sorted(DEFAULTS_DIR.glob("*.json")):
-            data._merge(json.loads(path.read_text(encoding="utf-8")))
+        for document in file_documents():
+            data._merge(document)
         if official_contacts is None:
             official_contacts = [
                 OfficialContactData("email", "info@ville.montmagny.qc.ca"),
@@ -127,10 +133,23 @@ class CharteData:
             self.network_limits[network] = NetworkLimitData(network=network, **limits)
         self.settings.update(document.get("settings", {}))
 
+    def _add_file_defaults_missing_from(self, *, lexicon_codes: set[str], networks: set[str]) -> None:
+        """A lexicon or a network limit that a newer defaults file brings and the database does not
+        know yet comes from the file; what the database has (an emptied lexicon included) wins."""
+        for document in file_documents():
+            for code, lexicon in document.get("lexicons", {}).items():
+                if code not in lexicon_codes:
+                    target = self.pattern_terms if lexicon.get("kind") == "patterns" else self.lexicon_terms
+                    target.setdefault(code, []).extend(lexicon.get("terms", []))
+            for network, limits in document.get("network_limits", {}).items():
+                if network not in networks:
+                    self.network_limits[network] = NetworkLimitData(network=network, **limits)
+
     @classmethod
     def from_database(cls) -> CharteData:
         from calendar_app.models import (
             AllowedLinkDomain,
+            CharteLexicon,
             CharteParameter,
             CharteTerm,
             Municipality,
@@ -153,6 +172,10 @@ class CharteData:
                 image_required=limit.image_required,
             )
         data.settings.update(CharteParameter.objects.values_list("name", "value"))
+        data._add_file_defaults_missing_from(
+            lexicon_codes=set(CharteLexicon.objects.values_list("code", flat=True)),
+            networks=set(data.network_limits),
+        )
         municipality = Municipality.objects.first()
         if municipality is not None:
             data.website_domain = municipality.website_domain

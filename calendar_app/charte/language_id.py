@@ -25,14 +25,11 @@ hashtags and @mentions are left out before counting letters and before asking th
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import weakref
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calendar_app.charte.text import Analysed, fold, tokens
@@ -40,7 +37,6 @@ from calendar_app.charte.text import Analysed, fold, tokens
 if TYPE_CHECKING:
     from calendar_app.charte.data import CharteData
 
-DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults" / "language.json"
 
 # Lexicon codes (defaults/language.json).
 FRENCH_FUNCTION_WORDS = "language_french_function_words"
@@ -77,18 +73,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-@lru_cache(maxsize=1)
-def _file_defaults() -> dict:
-    return json.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
-
-
 def terms(data: CharteData, code: str) -> list[str]:
     """The raw terms of a lexicon of the rule data (a list, a set of words or of characters)."""
     found = data.lexicon_terms.get(code)
     if found is None:
-        found = data.pattern_terms.get(code)
-    if found is None:  # a database without this lexicon yet
-        found = _file_defaults().get("lexicons", {}).get(code, {}).get("terms", [])
+        found = data.pattern_terms.get(code, [])
     return [term for term in found if term]
 
 

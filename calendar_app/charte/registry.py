@@ -21,6 +21,7 @@ from calendar_app.charte.data import CharteData
 class RuleSet:
     version: str
     rules: tuple[Check, ...]
+    data: CharteData
 
     def check(self, context: CheckContext) -> list[CheckResult]:
         results = []
@@ -42,7 +43,7 @@ def build_ruleset(data: CharteData, *, revision: int | str = "defaults") -> Rule
     duplicates = {code for code in codes if codes.count(code) > 1}
     if duplicates:
         raise ValueError(f"settings.CHARTE lists rules with the same code: {sorted(duplicates)}")
-    return RuleSet(version=f"{config['VERSION']}.{revision}", rules=tuple(rules))
+    return RuleSet(version=f"{config['VERSION']}.{revision}", rules=tuple(rules), data=data)
 
 
 _lock = threading.Lock()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,23 +17,24 @@ from calendar_app.models import Post, WarningAcknowledgement
 from calendar_app.services.audit import audit_record
 
 
-def fingerprint(result: CheckResult, text: str | None = None) -> str:
+def fingerprint(result: CheckResult, excerpt: str) -> str:
     """What identifies a finding across checks: the rule, where, and the words it is about.
 
     Positions move when a text is edited elsewhere; the excerpt does not, so an acknowledged
     warning stays acknowledged until its words change.
     """
-    excerpt = text[result.start : result.end] if text is not None and result.start is not None else result.message_en
-    key = "|".join(str(part) for part in (result.code, result.target, result.channel_id, result.media_id, excerpt))
+    about = excerpt or result.message_en
+    key = "|".join(str(part) for part in (result.code, result.target, result.channel_id, result.media_id, about))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class CharteReport:
     """The results of one check of a post, and which warnings someone has acknowledged."""
 
     version: str
     results: tuple[CheckResult, ...]
+    excerpts: tuple[str, ...]  # the words each result is about ("" for a whole text or a media file)
     fingerprints: tuple[str, ...]
     acknowledged: frozenset[str]
 
@@ -82,24 +83,32 @@ class WarningsNotAcknowledged(ValidationError):
         )
 
 
-def _text_of(post: Post, result: CheckResult, overrides: dict[int, str]) -> str | None:
-    if result.target == "version" and result.channel_id in overrides:
-        return overrides[result.channel_id]
-    return post.body if result.target == "post" else None
+def _excerpt(post: Post, result: CheckResult, overrides: dict[int, str]) -> str:
+    if result.start is None:
+        return ""
+    text = overrides.get(result.channel_id, "") if result.target == "version" else post.body
+    return text[result.start : result.end]
 
 
 def charte_check(*, post: Post, at: datetime.datetime | None = None) -> CharteReport:
     """Check ``post`` against the current rule set as if published at ``at``."""
     ruleset = get_ruleset()
-    results = tuple(ruleset.check(context_for_post(post, at=at)))
+    results = tuple(ruleset.check(context_for_post(post, data=ruleset.data, at=at)))
     overrides = dict(post.versions.exclude(text_override="").values_list("channel_id", "text_override"))
-    fingerprints = tuple(fingerprint(result, _text_of(post, result, overrides)) for result in results)
+    excerpts = tuple(_excerpt(post, result, overrides) for result in results)
+    fingerprints = tuple(fingerprint(result, excerpt) for result, excerpt in zip(results, excerpts, strict=True))
     acknowledged = frozenset(
         WarningAcknowledgement.objects.filter(post=post, fingerprint__in=fingerprints).values_list(
             "fingerprint", flat=True
         )
     )
-    return CharteReport(version=ruleset.version, results=results, fingerprints=fingerprints, acknowledged=acknowledged)
+    return CharteReport(
+        version=ruleset.version,
+        results=results,
+        excerpts=excerpts,
+        fingerprints=fingerprints,
+        acknowledged=acknowledged,
+    )
 
 
 def charte_acknowledge_warnings(*, post: Post, actor, report: CharteReport) -> int:
@@ -139,10 +148,5 @@ def charte_require_passing(
         if not acknowledge_warnings:
             raise WarningsNotAcknowledged(report)
         charte_acknowledge_warnings(post=post, actor=actor, report=report)
-        report = CharteReport(
-            version=report.version,
-            results=report.results,
-            fingerprints=report.fingerprints,
-            acknowledged=frozenset(report.fingerprints),
-        )
+        report = dataclasses.replace(report, acknowledged=frozenset(report.fingerprints))
     return report

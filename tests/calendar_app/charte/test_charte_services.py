@@ -113,11 +113,25 @@ def test_a_council_member_cannot_post_during_an_election_period():
 
 
 def test_editing_the_charte_data_changes_the_version_and_the_results():
-    before = get_ruleset().version
-    lexicon = CharteLexicon.objects.create(code="vulgar-extra", name="Extra", kind="words")
-    CharteTerm.objects.create(lexicon=lexicon, term="patate")
+    post = factories.post(body="Quelle journée patate au parc municipal.")
+    before = charte_check(post=post)
+    assert "netiquette" not in {result.code for result in before.results}
+
+    CharteTerm.objects.create(lexicon=CharteLexicon.objects.get(code="netiquette_vulgar"), term="patate")
     CharteSettings.bump_revision()
-    assert get_ruleset().version != before
+
+    after = charte_check(post=post)
+    assert after.version != before.version
+    assert "netiquette" in {result.code for result in after.blocks}
+
+
+def test_a_lexicon_the_database_does_not_know_yet_comes_from_the_defaults_files():
+    from calendar_app.charte.data import CharteData
+
+    CharteLexicon.objects.filter(code="netiquette_vulgar").delete()  # as if added by a newer release
+    assert CharteData.from_database().lexicon_terms["netiquette_vulgar"]
+    CharteLexicon.objects.create(code="netiquette_vulgar", name="Vulgaire", kind="words")  # emptied by the team
+    assert "netiquette_vulgar" not in CharteData.from_database().lexicon_terms
 
 
 def test_the_admin_saves_of_charte_data_revise_the_rule_set(admin_client):
