@@ -1,10 +1,30 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
-from calendar_app import views
+from calendar_app.views import administration, home, public, publishing, requests, review
 
 app_name = "calendar_app"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
-    path("comptes-officiels/", views.official_accounts, name="official_accounts"),
+    path("", home.home, name="home"),
+    path("comptes-officiels/", public.official_accounts, name="official_accounts"),
+    # Requests (art. 9.4, 9.5)
+    path("demandes/", requests.request_list, name="request_list"),
+    path("demandes/service/nouvelle/", requests.service_request_new, name="service_request_new"),
+    path("demandes/organisme/nouvelle/", requests.organisation_request_new, name="organisation_request_new"),
+    path("demandes/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("demandes/<int:pk>/resoumettre/", requests.request_resubmit, name="request_resubmit"),
+    # Review by the communications department
+    path("revision/", review.review_queue, name="review_queue"),
+    path("revision/<int:pk>/", review.review_detail, name="review_detail"),
+    # Internal posts (art. 8.4) and emergencies (art. 6)
+    path("publications/nouvelle/", publishing.internal_post_new, name="internal_post_new"),
+    path("publications/<int:pk>/", publishing.own_post, name="own_post"),
+    path("urgence/", publishing.emergency, name="emergency"),
+    path("urgence/basculer/", publishing.emergency_toggle, name="emergency_toggle"),
+    # The Direction générale's decisions (art. 7, 8.1)
+    path("elections/", administration.election_list, name="election_list"),
+    path("elections/nouvelle/", administration.election_new, name="election_new"),
+    path("elections/<int:pk>/", administration.election_detail, name="election_detail"),
+    path("canaux/", administration.channel_list, name="channel_list"),
+    path("canaux/<int:pk>/autoriser/", administration.channel_authorise_view, name="channel_authorise"),
+    path("notifications/", administration.notification_list, name="notifications"),
 ]

@@ -60,6 +60,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "calendar_app:home"
+LOGOUT_REDIRECT_URL = "login"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -74,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "calendar_app.context_processors.vitrine",
             ],
         },
     },
@@ -132,6 +136,8 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <vitrine@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach Vitrine at, for the links in notification e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security: strict in production, relaxed only where the embedded mode serves plain HTTP.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG

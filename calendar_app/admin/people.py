@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
-from calendar_app.models import Person, RoleAssignment, Substitution
+from calendar_app.models import Notification, Person, RoleAssignment, RolePolicy, Substitution
 from calendar_app.services.audit import HIDDEN, audit_record
 
 
@@ -138,3 +138,24 @@ class SubstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"designated_by": request.user.pk, **super().get_changeform_initial_data(request)}
+
+
+@admin.register(RolePolicy)
+class RolePolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("role", "internal_posts_need_review")
+    list_editable = ("internal_posts_need_review",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "recipient", "kind", "subject", "on_behalf_of", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("subject", "recipient__username", "recipient__last_name")
+    list_select_related = ("recipient", "on_behalf_of")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

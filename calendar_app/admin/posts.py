@@ -8,14 +8,14 @@ a submitted, approved or scheduled text here would publish words nobody reviewed
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from calendar_app.admin.audit import AuditedAdminMixin, ReadOnlyAdminMixin
-from calendar_app.models import Approval, ChannelVersion, Post, PostLink, PostMedia
+from calendar_app.models import Approval, ChannelVersion, Post, PostLink, PostMedia, PostMessage
 from calendar_app.services.charte import CharteReport, charte_acknowledge_warnings, charte_check
 from calendar_app.services.posts import post_approve, post_start_review, post_submit, post_withdraw
 from calendar_app.workflow import Status
@@ -68,6 +68,14 @@ class PostMediaInline(PostChildInline):
     autocomplete_fields = ("asset",)
 
 
+class PostMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PostMessage
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "author", "body")
+    readonly_fields = fields
+
+
 class ApprovalInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Approval
     extra = 0
@@ -113,7 +121,7 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
         (_("Record"), {"fields": ("status", "source_uid", "created_at", "updated_at")}),
     )
     readonly_fields = ("status", "source_uid", "created_at", "updated_at", "charte_results")
-    inlines = (ChannelVersionInline, PostLinkInline, PostMediaInline, ApprovalInline)
+    inlines = (ChannelVersionInline, PostLinkInline, PostMediaInline, ApprovalInline, PostMessageInline)
     actions = ("submit_posts", "start_review_of_posts", "acknowledge_warnings", "approve_posts", "withdraw_posts")
 
     def get_queryset(self, request):
@@ -160,6 +168,8 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 move(post)
             except ValidationError as error:  # IllegalTransition included
                 self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), level=messages.ERROR)
             else:
                 moved += 1
         if moved:

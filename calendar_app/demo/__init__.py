@@ -57,6 +57,7 @@ from calendar_app.models import (
     Substitution,
     WarningAcknowledgement,
 )
+from calendar_app.permissions import Abilities
 from calendar_app.services import posts as post_services
 from calendar_app.workflow import Status
 
@@ -435,9 +436,10 @@ class _Loader:
             self._attach_poster(post, author)
         if target == Status.DRAFT:
             return
-        # 1. Requests, and anything meant to stop in review, go through the communications department.
-        is_request = origin != Post.Origin.INTERNAL
-        if is_request or target in _REVIEWED:
+        # 1. Requests, posts of publishers whose role needs review (art. 8.4), and anything meant to
+        # stop in review, go through the communications department.
+        reviewed = origin != Post.Origin.INTERNAL or Abilities(author).internal_posts_need_review()
+        if reviewed or target in _REVIEWED:
             post_services.post_submit(post=post, actor=author)
             if target == Status.SUBMITTED:
                 return
@@ -446,12 +448,14 @@ class _Loader:
                 return
             if target == Status.CHANGES_REQUESTED:
                 post_services.post_request_changes(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
+                for username, body in spec.get("messages", ()):
+                    post_services.post_add_message(post=post, author=self.people[username], body=body)
                 return
             if target == Status.REFUSED:
                 post_services.post_refuse(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
                 return
-        # 2. An authorised publisher's own post needs no review (art. 8.4): they approve it themselves.
-        scheduler = self.reviewer if is_request else author
+        # 2. A post of a role that needs no review (art. 8.4) is approved by its author.
+        scheduler = self.reviewer if reviewed else author
         post_services.post_approve(post=post, reviewer=scheduler, acknowledge_warnings=True)
         if target == Status.APPROVED:
             return

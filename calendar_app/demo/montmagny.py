@@ -521,6 +521,11 @@ POSTS = [
         "des affaires juridiques et de l'urbanisme pendant les heures d'ouverture des bureaux.",
         "reasons": "Art. 5.4 de la Politique : un avis public renvoie à son texte complet sur le site Web de la Ville. "
         "Ajoutez le lien vers l'avis publié sur ville.montmagny.qc.ca, puis soumettez de nouveau la demande.",
+        # The conversation that follows the request for changes (art. 9.4), in order.
+        "messages": [
+            ("lpelletier", "L'avis sera mis en ligne jeudi matin. Puis-je vous envoyer le lien à ce moment-là ?"),
+            ("jberube", "Oui, ajoutez-le à la demande dès qu'il est en ligne et soumettez-la de nouveau."),
+        ],
     },
     # Scheduled: the first goes out a few minutes after the load, through the local sandbox.
     {

@@ -14,9 +14,10 @@ from calendar_app.models.charte import (
 from calendar_app.models.elections import Candidate, ElectionPeriod, EmergencySwitch, Party
 from calendar_app.models.media import MediaAsset
 from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
+from calendar_app.models.notifications import Notification
 from calendar_app.models.organisations import AccreditedOrganisation, OrganisationSocialAccount, Service
-from calendar_app.models.people import Person, Role, RoleAssignment, Substitution
-from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia
+from calendar_app.models.people import Person, Role, RoleAssignment, RolePolicy, Substitution
+from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia, PostMessage
 
 __all__ = [
     "AccreditedOrganisation",
@@ -38,6 +39,7 @@ __all__ = [
     "ElectionPeriod",
     "EmergencySwitch",
     "MediaAsset",
+    "Notification",
     "Municipality",
     "OfficeHours",
     "OfficialContact",
@@ -47,8 +49,10 @@ __all__ = [
     "Post",
     "PostLink",
     "PostMedia",
+    "PostMessage",
     "Role",
     "RoleAssignment",
+    "RolePolicy",
     "Service",
     "Substitution",
 ]

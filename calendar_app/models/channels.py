@@ -46,6 +46,11 @@ class Channel(models.Model):
         default=False,
         help_text=_("The Mission Communication team may publish here at once (art. 6)."),
     )
+    accepts_organisation_requests = models.BooleanField(
+        _("open to organisations' requests"),
+        default=True,
+        help_text=_("Accredited organisations may ask for visibility on this channel (art. 9.5)."),
+    )
     api_base_url = URLField(
         _("API address"), max_length=500, blank=True, help_text=_("Empty: the network's documented API address.")
     )

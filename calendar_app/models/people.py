@@ -163,3 +163,26 @@ class Substitution(models.Model):
 
     def __str__(self):
         return f"{self.substitute} ↔ {self.absent} ({self.get_role_display()})"
+
+
+class RolePolicy(models.Model):
+    """Whether a role's internal posts go through review by the communications department (art. 8.4, 9.2).
+
+    Montmagny's defaults: the communications department's posts need no review, every other
+    publisher's do. A role without a row needs review.
+    """
+
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices, unique=True)
+    internal_posts_need_review = models.BooleanField(_("internal posts need review"), default=True)
+
+    class Meta:
+        verbose_name = _("role policy")
+        verbose_name_plural = _("role policies")
+        ordering = ["role"]
+
+    def __str__(self):
+        return self.get_role_display()
+
+    @classmethod
+    def needs_review(cls, role: str) -> bool:
+        return cls.objects.filter(role=role).values_list("internal_posts_need_review", flat=True).first() is not False

@@ -84,6 +84,23 @@ class Post(models.Model):
         blank=True,
         help_text=_("A contest needs clear rules: attach them here or add a link of kind “contest rules” (art. 5.8)."),
     )
+    is_emergency = models.BooleanField(
+        _("emergency"),
+        default=False,
+        editable=False,
+        help_text=_("Published at once by the Mission Communication team, on the priority path (art. 6)."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail address"), blank=True)
+    contact_phone = models.CharField(_("contact phone number"), max_length=40, blank=True)
+    submission_key = models.UUIDField(
+        _("submission key"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Sent with a request form, so that submitting it twice creates one post."),
+    )
     source_uid = models.CharField(
         _("source identifier"),
         max_length=255,
@@ -217,3 +234,23 @@ class ChannelVersion(models.Model):
     @property
     def text(self) -> str:
         return self.text_override or self.post.body
+
+
+class PostMessage(models.Model):
+    """The conversation between a requester and the communications department about one post (art. 9.4, 9.5)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="messages", verbose_name=_("post"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="post_message_not_empty")]
+
+    def __str__(self):
+        return f"{self.author} — {self.post}"

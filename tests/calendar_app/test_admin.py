@@ -29,6 +29,7 @@ from calendar_app.models import (
     EmergencySwitch,
     MediaAsset,
     Municipality,
+    Notification,
     OfficeHours,
     OfficialContact,
     OrganisationSocialAccount,
@@ -44,7 +45,7 @@ from calendar_app.models import (
     WarningAcknowledgement,
 )
 from calendar_app.services.audit import HIDDEN
-from calendar_app.services.posts import post_approve, post_start_review, post_submit
+from calendar_app.services.posts import post_add_message, post_approve, post_start_review, post_submit
 from calendar_app.workflow import Status
 from tests import factories
 
@@ -73,7 +74,9 @@ def world(admin_user):
     reviewed = factories.post(author=admin_user, title="Collecte des feuilles", channels=[channel])
     post_submit(post=reviewed, actor=admin_user)
     post_start_review(post=reviewed, reviewer=admin_user)
+    post_add_message(post=reviewed, author=admin_user, body="Pouvez-vous préciser l'heure ?")
     post_approve(post=reviewed, reviewer=admin_user)
+    Notification.objects.create(recipient=admin_user, kind=Notification.Kind.MESSAGE, subject="Nouveau message")
     agent = factories.person(job_title="Agente aux événements")
     assignment = RoleAssignment.objects.create(person=agent, role=Role.PUBLISHER, starts_on=today)
     assignment.channels.add(channel)

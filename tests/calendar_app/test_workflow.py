@@ -126,7 +126,7 @@ def test_scheduling_requires_a_due_time_in_the_database():
 class TestThePostLifecycle:
     def test_a_request_goes_from_draft_to_published_on_every_channel(self):
         facebook, mastodon = factories.channel("facebook"), factories.channel("mastodon")
-        author, reviewer = factories.person(), factories.person()
+        author, reviewer = factories.reviewer(), factories.reviewer()
         post = factories.post(author=author, channels=[facebook, mastodon])
 
         post_services.post_submit(post=post, actor=author)
@@ -162,7 +162,7 @@ class TestThePostLifecycle:
         version.refresh_from_db()
 
         with pytest.raises(ValidationError) as raised:
-            post_services.version_schedule(version=version, due_at=timezone.now(), actor=None)
+            post_services.version_schedule(version=version, due_at=timezone.now(), actor=post.author)
 
         assert raised.value.code == "channel_not_authorised" and "art. 8.1" in raised.value.messages[0]
         version.refresh_from_db()
@@ -170,7 +170,7 @@ class TestThePostLifecycle:
 
     def test_a_refusal_records_its_reasons_and_moves_every_version(self):
         post = factories.post(channels=[factories.channel()])
-        reviewer = factories.person()
+        reviewer = factories.reviewer()
         post_services.post_submit(post=post, actor=post.author)
         post_services.post_start_review(post=post, reviewer=reviewer)
 
@@ -191,7 +191,7 @@ class TestThePostLifecycle:
         ChannelVersion.objects.filter(pk=pending.pk).update(status=Status.FAILED, due_at=timezone.now())
 
         with pytest.raises(IllegalTransition):  # a post being published is not withdrawn
-            post_services.post_withdraw(post=post, actor=None)
+            post_services.post_withdraw(post=post, actor=post.author)
 
         assert set(post.versions.values_list("status", flat=True)) == {Status.PUBLISHED, Status.FAILED}
 

@@ -1,0 +1,107 @@
+"""Decisions of the Direction générale (election periods, art. 7; new channels, art. 8.1), and notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from calendar_app.forms import ElectionForm, apply_service_errors
+from calendar_app.models import Channel, ElectionPeriod
+from calendar_app.permissions import Action
+from calendar_app.services.channels import channel_authorise
+from calendar_app.services.elections import election_declare, election_flagged_published
+from calendar_app.services.notifications import notification_mark_read
+from calendar_app.views.base import abilities_of, allow, login_required
+
+
+@login_required
+def election_list(request):
+    can = abilities_of(request)
+    allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
+    return render(
+        request,
+        "calendar_app/elections/list.html",
+        {"periods": ElectionPeriod.objects.all(), "can_declare": can.can_declare_election()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def election_new(request):
+    allow(request, abilities_of(request).can_declare_election(), Action.DECLARE_ELECTION)
+    form = ElectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            period = election_declare(
+                actor=request.user,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                polling_day=data["polling_day"],
+                ends_on=data["ends_on"],
+                parties=data["parties"],
+                candidates=data["candidates"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The election period was declared."))
+            return redirect("calendar_app:election_detail", period.pk)
+    return render(request, "calendar_app/elections/form.html", {"form": form})
+
+
+@login_required
+def election_detail(request, pk: int):
+    """A period, its parties and candidates, and the published posts the Charte now flags for removal."""
+    can = abilities_of(request)
+    allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
+    period = get_object_or_404(ElectionPeriod, pk=pk)
+    return render(
+        request,
+        "calendar_app/elections/detail.html",
+        {
+            "period": period,
+            "parties": period.parties.all(),
+            "candidates": period.candidates.select_related("party"),
+            "flagged": election_flagged_published(period),
+        },
+    )
+
+
+@login_required
+def channel_list(request):
+    can = abilities_of(request)
+    allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
+    channels = Channel.objects.select_related("authorised_by").order_by("network", "handle")
+    return render(
+        request,
+        "calendar_app/channels/list.html",
+        {"channels": channels, "can_authorise": can.can_authorise_channel()},
+    )
+
+
+@login_required
+@require_POST
+def channel_authorise_view(request, pk: int):
+    channel = get_object_or_404(Channel, pk=pk)
+    try:
+        channel_authorise(channel=channel, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("“%(channel)s” is authorised (art. 8.1).") % {"channel": channel})
+    return redirect("calendar_app:channel_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    if request.method == "POST":
+        notification_mark_read(person=request.user)
+        return redirect("calendar_app:notifications")
+    notifications = request.user.notifications.select_related("post", "on_behalf_of")[:100]
+    return render(request, "calendar_app/notifications/list.html", {"notifications": notifications})

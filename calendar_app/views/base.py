@@ -1,0 +1,33 @@
+"""What every view of the web interface shares: the logged-in person's abilities, and 403 on refusal."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404
+
+from calendar_app.models import Post
+from calendar_app.permissions import Abilities, Action, require
+
+
+def abilities_of(request) -> Abilities:
+    """The person's abilities, read once per request."""
+    if not hasattr(request, "_abilities"):
+        request._abilities = Abilities(request.user)
+    return request._abilities
+
+
+def allow(request, allowed: bool, action: Action, target=None) -> None:
+    """Answer 403 (and record the refusal) unless ``allowed``."""
+    require(allowed, actor=request.user, action=action, target=target)
+
+
+def visible_post(request, pk: int) -> Post:
+    """The post ``pk`` if the person may see it; 403 otherwise (recorded)."""
+    post = get_object_or_404(
+        Post.objects.select_related("author", "requesting_service", "requesting_organisation"), pk=pk
+    )
+    allow(request, abilities_of(request).can_view(post), Action.VIEW, post)
+    return post
+
+
+__all__ = ["abilities_of", "allow", "login_required", "visible_post"]

@@ -1,0 +1,13 @@
+from django.shortcuts import render
+
+from calendar_app.models import Post
+from calendar_app.views.base import abilities_of, login_required
+from calendar_app.workflow import Status
+
+
+@login_required
+def home(request):
+    """Where each person starts: the actions their roles allow."""
+    can = abilities_of(request)
+    to_review = Post.objects.filter(status__in=(Status.SUBMITTED, Status.IN_REVIEW)).count() if can.is_reviewer else 0
+    return render(request, "calendar_app/home.html", {"can": can, "to_review": to_review})

@@ -1,0 +1,142 @@
+"""Requests from services and committees (art. 9.4) and accredited organisations (art. 9.5)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from calendar_app.forms import ImageFormSet, MessageForm, RequestForm, apply_service_errors
+from calendar_app.models import AccreditedOrganisation, AuditEntry, Post, Service
+from calendar_app.permissions import Action
+from calendar_app.services.charte import charte_check
+from calendar_app.services.posts import post_add_message, post_submit
+from calendar_app.services.requests import request_submit
+from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+
+
+@login_required
+def request_list(request):
+    """The requests of the person's services and organisations, newest first."""
+    can = abilities_of(request)
+    allow(request, can.can_submit_for_service() or can.can_submit_for_organisation(), Action.VIEW)
+    posts = (
+        Post.objects.filter(
+            Q(author=request.user)
+            | Q(requesting_service_id__in=can.service_ids)
+            | Q(requesting_organisation_id__in=can.organisation_ids)
+        )
+        .exclude(origin=Post.Origin.INTERNAL)
+        .select_related("requesting_service", "requesting_organisation")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "calendar_app/requests/list.html",
+        {
+            "posts": posts,
+            "can_service": can.can_submit_for_service(),
+            "can_organisation": can.can_submit_for_organisation(),
+        },
+    )
+
+
+def _request_form(request, *, for_organisation: bool):
+    can = abilities_of(request)
+    if for_organisation:
+        allow(request, can.can_submit_for_organisation(), Action.SUBMIT)
+        requesters = AccreditedOrganisation.objects.all()
+        if not can.superuser:
+            requesters = requesters.filter(pk__in=can.organisation_ids)
+    else:
+        allow(request, can.can_submit_for_service(), Action.SUBMIT)
+        requesters = Service.objects.filter(is_active=True)
+        if not can.superuser:
+            requesters = requesters.filter(pk__in=can.service_ids)
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = RequestForm(*data, requesters=requesters, for_organisation=for_organisation)
+    images = ImageFormSet(*data, prefix="images")
+    if request.method == "POST" and form.is_valid() and images.is_valid():
+        inputs = [image for image in (subform.image_input() for subform in images) if image is not None]
+        requester = form.cleaned_data["requester"]
+        scope = {"organisation": requester} if for_organisation else {"service": requester}
+        try:
+            submitted = request_submit(requester=request.user, data=form.request_input(inputs), **scope)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if submitted.created:
+                messages.success(request, _("Your request was sent to the communications department."))
+            else:
+                messages.info(request, _("This request had already been received; it was not sent twice."))
+            return redirect("calendar_app:request_detail", submitted.post.pk)
+    template = "calendar_app/requests/form.html"
+    return render(request, template, {"form": form, "images": images, "for_organisation": for_organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_request_new(request):
+    return _request_form(request, for_organisation=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_request_new(request):
+    return _request_form(request, for_organisation=True)
+
+
+def post_history(post: Post):
+    """The post's audit trail, oldest first, for the requester and the reviewer."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Post), target_id=str(post.pk)
+    ).order_by("at", "pk")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request, pk: int):
+    """A request as its requester follows it: status, Charte results, decisions, messages."""
+    post = visible_post(request, pk)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_add_message(post=post, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Your message was sent."))
+            return redirect("calendar_app:request_detail", post.pk)
+    return render(
+        request,
+        "calendar_app/requests/detail.html",
+        {
+            "post": post,
+            "report": charte_check(post=post),
+            "form": form,
+            "decisions": post.approvals.select_related("reviewer").order_by("decided_at"),
+            "thread": post.messages.select_related("author"),
+            "versions": post.versions.select_related("channel"),
+            "can_resubmit": abilities_of(request).can_edit(post) and post.status == "changes_requested",
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_resubmit(request, pk: int):
+    """Send a request back to review once the requested changes are made."""
+    post = visible_post(request, pk)
+    try:
+        post_submit(post=post, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Your request was sent back to the communications department."))
+    return redirect("calendar_app:request_detail", post.pk)
