@@ -123,7 +123,7 @@ def _json_block(values: dict) -> str:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "actor_repr", "action", "target_type", "target_repr", "short_message")
+    list_display = ("at", "actor_repr", "action_display", "target_type", "target_repr", "short_message")
     list_filter = ("action", ("target_type", admin.RelatedOnlyFieldListFilter), "at")
     search_fields = ("actor_repr", "target_repr", "message")
     date_hierarchy = "at"
@@ -143,6 +143,10 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "after_display",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, entry):
+        return entry.action_label
 
     @admin.display(description=_("message"))
     def short_message(self, entry):

@@ -14,6 +14,24 @@ class AppendOnlyError(Exception):
     """An audit entry was asked to change or disappear."""
 
 
+# How each recorded action reads in the interface; an unknown action shows its code.
+ACTION_LABELS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+    "status_changed": _("status changed"),
+    "decided": _("decision recorded"),
+    "text_edited": _("text edited"),
+    "message_sent": _("message sent"),
+    "warnings_acknowledged": _("Charte warnings acknowledged"),
+    "permission_refused": _("action refused (permissions)"),
+    "emergency_on": _("emergency mode switched on"),
+    "emergency_off": _("emergency mode switched off"),
+    "election_declared": _("election period declared"),
+    "channel_authorised": _("channel authorised"),
+}
+
+
 class AuditEntry(models.Model):
     """One recorded change. Rows are never updated (a database trigger refuses it) nor deleted by Vitrine."""
 
@@ -57,3 +75,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def status_label(self) -> str:
+        """The status a move led to, as people read it; empty for other actions."""
+        from calendar_app.workflow import Status
+
+        status = (self.after or {}).get("status", "")
+        return str(Status(status).label) if status in Status.values else status

@@ -9,27 +9,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calendar_app.forms import ImageFormSet, MessageForm, RequestForm, apply_service_errors
+from calendar_app.forms import ImageFormSet, MessageForm, RequestForm, TextEditForm, apply_service_errors
 from calendar_app.models import AccreditedOrganisation, AuditEntry, Post, Service
 from calendar_app.permissions import Action
 from calendar_app.services.charte import charte_check
-from calendar_app.services.posts import post_add_message, post_submit
+from calendar_app.services.posts import post_add_message, post_edit_texts, post_submit
 from calendar_app.services.requests import request_submit
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.workflow import Status
 
 
 @login_required
 def request_list(request):
-    """The requests of the person's services and organisations, newest first."""
+    """The person's own posts and the requests of their services and organisations, newest first."""
     can = abilities_of(request)
-    allow(request, can.can_submit_for_service() or can.can_submit_for_organisation(), Action.VIEW)
+    allow(
+        request,
+        can.can_submit_for_service() or can.can_submit_for_organisation() or can.can_write_internal(),
+        Action.VIEW,
+    )
     posts = (
         Post.objects.filter(
             Q(author=request.user)
             | Q(requesting_service_id__in=can.service_ids)
             | Q(requesting_organisation_id__in=can.organisation_ids)
         )
-        .exclude(origin=Post.Origin.INTERNAL)
         .select_related("requesting_service", "requesting_organisation")
         .order_by("-created_at")
     )
@@ -103,8 +107,11 @@ def post_history(post: Post):
 def request_detail(request, pk: int):
     """A request as its requester follows it: status, Charte results, decisions, messages."""
     post = visible_post(request, pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    can_edit = abilities_of(request).can_edit(post) and post.status == Status.CHANGES_REQUESTED
+    editing = request.method == "POST" and request.POST.get("action") == "edit"
+    form = MessageForm(request.POST if request.method == "POST" and not editing else None)
+    edit_form = TextEditForm(request.POST if editing else None, initial={"text": post.body})
+    if form.is_bound and form.is_valid():
         try:
             post_add_message(post=post, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
@@ -112,6 +119,10 @@ def request_detail(request, pk: int):
         else:
             messages.success(request, _("Your message was sent."))
             return redirect("calendar_app:request_detail", post.pk)
+    if edit_form.is_bound and edit_form.is_valid():
+        post_edit_texts(post=post, actor=request.user, body=edit_form.cleaned_data["text"])
+        messages.success(request, _("The text was saved; send the request back for review when it is ready."))
+        return redirect("calendar_app:request_detail", post.pk)
     return render(
         request,
         "calendar_app/requests/detail.html",
@@ -122,7 +133,8 @@ def request_detail(request, pk: int):
             "decisions": post.approvals.select_related("reviewer").order_by("decided_at"),
             "thread": post.messages.select_related("author"),
             "versions": post.versions.select_related("channel"),
-            "can_resubmit": abilities_of(request).can_edit(post) and post.status == "changes_requested",
+            "can_resubmit": can_edit,
+            "edit_form": edit_form if can_edit else None,
         },
     )
 

@@ -132,6 +132,22 @@ class TestAServiceRequest:
         assert response.status_code == 200
         assert not Post.objects.exists() and not MediaAsset.objects.exists()
 
+    def test_an_oversized_image_is_refused_with_its_limit(self, client, city, settings):
+        settings.MEDIA_MAX_UPLOAD_BYTES = 50
+        response = submit_service_request(
+            client,
+            city,
+            **{
+                "images-TOTAL_FORMS": "1",
+                "images-0-file": factories.image_upload(size=(64, 64)),
+                "images-0-alt_text": "Affiche",
+                "images-0-credit": "Ville",
+                "images-0-rights_statement": "Ville",
+            },
+        )
+        assert response.status_code == 200 and "limite" in response.content.decode()
+        assert not Post.objects.exists() and not MediaAsset.objects.exists()
+
     def test_an_image_with_identifiable_persons_needs_consent(self, client, city):
         response = submit_service_request(
             client,
@@ -284,11 +300,13 @@ class TestTheReview:
         )
         client.force_login(city.member)
         detail = reverse("calendar_app:request_detail", args=[submitted.pk])
+        client.post(detail, {"action": "edit", "text": CLEAN + " Détails : https://www.ville.montmagny.qc.ca"})
         client.post(detail, {"body": "C'est fait, merci."})
         client.post(reverse("calendar_app:request_resubmit", args=[submitted.pk]))
         submitted.refresh_from_db()
-        assert submitted.status == Status.SUBMITTED
+        assert submitted.status == Status.SUBMITTED and submitted.body.endswith("montmagny.qc.ca")
         assert submitted.messages.get().author == city.member
+        assert AuditEntry.objects.filter(action="text_edited", actor=city.member).exists()
         assert Notification.objects.filter(recipient=city.reviewer, kind="message").exists()
 
     def test_nobody_approves_their_own_request(self, city):
@@ -366,3 +384,55 @@ def test_notifications_are_in_the_recipients_language(client, city, django_captu
     french = Notification.objects.get(recipient=city.reviewer)
     assert english.subject.startswith("Request received")
     assert french.subject.startswith("À réviser") or "réviser" in french.subject.lower()
+
+
+def test_a_requester_cannot_edit_a_request_in_review(client, city, submitted):
+    client.force_login(city.member)
+    client.post(reverse("calendar_app:request_detail", args=[submitted.pk]), {"action": "edit", "text": "Autre texte."})
+    submitted.refresh_from_db()
+    assert submitted.body == CLEAN
+
+
+def test_the_notification_list_shows_and_marks_them_read(client, city, submitted):
+    client.force_login(city.reviewer)
+    url = reverse("calendar_app:notifications")
+    assert submitted.title in client.get(url).content.decode()
+    client.post(url)
+    assert not Notification.objects.filter(recipient=city.reviewer, read_at__isnull=True).exists()
+
+
+class TestInternalPosts:
+    def _write(self, client, author, channel):
+        client.force_login(author)
+        return client.post(
+            reverse("calendar_app:internal_post_new"),
+            {"title": "Fête", "category": "event", "body": CLEAN, "channels": [channel.pk], "links": ""},
+        )
+
+    def test_a_publishers_post_goes_to_review(self, client, city):
+        publisher = factories.person()
+        factories.role(publisher, Role.PUBLISHER).channels.add(city.facebook)
+        assert self._write(client, publisher, city.facebook).status_code == 302
+        assert Post.objects.get().status == Status.SUBMITTED
+
+    def test_a_publisher_writes_only_on_their_channels(self, client, city):
+        publisher = factories.person()
+        factories.role(publisher, Role.PUBLISHER).channels.add(city.facebook)
+        other = factories.channel("mastodon")
+        response = self._write(client, publisher, other)
+        assert response.status_code == 200 and not Post.objects.exists()
+
+    def test_the_advisers_post_needs_no_review_and_the_setting_changes_that(self, client, city):
+        from calendar_app.models import RolePolicy
+
+        self._write(client, city.reviewer, city.facebook)
+        mine = Post.objects.get()
+        assert mine.status == Status.DRAFT
+        due = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        client.post(reverse("calendar_app:own_post", args=[mine.pk]), {"due_at": due, "acknowledge_warnings": "on"})
+        mine.refresh_from_db()
+        assert mine.status == Status.SCHEDULED and mine.approvals.get().reviewer == city.reviewer
+
+        RolePolicy.objects.filter(role=Role.COMMUNICATIONS).update(internal_posts_need_review=True)
+        self._write(client, city.reviewer, city.facebook)
+        assert Post.objects.exclude(pk=mine.pk).get().status == Status.SUBMITTED
