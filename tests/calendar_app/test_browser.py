@@ -49,3 +49,60 @@ def _artifact(name: str):
     folder = Path(__file__).resolve().parents[2] / "test-results"
     folder.mkdir(exist_ok=True)
     return folder / name
+
+
+def _log_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/connexion/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
+    import datetime
+
+    from django.utils import timezone
+
+    from calendar_app.models import Post, Role
+    from calendar_app.workflow import Status
+
+    password = "un-mot-de-passe-solide"
+    service = factories.service(name="Service des loisirs")
+    member = factories.person(username="membre")
+    factories.role(member, Role.SERVICE_MEMBER, service=service)
+    adviser = factories.reviewer(username="conseillere")
+    for person in (member, adviser):
+        person.set_password(password)
+        person.save()
+    factories.channel("facebook", handle="@villemontmagny")
+    desired = timezone.localdate() + datetime.timedelta(days=4)
+
+    with chromium_page() as page:
+        _log_in(page, live_server.url, "membre", password)
+        page.get_by_role("link", name="Demander une publication (service ou comité)").click()
+        page.fill("#id_title", "Fermeture de la bibliothèque")
+        page.fill(
+            "#id_body", "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
+        )
+        page.fill("#id_desired_from", desired.isoformat())
+        page.get_by_label("Facebook — @villemontmagny").check()
+        page.fill("#id_contact_name", "Camille Tremblay")
+        page.fill("#id_contact_email", "camille@example.org")
+        page.get_by_role("button", name="Envoyer la demande").click()
+        page.wait_for_url("**/demandes/*/")
+        assert page.get_by_text("Soumise").first.is_visible()
+        page.screenshot(path=str(_artifact("request-sent.png")), full_page=True)
+
+        page.get_by_role("button", name="Déconnexion").click()
+        _log_in(page, live_server.url, "conseillere", password)
+        page.get_by_role("link", name="File de révision").click()
+        page.get_by_role("link", name="Fermeture de la bibliothèque").click()
+        page.fill("#id_due_at", f"{desired.isoformat()}T10:00")
+        page.get_by_label("J'ai lu les avertissements").check()
+        page.get_by_role("button", name="Approuver et programmer").click()
+        page.wait_for_url("**/revision/")
+        page.screenshot(path=str(_artifact("review-approved.png")), full_page=True)
+
+    post = Post.objects.get(title="Fermeture de la bibliothèque")
+    assert post.status == Status.SCHEDULED and post.approvals.get().reviewer == adviser
