@@ -22,6 +22,7 @@ from calendar_app.services.charte import charte_check
 from calendar_app.services.emergency import emergency_publish, emergency_switch
 from calendar_app.services.posts import post_approve, post_create, post_submit, version_schedule
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.workflow import Status
 
 
 @login_required
@@ -57,24 +58,30 @@ def internal_post_new(request):
                 messages.success(request, _("Your post was sent to the communications department for review."))
                 return redirect("calendar_app:request_detail", post.pk)
             messages.success(request, _("Your post was saved as a draft; approve and schedule it below."))
-            return redirect("calendar_app:own_post", post.pk)
+            return redirect("calendar_app:post_schedule", post.pk)
     return render(request, "calendar_app/publishing/internal_form.html", {"form": form, "needs_review": needs_review})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def own_post(request, pk: int):
-    """An internal post whose author's role needs no review: the author approves and schedules it."""
+def post_schedule(request, pk: int):
+    """Schedule a post on every channel: an approved post (the communications department, or its author on
+    their channels), or a draft whose author's role needs no review, approved by its author now (art. 8.4)."""
     post = visible_post(request, pk)
     can = abilities_of(request)
-    allow(request, can.can_approve_own(post), Action.APPROVE, post)
+    approve_first = post.status == Status.DRAFT
+    if approve_first:
+        allow(request, can.can_approve_own(post), Action.APPROVE, post)
+    else:
+        allow(request, can.can_schedule(post), Action.SCHEDULE, post)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         acknowledge = form.cleaned_data["acknowledge_warnings"]
         try:
-            with transaction.atomic():
-                post_approve(post=post, reviewer=request.user, acknowledge_warnings=acknowledge)
-                for version in post.versions.select_related("channel"):
+            with transaction.atomic():  # approved and scheduled on every channel, or nothing
+                if approve_first:
+                    post_approve(post=post, reviewer=request.user, acknowledge_warnings=acknowledge)
+                for version in post.versions.filter(status=Status.APPROVED).select_related("channel", "post"):
                     version_schedule(
                         version=version,
                         due_at=form.cleaned_data["due_at"],
@@ -85,16 +92,18 @@ def own_post(request, pk: int):
             apply_service_errors(form, error)
             post.refresh_from_db()
         else:
-            messages.success(request, _("Approved and scheduled."))
+            messages.success(request, _("Approved and scheduled.") if approve_first else _("Scheduled."))
             return redirect("calendar_app:home")
     return render(
         request,
-        "calendar_app/publishing/own_post.html",
+        "calendar_app/publishing/schedule.html",
         {
             "post": post,
             "form": form,
             "report": charte_check(post=post),
             "versions": post.versions.select_related("channel"),
+            "can_schedule": post.status in (Status.DRAFT, Status.APPROVED),
+            "approve_first": approve_first,
         },
     )
 

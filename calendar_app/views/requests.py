@@ -134,6 +134,7 @@ def request_detail(request, pk: int):
             "thread": post.messages.select_related("author"),
             "versions": post.versions.select_related("channel"),
             "can_resubmit": can_edit,
+            "can_schedule": post.status == Status.APPROVED and abilities_of(request).can_schedule(post),
             "edit_form": edit_form if can_edit else None,
         },
     )

@@ -143,7 +143,8 @@ ACTIONS = {
     ),
     "schedule": (
         lambda client, w: client.post(
-            reverse("calendar_app:own_post", args=[w.approved.pk]), {"due_at": _due(), "acknowledge_warnings": "on"}
+            reverse("calendar_app:post_schedule", args=[w.approved.pk]),
+            {"due_at": _due(), "acknowledge_warnings": "on"},
         ),
         lambda w: ChannelVersion.objects.filter(post=w.approved, status=Status.SCHEDULED).exists(),
     ),
@@ -185,8 +186,7 @@ ALLOWED = {
     "edit": {Role.COMMUNICATIONS},
     "approve": {Role.COMMUNICATIONS},
     "refuse": {Role.COMMUNICATIONS},
-    # Only the author of a post whose role needs no review schedules it from that page.
-    "schedule": set(),
+    "schedule": {Role.COMMUNICATIONS},
     "publish_now": {Role.MISSION_COMMUNICATION},
     "switch_emergency": {Role.COMMUNICATIONS},
     "declare_election": {Role.DIRECTION_GENERALE},

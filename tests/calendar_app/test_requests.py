@@ -429,7 +429,9 @@ class TestInternalPosts:
         mine = Post.objects.get()
         assert mine.status == Status.DRAFT
         due = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-        client.post(reverse("calendar_app:own_post", args=[mine.pk]), {"due_at": due, "acknowledge_warnings": "on"})
+        client.post(
+            reverse("calendar_app:post_schedule", args=[mine.pk]), {"due_at": due, "acknowledge_warnings": "on"}
+        )
         mine.refresh_from_db()
         assert mine.status == Status.SCHEDULED and mine.approvals.get().reviewer == city.reviewer
 
