@@ -34,6 +34,9 @@ NETWORKS: dict[str, Network] = {
         Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter"),
         Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter"),
         Network("bluesky", _("Bluesky"), "https://bsky.social", "publishing.adapters.bluesky.BlueskyAdapter"),
+        # The two the city owns: the feed its website reads (art. 2), and a signed webhook.
+        Network("feed", _("Website feed (RSS/Atom)"), "", "publishing.adapters.feed.FeedAdapter"),
+        Network("webhook", _("Signed webhook"), "", "publishing.adapters.webhook.WebhookAdapter"),
     )
 }
 

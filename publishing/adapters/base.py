@@ -1,0 +1,261 @@
+"""The one shape every network adapter has, and the one way HTTP outcomes become Vitrine's errors.
+
+An adapter speaks one network's documented HTTP API at a configurable base URL (the real API in
+production, the local sandbox in the demo and the tests). It never touches the database: the
+worker gives it an ``Outgoing`` post and records what it returns or raises.
+
+Errors say what the worker must do next:
+- ``TemporaryError``: try again later (429 with its ``Retry-After``, 5xx, a connection that failed
+  before anything was sent);
+- ``PermanentError``: give up on this publication (the network refused the content);
+- ``AuthError``: the token is expired or revoked; the channel must be reconnected;
+- ``OutcomeUnknown``: the request may have reached the network (timeout after sending, an
+  unreadable answer to a POST); ``lookup`` must be asked before anything is retried.
+
+Messages are translatable; the worker records them in the municipality's language (French).
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from django.utils.translation import gettext as _
+
+# Seconds to wait for a network; the worker's task timeout is set above it.
+DEFAULT_TIMEOUT = 15.0
+# How much of a request or answer the attempt log keeps.
+SUMMARY_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """One image rendition ready for a network: a file on disk, its type and its description."""
+
+    path: Path
+    mime_type: str
+    alt_text: str = ""
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What goes out on one channel. ``idempotency_key`` is the same for every attempt of one publication."""
+
+    text: str
+    idempotency_key: str
+    media: tuple[MediaFile, ...] = ()
+    link: str = ""
+    # Where a reply goes (comments) or what a relay points to; unused by most networks.
+    in_reply_to: str = ""
+
+
+@dataclass(frozen=True)
+class Published:
+    external_id: str
+    url: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    external_id: str
+    author: str
+    text: str
+    created_at: datetime.datetime | None = None
+    in_reply_to: str = ""
+
+
+class AdapterError(Exception):
+    """A failed call: ``message`` for the people who read it, ``summary`` of the exchange for the attempt log."""
+
+    def __init__(self, message: str, *, summary: str = "", status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.summary = summary[:SUMMARY_LENGTH]
+        self.status = status
+
+
+class TemporaryError(AdapterError):
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class PermanentError(AdapterError):
+    pass
+
+
+class AuthError(PermanentError):
+    pass
+
+
+class OutcomeUnknown(AdapterError):
+    pass
+
+
+def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds: either a number of seconds or an HTTP date (RFC 9110, 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = now or datetime.datetime.now(datetime.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def summarise(response: httpx.Response) -> str:
+    return f"{response.request.method} {response.request.url.path} → {response.status_code} {response.text[:300]}"
+
+
+@dataclass
+class NetworkAdapter:
+    """Base class: one subclass per network, in ``publishing/adapters/<network>.py``.
+
+    Subclasses implement ``publish``, ``lookup``, ``delete``, ``fetch_comments``, ``hide_comment``,
+    ``reply`` and ``check_credentials`` with ``request()``, which maps every HTTP outcome to the
+    errors above in one place; they override ``error_message`` to read their network's error body.
+    """
+
+    base_url: str
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT
+    client: httpx.Client | None = None
+
+    network = ""
+
+    def __post_init__(self):
+        if self.client is None:
+            self.client = httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        self.client.close()
+
+    # The operations every network offers.
+    def publish(self, outgoing: Outgoing) -> Published:
+        raise NotImplementedError
+
+    def lookup(self, outgoing: Outgoing) -> Published | None:
+        """Whether ``outgoing`` is already on the network (after an unknown outcome); None if it is not."""
+        raise NotImplementedError
+
+    def delete(self, external_id: str) -> None:
+        raise NotImplementedError
+
+    def fetch_comments(self, external_id: str) -> list[Comment]:
+        raise NotImplementedError
+
+    def hide_comment(self, comment_id: str) -> None:
+        raise NotImplementedError
+
+    def reply(self, comment_id: str, text: str) -> Published:
+        raise NotImplementedError
+
+    def check_credentials(self) -> str:
+        """The account's name on the network; ``AuthError`` if the token no longer works."""
+        raise NotImplementedError
+
+    # HTTP, once for every network.
+    def url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def headers(self) -> dict[str, str]:
+        token = self.credentials.get("access_token", "")
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def error_message(self, response: httpx.Response, payload) -> str:
+        """The network's own explanation of an error answer, if its body has one."""
+        if isinstance(payload, Mapping):
+            for key in ("error_description", "message", "detail", "error"):
+                value = payload.get(key)
+                if isinstance(value, str) and value:
+                    return value
+                if isinstance(value, Mapping) and isinstance(value.get("message"), str):
+                    return value["message"]
+        return response.reason_phrase
+
+    def is_auth_failure(self, response: httpx.Response, payload) -> bool:
+        return response.status_code == 401
+
+    def request(
+        self, method: str, path: str, *, creates: bool = False, headers: Mapping[str, str] | None = None, **kwargs
+    ):
+        """Send one request and return its JSON body (or None when empty).
+
+        ``creates`` says the request makes something on the network (a post, a container): a
+        timeout or an unreadable answer then leaves the outcome unknown instead of temporary.
+        """
+        url = path if path.startswith(("http://", "https://")) else self.url(path)
+        try:
+            response = self.client.request(method, url, headers={**self.headers(), **(headers or {})}, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise TemporaryError(
+                _("The network does not answer (%(error)s).") % {"error": type(error).__name__},
+                summary=f"{method} {url}",
+            ) from None
+        except httpx.TimeoutException as error:
+            message = _("The network did not answer in time (%(error)s).") % {"error": type(error).__name__}
+            if creates:
+                raise OutcomeUnknown(message, summary=f"{method} {url}") from None
+            raise TemporaryError(message, summary=f"{method} {url}") from None
+        except httpx.HTTPError as error:
+            message = _("The exchange with the network failed (%(error)s).") % {"error": type(error).__name__}
+            if creates:
+                raise OutcomeUnknown(message, summary=f"{method} {url}") from None
+            raise TemporaryError(message, summary=f"{method} {url}") from None
+        summary = summarise(response)
+        try:
+            payload = response.json() if response.content else None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            payload = _UNREADABLE
+        status = response.status_code
+        if status < 400:
+            if payload is _UNREADABLE:
+                message = _("The network's answer cannot be read (invalid JSON).")
+                if creates:
+                    raise OutcomeUnknown(message, summary=summary, status=status)
+                raise TemporaryError(message, summary=summary, status=status)
+            return payload
+        detail = self.error_message(response, None if payload is _UNREADABLE else payload)
+        if self.is_auth_failure(response, payload):
+            raise AuthError(
+                _("The access token is expired or revoked: reconnect the account (%(detail)s).") % {"detail": detail},
+                summary=summary,
+                status=status,
+            )
+        if status == 429:
+            raise TemporaryError(
+                _("The network limits the pace of posts (%(detail)s).") % {"detail": detail},
+                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                summary=summary,
+                status=status,
+            )
+        if status >= 500:
+            raise TemporaryError(
+                _("The network has a temporary failure (HTTP %(status)s).") % {"status": status},
+                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                summary=summary,
+                status=status,
+            )
+        raise PermanentError(
+            _("The network refused the post (HTTP %(status)s): %(detail)s") % {"status": status, "detail": detail},
+            summary=summary,
+            status=status,
+        )
+
+
+_UNREADABLE = object()

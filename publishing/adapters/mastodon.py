@@ -1,0 +1,90 @@
+"""Mastodon (docs.joinmastodon.org): statuses with ``Idempotency-Key``, media through ``/api/v2/media``."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+
+from django.utils.translation import gettext as _
+
+from publishing.adapters.base import Comment, NetworkAdapter, Outgoing, PermanentError, Published
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_text(content: str) -> str:
+    """A status's HTML ``content`` as the text that was posted."""
+    return html.unescape(_TAGS.sub("", content.replace("<br>", "\n").replace("</p><p>", "\n\n"))).strip()
+
+
+class MastodonAdapter(NetworkAdapter):
+    network = "mastodon"
+    # How far back ``lookup`` reads the account's own statuses.
+    LOOKUP_DEPTH = 40
+
+    def _published(self, status: dict) -> Published:
+        return Published(external_id=str(status["id"]), url=status.get("url") or "", summary=f"status {status['id']}")
+
+    def _upload(self, media) -> str:
+        answer = self.request(
+            "POST",
+            "/api/v2/media",
+            creates=True,
+            files={"file": (media.path.name, media.read(), media.mime_type)},
+            data={"description": media.alt_text},
+        )
+        return str(answer["id"])
+
+    def publish(self, outgoing: Outgoing) -> Published:
+        media_ids = [self._upload(media) for media in outgoing.media]
+        payload = {"status": outgoing.text, "visibility": "public", "language": "fr", "media_ids": media_ids}
+        if outgoing.in_reply_to:
+            payload["in_reply_to_id"] = outgoing.in_reply_to
+        status = self.request(
+            "POST",
+            "/api/v1/statuses",
+            creates=True,
+            json=payload,
+            headers={"Idempotency-Key": outgoing.idempotency_key},
+        )
+        return self._published(status)
+
+    def _account_id(self) -> str:
+        return str(self.request("GET", "/api/v1/accounts/verify_credentials")["id"])
+
+    def lookup(self, outgoing: Outgoing) -> Published | None:
+        statuses = self.request(
+            "GET", f"/api/v1/accounts/{self._account_id()}/statuses", params={"limit": self.LOOKUP_DEPTH}
+        )
+        wanted = outgoing.text.strip()
+        for status in statuses or []:
+            if plain_text(status.get("content", "")) == wanted:
+                return self._published(status)
+        return None
+
+    def delete(self, external_id: str) -> None:
+        self.request("DELETE", f"/api/v1/statuses/{external_id}")
+
+    def fetch_comments(self, external_id: str) -> list[Comment]:
+        context = self.request("GET", f"/api/v1/statuses/{external_id}/context")
+        return [
+            Comment(
+                external_id=str(status["id"]),
+                author=status.get("account", {}).get("acct", ""),
+                text=plain_text(status.get("content", "")),
+                in_reply_to=str(status.get("in_reply_to_id") or ""),
+            )
+            for status in (context or {}).get("descendants", [])
+        ]
+
+    def hide_comment(self, comment_id: str) -> None:
+        raise PermanentError(_("Mastodon does not let an account hide a reply; block or report its author instead."))
+
+    def reply(self, comment_id: str, text: str) -> Published:
+        return self.publish(
+            Outgoing(text=text, idempotency_key=f"reply-{comment_id}-{hash(text)}", in_reply_to=comment_id)
+        )
+
+    def check_credentials(self) -> str:
+        return self.request("GET", "/api/v1/accounts/verify_credentials")["acct"]

@@ -1,0 +1,116 @@
+"""Mastodon's REST API as documented at docs.joinmastodon.org (statuses, media, accounts)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+
+ACCOUNT = {"id": "1", "username": "villemontmagny", "acct": "villemontmagny", "display_name": "Ville de Montmagny"}
+CHARACTER_LIMIT = 500
+
+
+class MastodonSimulator(Simulator):
+    network = "mastodon"
+
+    def routes(self):
+        return [
+            ("GET", re.compile(r"/api/v1/accounts/verify_credentials"), self.verify_credentials),
+            ("POST", re.compile(r"/api/v2/media"), self.upload_media),
+            ("POST", re.compile(r"/api/v1/statuses"), self.create_status),
+            ("GET", re.compile(r"/api/v1/accounts/(?P<account>[^/]+)/statuses"), self.account_statuses),
+            ("GET", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)/context"), self.context),
+            ("DELETE", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)"), self.delete_status),
+        ]
+
+    def _status(self, item: Received) -> dict:
+        return {
+            "id": item.external_id,
+            "url": f"https://mastodon.example/@villemontmagny/{item.external_id}",
+            "content": f"<p>{html.escape(item.text)}</p>",
+            "in_reply_to_id": item.extra.get("in_reply_to_id"),
+            "media_attachments": [{"id": media_id} for media_id in item.extra.get("media_ids", [])],
+            "account": ACCOUNT,
+        }
+
+    def _authorised(self, request: SandboxRequest) -> bool:
+        return self.valid_token(request.bearer())
+
+    def verify_credentials(self, request, match, state: State):
+        return SandboxResponse(200, ACCOUNT) if self._authorised(request) else self.unauthorised()
+
+    def upload_media(self, request, match, state: State):
+        if not self._authorised(request):
+            return self.unauthorised()
+        if b'name="file"' not in request.body:
+            return self.error(422, "Validation failed: File can't be blank")
+        media_id = state.next_id()
+        state.scratch[self.network].setdefault("media", set()).add(media_id)
+        return SandboxResponse(200, {"id": media_id, "type": "image", "url": f"https://mastodon.example/m/{media_id}"})
+
+    def create_status(self, request, match, state: State):
+        if not self._authorised(request):
+            return self.unauthorised()
+        data = (
+            request.json()
+            if request.headers.get("content-type", "").startswith("application/json")
+            else {key: values if key.endswith("[]") else values[0] for key, values in request.form().items()}
+        )
+        text = data.get("status", "")
+        media_ids = data.get("media_ids") or data.get("media_ids[]") or []
+        if not text and not media_ids:
+            return self.error(422, "Validation failed: Text can't be blank")
+        if len(text) > CHARACTER_LIMIT:
+            return self.error(422, f"Validation failed: Text character limit of {CHARACTER_LIMIT} exceeded")
+        known = state.scratch[self.network].get("media", set())
+        if any(media_id not in known for media_id in media_ids):
+            return self.error(422, "Validation failed: Media not found")
+        key = request.headers.get("idempotency-key", "")
+        with state.lock:
+            keys = state.scratch[self.network].setdefault("idempotency", {})
+            earlier = keys.get(key) if key else None
+        if earlier is not None:  # Mastodon answers a repeated Idempotency-Key with the first status
+            return SandboxResponse(200, self._status(earlier))
+        kind = "reply" if data.get("in_reply_to_id") else "post"
+        item = Received(
+            self.network,
+            state.next_id(),
+            text,
+            account=ACCOUNT["acct"],
+            idempotency_key=key,
+            media_count=len(media_ids),
+            kind=kind,
+            extra={"media_ids": list(media_ids), "in_reply_to_id": data.get("in_reply_to_id")},
+        )
+        with state.lock:
+            if key:
+                keys[key] = item
+        state.record(item)
+        return SandboxResponse(200, self._status(item))
+
+    def account_statuses(self, request, match, state: State):
+        if not self._authorised(request):
+            return self.unauthorised()
+        limit = int(request.query.get("limit", ["20"])[0])
+        statuses = [self._status(item) for item in reversed(state.posts(self.network))][:limit]
+        return SandboxResponse(200, statuses)
+
+    def context(self, request, match, state: State):
+        if not self._authorised(request):
+            return self.unauthorised()
+        replies = [
+            {**self._status(item), "account": {"id": "2", "acct": item.account}}
+            for item in state.posts(self.network, kind="comment")
+            if item.extra.get("in_reply_to_id") == match["id"]
+        ]
+        return SandboxResponse(200, {"ancestors": [], "descendants": replies})
+
+    def delete_status(self, request, match, state: State):
+        if not self._authorised(request):
+            return self.unauthorised()
+        for item in state.posts(self.network):
+            if item.external_id == match["id"]:
+                item.deleted = True
+                return SandboxResponse(200, self._status(item))
+        return self.error(404, "Record not found")

@@ -1,0 +1,298 @@
+"""A local stand-in for the social networks, on 127.0.0.1: each network's documented requests and
+answers, what each channel received (shown in a browser), and faults on demand.
+
+Paths start with the network's code: ``http://127.0.0.1:8700/mastodon/api/v1/statuses``; the demo
+channels point their API address there. One module per network in ``publishing/sandbox/networks/``
+declares its routes (a ``Simulator`` subclass listed in ``SIMULATORS``).
+
+Control paths, for tests and benchmarks:
+- ``GET /`` — an HTML page of what each channel received;
+- ``GET /_sandbox/received`` — the same as JSON;
+- ``POST /_sandbox/faults`` — ``{"network": "x", "faults": [{"status": 429, "retry_after": "2"}, ...]}``:
+  the next requests to that network (optionally only those whose method and path match ``match``)
+  answer these faults in order. A fault may also be ``{"delay": 3}`` (answer late),
+  ``{"malformed": true}`` (unreadable JSON with the status given, 200 by default) or
+  ``{"drop_after_receive": true}`` (the post is recorded, then the connection closes unanswered:
+  a timeout after sending);
+- ``POST /_sandbox/reset`` — forget everything; ``POST /_sandbox/latency`` — ``{"seconds": 0.05}``.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+DEFAULT_PORT = 8700
+
+
+@dataclass
+class Received:
+    """One post (or comment reply, or container) a network accepted."""
+
+    network: str
+    external_id: str
+    text: str
+    account: str = ""
+    idempotency_key: str = ""
+    media_count: int = 0
+    kind: str = "post"
+    received_at: float = field(default_factory=time.time)
+    deleted: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class SandboxRequest:
+    method: str
+    path: str  # after the network prefix, with a leading slash
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, list[str]]:
+        return parse_qs(self.body.decode("utf-8"), keep_blank_values=True)
+
+    def bearer(self) -> str:
+        value = self.headers.get("authorization", "")
+        return value[7:] if value.lower().startswith("bearer ") else ""
+
+
+@dataclass
+class SandboxResponse:
+    status: int = 200
+    body: object = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+
+    def encoded(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        return b"" if self.body is None else json.dumps(self.body).encode()
+
+
+class State:
+    """Everything the sandbox remembers, shared by its request threads."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ids = itertools.count(1)
+        self.received: list[Received] = []
+        self.faults: dict[str, deque] = defaultdict(deque)
+        self.latency = 0.0
+        # Per network scratch space for simulators (containers, sessions…).
+        self.scratch: dict[str, dict] = defaultdict(dict)
+
+    def next_id(self) -> str:
+        with self.lock:
+            return str(next(self.ids))
+
+    def record(self, item: Received) -> Received:
+        with self.lock:
+            self.received.append(item)
+        return item
+
+    def posts(self, network: str | None = None, *, kind: str = "post") -> list[Received]:
+        with self.lock:
+            return [
+                item
+                for item in self.received
+                if (network is None or item.network == network) and item.kind == kind and not item.deleted
+            ]
+
+    def take_fault(self, network: str, method: str, path: str) -> dict | None:
+        with self.lock:
+            queue = self.faults.get(network)
+            if not queue:
+                return None
+            for index, fault in enumerate(queue):
+                match = fault.get("match")
+                if match is None or re.search(match, f"{method} {path}"):
+                    del queue[index]
+                    return fault
+        return None
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received.clear()
+            self.faults.clear()
+            self.scratch.clear()
+            self.latency = 0.0
+
+
+Route = tuple[str, re.Pattern, Callable]
+
+
+class Simulator:
+    """One network's side of the contract. Subclasses set ``network`` and list ``routes``.
+
+    A route handler takes ``(request, match, state)`` and returns a ``SandboxResponse``.
+    ``error()`` builds the network's documented error body; ``valid_token()`` says whether a
+    bearer token is accepted (every non-empty token is, unless it is ``"revoked"``).
+    """
+
+    network = ""
+
+    def routes(self) -> list[Route]:
+        raise NotImplementedError
+
+    def error(self, status: int, message: str) -> SandboxResponse:
+        return SandboxResponse(status, {"error": message})
+
+    def valid_token(self, token: str) -> bool:
+        return bool(token) and token != "revoked"
+
+    def unauthorised(self) -> SandboxResponse:
+        return self.error(401, "The access token is invalid")
+
+    def post_url(self, base: str, item: Received) -> str:
+        return f"{base}/{self.network}/posts/{item.external_id}"
+
+
+def _simulators() -> dict[str, Simulator]:
+    from publishing.sandbox.networks import SIMULATORS
+
+    return {simulator.network: simulator for simulator in (cls() for cls in SIMULATORS)}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # quiet: the page shows what matters
+        pass
+
+    def do_GET(self):
+        self._handle("GET")
+
+    def do_POST(self):
+        self._handle("POST")
+
+    def do_PUT(self):
+        self._handle("PUT")
+
+    def do_DELETE(self):
+        self._handle("DELETE")
+
+    def _send(self, response: SandboxResponse, content_type: str = "application/json") -> None:
+        body = response.encoded()
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.headers.pop("Content-Type", content_type))
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self, method: str) -> None:
+        state = self.server.state
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        segments = parts.path.strip("/").split("/", 1)
+        network, rest = segments[0], "/" + (segments[1] if len(segments) > 1 else "")
+        if parts.path in ("/", "/_sandbox/"):
+            return self._send(SandboxResponse(raw=self.server.page().encode()), "text/html; charset=utf-8")
+        if network == "_sandbox":
+            return self._send(self.server.control(method, rest, body))
+        simulator = self.server.simulators.get(network)
+        if simulator is None:
+            return self._send(SandboxResponse(404, {"error": f"unknown network {network}"}))
+        request = SandboxRequest(
+            method, rest, parse_qs(parts.query), {key.lower(): value for key, value in self.headers.items()}, body
+        )
+        if state.latency:
+            time.sleep(state.latency)
+        fault = state.take_fault(network, method, rest)
+        if fault and fault.get("delay"):
+            time.sleep(float(fault["delay"]))
+        if fault and not fault.get("drop_after_receive") and ("status" in fault or fault.get("malformed")):
+            status = int(fault.get("status", 200))
+            headers = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
+            if fault.get("malformed"):
+                return self._send(SandboxResponse(status, raw=b'{"id": "oops', headers=headers))
+            error = simulator.error(status, fault.get("message", "Simulated failure"))
+            error.headers.update(headers)
+            return self._send(error)
+        response = self.server.route(simulator, request)
+        if fault and fault.get("drop_after_receive"):
+            self.close_connection = True
+            time.sleep(float(fault.get("hold", 0)))
+            return None
+        return self._send(response)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int] = ("127.0.0.1", DEFAULT_PORT)):
+        super().__init__(address, _Handler)
+        self.state = State()
+        self.simulators = _simulators()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def route(self, simulator: Simulator, request: SandboxRequest) -> SandboxResponse:
+        for method, pattern, handler in simulator.routes():
+            match = pattern.fullmatch(request.path)
+            if method == request.method and match:
+                try:
+                    return handler(request, match, self.state)
+                except (ValueError, KeyError, TypeError) as error:
+                    return simulator.error(400, f"Bad request: {error}")
+        return simulator.error(404, f"No route for {request.method} {request.path}")
+
+    def control(self, method: str, path: str, body: bytes) -> SandboxResponse:
+        data = json.loads(body or b"{}")
+        if path == "/received":
+            return SandboxResponse(200, [asdict(item) for item in self.state.received])
+        if method == "POST" and path == "/faults":
+            with self.state.lock:
+                self.state.faults[data["network"]].extend(data["faults"])
+            return SandboxResponse(200, {"queued": len(data["faults"])})
+        if method == "POST" and path == "/reset":
+            self.state.reset()
+            return SandboxResponse(200, {"reset": True})
+        if method == "POST" and path == "/latency":
+            self.state.latency = float(data["seconds"])
+            return SandboxResponse(200, {"latency": self.state.latency})
+        return SandboxResponse(404, {"error": "unknown control path"})
+
+    def page(self) -> str:
+        rows = []
+        for item in reversed(self.state.posts()):
+            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(item.received_at))
+            rows.append(
+                f"<tr><td>{when}</td><td>{html.escape(item.network)}</td><td>{html.escape(item.account)}</td>"
+                f"<td>{html.escape(item.text)}</td><td>{item.media_count}</td></tr>"
+            )
+        return (
+            "<!doctype html><html lang='fr-ca'><head><meta charset='utf-8'><meta http-equiv='refresh' content='5'>"
+            "<title>Bac à sable des réseaux — Vitrine</title></head><body><main>"
+            "<h1>Bac à sable des réseaux sociaux</h1>"
+            "<p>Ce que chaque canal de démonstration a reçu de Vitrine (rafraîchi toutes les 5 secondes).</p>"
+            "<table border='1' cellpadding='4'><thead><tr><th>Reçu</th><th>Réseau</th><th>Compte</th><th>Texte</th>"
+            "<th>Images</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></main></body></html>"
+        )
+
+
+def start_in_thread(port: int = 0) -> SandboxServer:
+    """A sandbox on 127.0.0.1 (an ephemeral port by default), serving in a daemon thread."""
+    server = SandboxServer(("127.0.0.1", port))
+    threading.Thread(target=server.serve_forever, name="vitrine-sandbox", daemon=True).start()
+    return server
