@@ -23,6 +23,8 @@ class Status(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHING = "publishing", _("Publishing")
     PUBLISHED = "published", _("Published")
+    # A post only: some of its channels are published, the others failed or were blocked.
+    PARTIALLY_PUBLISHED = "partially_published", _("Partially published")
     FAILED = "failed", _("Failed")
     BLOCKED = "blocked", _("Blocked")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -41,8 +43,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN}),
     S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW, S.BLOCKED, S.WITHDRAWN}),
     # Back to scheduled when a temporary network error leaves a later attempt to make.
-    S.PUBLISHING: frozenset({S.PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
-    S.FAILED: frozenset({S.SCHEDULED, S.WITHDRAWN}),
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
+    # One channel retried alone: the post is publishing again while that channel goes out.
+    S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING, S.PUBLISHED, S.REMOVED}),
+    S.FAILED: frozenset({S.SCHEDULED, S.PUBLISHING, S.WITHDRAWN}),
     S.BLOCKED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
     S.PUBLISHED: frozenset({S.REMOVED}),
     S.REFUSED: frozenset(),

@@ -53,6 +53,19 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_float(name: str, default: float) -> float:
+    value = _raw(name, None)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name}={number} cannot be negative.")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name, None)
     if value is None:

@@ -14,6 +14,7 @@ from config.env import (
     database_from_url,
     env_bool,
     env_fernet_key,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -170,6 +171,27 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.2
+
+# The publishing worker (publishing/worker.py, publishing/dispatcher.py).
+PUBLISHING = {
+    # The dispatcher claims versions this far ahead of their due time; the task waits for the second.
+    "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 2.0),
+    # How often the dispatcher looks again when nothing is due (it also sees newly scheduled posts then).
+    "POLL_SECONDS": env_float("PUBLISHING_POLL_SECONDS", 0.25),
+    # After this, a version still "publishing" is the reaper's: released, or reconciled with the network.
+    "CLAIM_SECONDS": env_float("PUBLISHING_CLAIM_SECONDS", 120.0),
+    # The dispatcher also reaps this often (besides the per-minute django-q2 Schedule).
+    "REAP_SECONDS": env_float("PUBLISHING_REAP_SECONDS", 30.0),
+    "CLAIM_BATCH": 200,
+    # Versions per django-q2 task, published in parallel threads.
+    "TASK_BATCH": env_int("PUBLISHING_TASK_BATCH", 10, minimum=1),
+    "THREADS_PER_TASK": 10,
+    "NETWORK_TIMEOUT_SECONDS": 15.0,
+    # Temporary errors: exponential backoff with jitter from RETRY_BASE up to RETRY_MAX, MAX_ATTEMPTS in all.
+    "MAX_ATTEMPTS": 6,
+    "RETRY_BASE_SECONDS": 30.0,
+    "RETRY_MAX_SECONDS": 1800.0,
+}
 
 LOGGING = {
     "version": 1,

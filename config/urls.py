@@ -4,11 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from publishing.feeds import AtomFeed, RssFeed
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("flux/rss/", RssFeed(), name="feed_rss"),
+    path("flux/atom/", AtomFeed(), name="feed_atom"),
+    path("publication/", include("publishing.urls")),
     path("", include("calendar_app.urls")),
 ]
 if settings.DEBUG:

@@ -321,7 +321,7 @@ class _Loader:
     def _load_channels(self) -> None:
         for spec in self.data.CHANNELS:
             network = spec["network"]
-            self.channels[network], _ = self._ensure(
+            self.channels[network], created = self._ensure(
                 Channel,
                 {"network": network, "handle": spec["handle"]},
                 name=spec.get("name", self.data.CHANNEL_NAME),
@@ -331,6 +331,9 @@ class _Loader:
                 emergency_enabled=spec.get("emergency_enabled", False),
                 api_base_url=SANDBOX_API_BASE_URL.format(network=network),
             )
+            if created:
+                self.channels[network].set_credentials(self.data.SANDBOX_CREDENTIALS[network])
+                self.channels[network].save(update_fields=["credentials_encrypted"])
 
     def _load_role_assignments(self) -> None:
         for spec in self.data.PEOPLE:

@@ -110,7 +110,26 @@ CHANNELS = [
         "url": "https://mastodon.social/@villemontmagny",
     },
     {"network": "bluesky", "handle": "@ville.montmagny.qc.ca", "url": "https://bsky.app/profile/ville.montmagny.qc.ca"},
+    # The two the city owns: the feed its website reads (art. 2), and a signed webhook.
+    {"network": "feed", "handle": "Fil du site Web", "url": "https://www.ville.montmagny.qc.ca/actualites"},
+    {
+        "network": "webhook",
+        "handle": "Écran d'affichage de l'hôtel de ville",
+        "url": "https://www.ville.montmagny.qc.ca",
+    },
 ]
+# What each demo channel logs in to the sandbox with (the sandbox accepts any token but "revoked").
+SANDBOX_CREDENTIALS = {
+    "facebook": {"page_id": "villemontmagny", "access_token": "demo-sandbox"},
+    "instagram": {"ig_user_id": "villemontmagny", "access_token": "demo-sandbox"},
+    "linkedin": {"author": "urn:li:organization:1000", "access_token": "demo-sandbox"},
+    "youtube": {"access_token": "demo-sandbox"},
+    "x": {"access_token": "demo-sandbox"},
+    "mastodon": {"access_token": "demo-sandbox"},
+    "bluesky": {"identifier": "ville.montmagny.qc.ca", "app_password": "demo-sandbox"},
+    "feed": {},
+    "webhook": {"secret": "sandbox-secret"},
+}
 CHANNEL_NAME = "Ville de Montmagny"
 
 # The poster attached to posts on networks that publish only with an image (art. 5.9: credited,

@@ -165,11 +165,15 @@ class Substitution(models.Model):
         return f"{self.substitute} ↔ {self.absent} ({self.get_role_display()})"
 
 
+# Montmagny's defaults (art. 8.4): the communications department publishes without review; every
+# other publisher's internal posts are reviewed. Installed as rows by migration 0005, editable in the admin.
+ROLE_POLICY_DEFAULTS = {Role.COMMUNICATIONS: False, Role.PUBLISHER: True}
+
+
 class RolePolicy(models.Model):
     """Whether a role's internal posts go through review by the communications department (art. 8.4, 9.2).
 
-    Montmagny's defaults: the communications department's posts need no review, every other
-    publisher's do. A role without a row needs review.
+    Montmagny's defaults are ``ROLE_POLICY_DEFAULTS``.
     """
 
     role = models.CharField(_("role"), max_length=40, choices=Role.choices, unique=True)
@@ -185,4 +189,6 @@ class RolePolicy(models.Model):
 
     @classmethod
     def needs_review(cls, role: str) -> bool:
-        return cls.objects.filter(role=role).values_list("internal_posts_need_review", flat=True).first() is not False
+        """The role's row if the admin has one, else Montmagny's default; a role unknown to both needs review."""
+        stored = cls.objects.filter(role=role).values_list("internal_posts_need_review", flat=True).first()
+        return ROLE_POLICY_DEFAULTS.get(role, True) if stored is None else stored

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -201,6 +203,19 @@ class ChannelVersion(models.Model):
     text_override = models.TextField(_("text for this channel"), blank=True, help_text=_("Empty: the post's text."))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # The publishing worker's bookkeeping (publishing.worker): one row per post and channel is the publication.
+    idempotency_key = models.UUIDField(
+        _("idempotency key"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Sent with every attempt, so that the network never publishes it twice."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
     external_id = models.CharField(_("identifier on the network"), max_length=255, blank=True, editable=False)
     external_url = URLField(_("address on the network"), max_length=1000, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
@@ -215,6 +230,9 @@ class ChannelVersion(models.Model):
             models.Index(fields=["status", "due_at"], name="version_status_due"),
             # The calendar's month and week views.
             models.Index(fields=["due_at"], name="version_due"),
+            # The worker's retries, and the reaper's "what is stuck in publishing?".
+            models.Index(fields=["status", "next_attempt_at"], name="version_status_next_attempt"),
+            models.Index(fields=["status", "claimed_until"], name="version_status_claimed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "channel"], name="version_one_per_channel"),

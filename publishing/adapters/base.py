@@ -153,6 +153,14 @@ class NetworkAdapter:
         """Whether ``outgoing`` is already on the network (after an unknown outcome); None if it is not."""
         raise NotImplementedError
 
+    def reconcile(self, outgoing: Outgoing) -> Published | None:
+        """After an unknown outcome: the post if it is on the network, None if it is not (then it is retried).
+
+        By default ``lookup``. A network whose API makes a repeated publish with the same
+        idempotency key return the first post instead of a second one may repeat it here.
+        """
+        return self.lookup(outgoing)
+
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 
@@ -49,6 +48,12 @@ class MastodonAdapter(NetworkAdapter):
             headers={"Idempotency-Key": outgoing.idempotency_key},
         )
         return self._published(status)
+
+    def reconcile(self, outgoing: Outgoing) -> Published | None:
+        """Mastodon keeps each ``Idempotency-Key`` for an hour and answers a repeat with the first status, so
+        sending again is exact: it returns the status if the first request created it, or creates it once.
+        (``lookup`` matches texts, which is ambiguous when the same text went out twice.)"""
+        return self.publish(outgoing)
 
     def _account_id(self) -> str:
         return str(self.request("GET", "/api/v1/accounts/verify_credentials")["id"])

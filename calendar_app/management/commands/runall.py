@@ -1,4 +1,5 @@
-"""Run the web server and the django-q2 cluster together; Ctrl-C stops both cleanly."""
+"""Run the web server, the django-q2 cluster, the publishing dispatcher and the networks' sandbox together;
+Ctrl-C stops them all cleanly."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from publishing.sandbox.server import DEFAULT_PORT as SANDBOX_PORT
+
 
 class Command(BaseCommand):
-    help = "Serve Vitrine on ADDRESS:PORT and run the publishing worker beside it (the embedded mode)."
+    help = "Serve Vitrine on ADDRESS:PORT with the publishing worker and the networks' sandbox (the embedded mode)."
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -21,10 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, addrport: str, grace: float, **options):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         processes = {
+            "sandbox": subprocess.Popen([*manage, "sandbox"]),
             "worker": subprocess.Popen([*manage, "qcluster"]),
+            "dispatcher": subprocess.Popen([*manage, "publish_dispatcher"]),
             "web": subprocess.Popen([*manage, "runserver", addrport, "--noreload"]),
         }
-        self.stdout.write(self.style.SUCCESS(f"Vitrine: http://{addrport}/admin/  (Ctrl-C to stop)"))
+        self.stdout.write(self.style.SUCCESS(f"Vitrine: http://{addrport}/  (Ctrl-C to stop)"))
+        self.stdout.write(f"What the demo channels received: http://127.0.0.1:{SANDBOX_PORT}/")
         stopping = False
 
         def stop(signum, frame):
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             time.sleep(0.2)
         for name, process in processes.items():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM if name == "web" else signal.SIGINT)
+                process.send_signal(signal.SIGINT if name == "worker" else signal.SIGTERM)
         deadline = time.monotonic() + grace
         for name, process in processes.items():
             try:

@@ -1,0 +1,71 @@
+"""The dispatcher: watches the next due time itself (django-q2's Schedule looks only every ~30 s),
+claims what falls due and hands it to the django-q2 workers in small batches.
+
+Run one or more per installation (``manage.py publish_dispatcher``, started by ``runall``): claims
+are atomic, so several dispatchers on several machines share the work without doubling anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.db import close_old_connections
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from publishing.worker import Claim, claim_due, next_due_at, options, reap
+
+logger = logging.getLogger("vitrine.publishing")
+
+
+def enqueue(claims: list[Claim]) -> int:
+    """Hand ``claims`` to django-q2 in batches of ``TASK_BATCH`` (each batch runs in parallel threads)."""
+    size = options()["TASK_BATCH"]
+    for start in range(0, len(claims), size):
+        batch = [(claim.version_id, str(claim.token)) for claim in claims[start : start + size]]
+        async_task("publishing.worker.publish_batch", batch, task_name=f"publish {batch[0][0]}…", group="publish")
+    return len(claims)
+
+
+def dispatch_once() -> int:
+    """Claim and enqueue everything due within the look-ahead; returns how many were handed over."""
+    handed = 0
+    while True:
+        claims = claim_due()
+        handed += enqueue(claims)
+        if len(claims) < options()["CLAIM_BATCH"]:
+            return handed
+
+
+def seconds_until_next(now=None) -> float:
+    """How long the dispatcher may sleep: until the next due time minus the look-ahead, at most one poll."""
+    poll = options()["POLL_SECONDS"]
+    upcoming = next_due_at()
+    if upcoming is None:
+        return poll
+    now = now or timezone.now()
+    return max(0.0, min(poll, (upcoming - now).total_seconds() - options()["LOOKAHEAD_SECONDS"]))
+
+
+def run(stop: threading.Event) -> None:
+    """Dispatch until ``stop`` is set. A database hiccup is logged and retried, never fatal."""
+    logger.info("dispatcher started")
+    next_reap = 0.0
+    while not stop.is_set():
+        try:
+            if time.monotonic() >= next_reap:
+                reap()
+                next_reap = time.monotonic() + options()["REAP_SECONDS"]
+            handed = dispatch_once()
+            if handed:
+                logger.info("dispatched count=%d", handed)
+            wait = seconds_until_next()
+        except Exception:
+            logger.exception("dispatcher loop failed; retrying")
+            close_old_connections()
+            wait = 1.0
+        if wait:
+            stop.wait(wait)
+    logger.info("dispatcher stopped")

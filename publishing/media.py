@@ -1,0 +1,28 @@
+"""The images of a channel version, as renditions its network accepts (publishing.renditions)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from publishing.adapters.base import MediaFile, PermanentError
+from publishing.renditions import config, media_file, render
+
+
+def media_files_for(version) -> list[MediaFile]:
+    """One rendition per attached image, sized and stripped for ``version``'s network, credit stamped (art. 5.9).
+
+    A network without an image profile (YouTube) gets none; an image that cannot be made to fit
+    is a ``PermanentError`` with the reason, so the publication fails clearly instead of crashing.
+    """
+    network = version.channel.network
+    if network not in config()["networks"]:
+        return []
+    files = []
+    for attached in version.post.post_media.select_related("asset").order_by("position", "pk"):
+        asset = attached.asset
+        try:
+            rendition = render(asset, network, credit=asset.credit)
+        except ValidationError as error:
+            raise PermanentError(" ".join(error.messages)) from None
+        files.append(media_file(rendition, asset.alt_text))
+    return files

@@ -1,0 +1,500 @@
+"""Per-network image renditions: oriented, cropped, resized, stamped, stripped of metadata, within byte limits.
+
+The profiles are data: ``publishing/defaults/renditions.json``, with the setting ``VITRINE_RENDITIONS``
+(a dict of the same shape) merged over it key by key. Where each network's figures come from is in
+that file's ``sources`` entries; in short:
+
+- Facebook: under 4 MB, PNG under 1 MB (Graph API "Uploading Photos" page);
+- Instagram: JPEG only, 4:5 to 1.91:1, 320 to 1440 px wide, under 8 MiB (IG User Media reference, error 2207004);
+- LinkedIn: fewer than 36,152,320 pixels (Images API); no documented byte limit, 5 MB is conservative;
+- X: 5 MB per image (X API media introduction);
+- Mastodon: 16 MB since 4.2, 8 MB before and per server, downsized to 8,294,400 px (media_attachment.rb);
+- Bluesky: 1,000,000 bytes (lexicon app.bsky.embed.images);
+- webhook and website feed: our own limits.
+
+``render`` refuses, with a ``ValidationError``, what must not be processed: files over the upload limit,
+non-images, damaged or truncated files, formats outside the allowed list, and images with too many
+pixels (decompression bombs). ``calendar_app.validators.validate_image_upload`` does the first checks;
+this module adds the format list, its own pixel limit and a full decode.
+
+Renditions are cached under ``MEDIA_ROOT/renditions/<network>/``, named by a hash of the source's bytes,
+the network's effective profile, the credit and the logo: the same request returns the same file
+without encoding it again.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import math
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+from calendar_app.validators import validate_image_upload
+from publishing.adapters.base import MediaFile
+
+DEFAULTS_PATH = Path(__file__).resolve().parent / "defaults" / "renditions.json"
+# Part of every cache key: bump it when the processing changes, so cached renditions are made again.
+PIPELINE_VERSION = 1
+OUTPUT_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
+POSITIONS = {"top-left", "top-right", "bottom-left", "bottom-right"}
+# How formats are named to people; MPO is a JPEG as far as they know.
+FORMAT_NAMES = {"JPEG": "JPEG", "MPO": "", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One image file made for one network."""
+
+    path: Path
+    mime_type: str
+    width: int
+    height: int
+    size_bytes: int
+
+
+def media_file(rendition: Rendition, alt_text: str = "") -> MediaFile:
+    """The rendition as an adapter's ``MediaFile``, with its description."""
+    return MediaFile(path=rendition.path, mime_type=rendition.mime_type, alt_text=alt_text)
+
+
+# Profiles ------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _file_config() -> dict:
+    return json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
+
+
+def _merge(base: dict, override: dict) -> dict:
+    """``override`` over ``base``, recursively for dicts; lists and other values are replaced."""
+    result = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def config() -> dict:
+    """The whole configuration: the JSON file with ``settings.VITRINE_RENDITIONS`` merged over it."""
+    return _merge(_file_config(), getattr(settings, "VITRINE_RENDITIONS", None) or {})
+
+
+def limits() -> dict:
+    """What any source must respect: the allowed formats and the pixel limit."""
+    result = dict(config()["limits"])
+    result.pop("sources", None)
+    if not isinstance(result.get("max_source_pixels"), int) or result["max_source_pixels"] < 1:
+        raise ImproperlyConfigured("Renditions: limits.max_source_pixels must be a positive integer.")
+    result["allowed_source_formats"] = {name.upper() for name in result.get("allowed_source_formats", ())}
+    return result
+
+
+def profile(network: str) -> dict:
+    """The effective profile of ``network``: the defaults with the network's own values over them."""
+    data = config()
+    networks = data.get("networks", {})
+    if network not in networks:
+        raise ValueError(f"No image profile for the network {network!r} (known: {', '.join(sorted(networks))}).")
+    result = _merge(data.get("defaults", {}), networks[network])
+    result.pop("sources", None)
+    _check_profile(network, result)
+    return result
+
+
+def _check_profile(network: str, p: dict) -> None:
+    def fail(message: str):
+        raise ImproperlyConfigured(f"Renditions, profile {network!r}: {message}")
+
+    for key in ("max_width", "max_height", "max_bytes", "jpeg_quality", "min_jpeg_quality", "quality_step", "min_side"):
+        if not isinstance(p.get(key), int) or p[key] < 1:
+            fail(f"{key} must be a positive integer.")
+    for key in ("max_pixels", "min_width", "max_png_bytes"):
+        if p.get(key) is not None and (not isinstance(p[key], int) or p[key] < 1):
+            fail(f"{key} must be a positive integer or null.")
+    if not 1 <= p["min_jpeg_quality"] <= p["jpeg_quality"] <= 95:
+        fail("qualities must satisfy 1 <= min_jpeg_quality <= jpeg_quality <= 95.")
+    if not 0 < p.get("scale_step", 0) < 1:
+        fail("scale_step must be between 0 and 1.")
+    formats = p.get("output_formats") or []
+    if not formats or any(name not in OUTPUT_FORMATS for name in formats):
+        fail(f"output_formats must list some of {sorted(OUTPUT_FORMATS)}.")
+    low, high = p.get("min_aspect"), p.get("max_aspect")
+    if (low is not None and low <= 0) or (high is not None and high <= 0) or (low and high and low > high):
+        fail("min_aspect and max_aspect must be positive, min_aspect <= max_aspect.")
+    for part in ("credit", "logo"):
+        if p[part].get("position") not in POSITIONS:
+            fail(f"{part}.position must be one of {sorted(POSITIONS)}.")
+    if p["credit"].get("enabled") and p["logo"].get("enabled") and p["credit"]["position"] == p["logo"]["position"]:
+        fail("the credit and the logo cannot share a corner.")
+
+
+# Errors (English msgids; the catalogues translate them) --------------------------------------------
+
+
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(_("This image has too many pixels to be processed safely."), code="decompression_bomb")
+
+
+def _not_an_image() -> ValidationError:
+    return ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image")
+
+
+def _truncated() -> ValidationError:
+    return ValidationError(
+        _("This image is incomplete: the file was cut short. Upload it again."), code="truncated_image"
+    )
+
+
+def _format_not_allowed(found: str, allowed: set[str]) -> ValidationError:
+    names = sorted({FORMAT_NAMES.get(name, name) for name in allowed} - {""})
+    return ValidationError(
+        _("Images in the %(format)s format cannot be published; use one of: %(allowed)s."),
+        code="format_not_allowed",
+        params={"format": found, "allowed": ", ".join(names)},
+    )
+
+
+def _cannot_fit(limit: int) -> ValidationError:
+    return ValidationError(
+        _("This image cannot be made lighter than %(limit)s without becoming unusable."),
+        code="cannot_fit",
+        params={"limit": filesizeformat(limit)},
+    )
+
+
+# Sources -------------------------------------------------------------------------------------------
+
+
+def _read_file(file: File) -> bytes:
+    """The bytes of a Django ``File`` that passed the upload validator (size limit, Pillow's verify)."""
+    was_closed = file.closed
+    file.open("rb")
+    try:
+        with warnings.catch_warnings():
+            # The validator would let the warning through; _decode turns it into a refusal.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            validate_image_upload(file)
+        return file.read()
+    finally:
+        if was_closed:
+            file.close()
+        else:
+            file.seek(0)
+
+
+def _read_source(source) -> tuple[bytes, str]:
+    """The source's bytes and its own credit (a ``MediaAsset``'s), from a path, a ``File`` or a media asset."""
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as handle:
+            return _read_file(File(handle, name=os.fspath(source))), ""
+    if isinstance(source, File):
+        return _read_file(source), ""
+    field = getattr(source, "file", None)
+    if isinstance(field, File):
+        return _read_file(field), getattr(source, "credit", "") or ""
+    raise TypeError(f"Cannot render {type(source).__name__}: give a path, a Django File or a MediaAsset.")
+
+
+def _decode(data: bytes, rules: dict) -> Image.Image:
+    """A fully loaded first frame of ``data``, or a ``ValidationError`` saying why it cannot be used."""
+    try:
+        # Pillow warns between MAX_IMAGE_PIXELS and twice that, and raises above; both are refusals here.
+        # (catch_warnings is process-wide; at worst another thread sees this filter for a moment.)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in rules["allowed_source_formats"]:
+                raise _format_not_allowed(image.format or "?", rules["allowed_source_formats"])
+            width, height = image.size
+            if width * height > rules["max_source_pixels"]:
+                raise _too_many_pixels()
+            image.load()  # the first frame of a GIF, WebP or MPO
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except UnidentifiedImageError:
+        raise _not_an_image() from None
+    except OSError as error:
+        # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a cut file is refused, never padded with grey.
+        if "truncated" in str(error).lower():
+            raise _truncated() from None
+        raise _not_an_image() from None
+    except Exception:
+        # Plugins fail in many ways on malformed data (SyntaxError, struct.error, ValueError...).
+        raise _not_an_image() from None
+    return image
+
+
+# Processing ----------------------------------------------------------------------------------------
+
+
+def _has_transparency(image: Image.Image) -> bool:
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        alpha = image.getchannel("A")
+        return alpha.getextrema()[0] < 255
+    return "transparency" in image.info
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Orientation applied, colours in sRGB, mode RGB or RGBA, and no metadata left."""
+    image = ImageOps.exif_transpose(image)
+    icc = image.info.get("icc_profile")
+    transparent = _has_transparency(image)
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if image.mode in ("P", "PA", "LA", "La", "RGBa") or (transparent and image.mode not in ("RGBA",)):
+        image = image.convert("RGBA")
+    if icc and image.mode in ("RGB", "RGBA", "CMYK", "L"):
+        try:
+            source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if "srgb" not in ImageCms.getProfileDescription(source_profile).lower():
+                output = "RGBA" if image.mode == "RGBA" else "RGB"
+                image = ImageCms.profileToProfile(
+                    image, source_profile, ImageCms.createProfile("sRGB"), outputMode=output
+                )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unreadable or mismatched profile: the pixels are taken as sRGB
+    image = image.convert("RGBA" if transparent else "RGB")
+    image.info = {}
+    return image
+
+
+def _crop_to_aspect(image: Image.Image, min_aspect: float | None, max_aspect: float | None) -> Image.Image:
+    """Crop the centre of ``image`` to the allowed range of width / height, if it is outside."""
+    width, height = image.size
+    if max_aspect and width / height > max_aspect:
+        new_width = max(1, math.floor(height * max_aspect))
+        left = (width - new_width) // 2
+        return image.crop((left, 0, left + new_width, height))
+    if min_aspect and width / height < min_aspect:
+        new_height = max(1, math.floor(width / min_aspect))
+        top = (height - new_height) // 2
+        return image.crop((0, top, width, top + new_height))
+    return image
+
+
+def _scaled(image: Image.Image, scale: float) -> Image.Image:
+    if scale == 1:
+        return image
+    width, height = image.size
+    size = (max(1, math.floor(width * scale + 1e-6)), max(1, math.floor(height * scale + 1e-6)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _fit(image: Image.Image, p: dict) -> Image.Image:
+    """Within the profile's box and pixel count, at least its minimum width; never upscaled otherwise."""
+    width, height = image.size
+    scale = min(1.0, p["max_width"] / width, p["max_height"] / height)
+    if p.get("max_pixels"):
+        scale = min(scale, math.sqrt(p["max_pixels"] / (width * height)))
+    if p.get("min_width") and width * scale < p["min_width"]:
+        scale = p["min_width"] / width
+    return _crop_to_aspect(_scaled(image, scale), p.get("min_aspect"), p.get("max_aspect"))
+
+
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except (ImportError, OSError, TypeError):
+        return ImageFont.load_default()  # Pillow without FreeType: the small bitmap font
+
+
+def _corner(position: str, box: tuple[int, int], size: tuple[int, int], margin: int = 0) -> tuple[int, int]:
+    width, height = box
+    item_width, item_height = size
+    x = margin if position.endswith("left") else width - item_width - margin
+    y = margin if position.startswith("top") else height - item_height - margin
+    return x, y
+
+
+def _stamp_credit(image: Image.Image, text: str, spec: dict) -> Image.Image:
+    """``text`` in white on a semi-opaque black band, in the profile's corner (art. 5.9)."""
+    width, height = image.size
+    size = max(spec["min_font_px"], round(spec["font_ratio"] * max(width, height)))
+    font = _font(size)
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    available = width * 0.9
+    left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
+    if right - left > available and size > spec["min_font_px"]:
+        size = max(spec["min_font_px"], math.floor(size * available / (right - left)))
+        font = _font(size)
+        left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
+    while right - left > available and len(text) > 1:
+        text = text[:-2].rstrip() + "…"
+        left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
+    padding = max(2, round(size * spec["padding_ratio"]))
+    band = (right - left + 2 * padding, bottom - top + 2 * padding)
+    x, y = _corner(spec["position"], (width, height), band)
+    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    draw.rectangle((x, y, x + band[0] - 1, y + band[1] - 1), fill=(0, 0, 0, round(255 * spec["band_opacity"])))
+    draw.text((x + padding - left, y + padding - top), text, font=font, fill=(255, 255, 255, 255))
+    return Image.alpha_composite(image.convert("RGBA"), overlay).convert(image.mode)
+
+
+def _paste_logo(image: Image.Image, logo: Image.Image, spec: dict) -> Image.Image:
+    """The city's logo, scaled to a share of the width, in the profile's corner (art. 9.1)."""
+    width, height = image.size
+    logo_width = max(1, round(width * spec["width_ratio"]))
+    logo_height = max(1, round(logo.height * logo_width / logo.width))
+    if logo_height > height:
+        return image
+    scaled = logo.convert("RGBA").resize((logo_width, logo_height), Image.Resampling.LANCZOS)
+    margin = round(min(width, height) * spec["margin_ratio"])
+    base = image.convert("RGBA")
+    base.alpha_composite(scaled, _corner(spec["position"], (width, height), scaled.size, margin))
+    return base.convert(image.mode)
+
+
+def _flatten(image: Image.Image, background: str) -> Image.Image:
+    if image.mode != "RGBA":
+        return image
+    flat = Image.new("RGB", image.size, background)
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
+
+
+def _encode(image: Image.Image, output_format: str, quality: int) -> bytes:
+    """The encoded file: no EXIF, XMP, ICC or text chunks, since none is passed and ``info`` is empty."""
+    image.info = {}
+    buffer = io.BytesIO()
+    if output_format == "JPEG":
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+    else:
+        image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _encode_within(image: Image.Image, output_format: str, p: dict) -> tuple[Image.Image, bytes]:
+    """Encode under the byte limit: lower the JPEG quality first, then scale down until it fits."""
+    limit = p["max_bytes"]
+    if output_format == "PNG" and p.get("max_png_bytes"):
+        limit = min(limit, p["max_png_bytes"])
+    smallest = max(p["min_side"], p.get("min_width") or 0)
+    quality, scale, current = p["jpeg_quality"], 1.0, image
+    while True:
+        data = _encode(current, output_format, quality)
+        if len(data) <= limit:
+            return current, data
+        if output_format == "JPEG" and quality > p["min_jpeg_quality"]:
+            quality = max(p["min_jpeg_quality"], quality - p["quality_step"])
+            continue
+        # Bytes grow roughly with the pixel count: aim just under the limit, at least one step down.
+        scale *= max(0.5, min(p["scale_step"], math.sqrt(limit / len(data)) * 0.97))
+        current = _crop_to_aspect(_scaled(image, scale), p.get("min_aspect"), p.get("max_aspect"))
+        if min(current.size) < p["min_side"] or current.width < smallest:
+            raise _cannot_fit(limit)
+
+
+# Rendering -----------------------------------------------------------------------------------------
+
+
+def _cache_dir(network: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "renditions" / network
+
+
+def _cache_key(source_sha: str, network: str, p: dict, credit: str, logo_sha: str) -> str:
+    payload = {
+        "pipeline": PIPELINE_VERSION,
+        "source": source_sha,
+        "network": network,
+        "profile": p,
+        "credit": credit,
+        "logo": logo_sha,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cached(directory: Path, key: str) -> Rendition | None:
+    for name, (mime_type, extension) in OUTPUT_FORMATS.items():
+        path = directory / f"{key}{extension}"
+        if not path.exists():
+            continue
+        try:
+            with Image.open(path, formats=[name]) as image:
+                width, height = image.size
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)  # a damaged cache entry is made again
+            continue
+        return Rendition(path, mime_type, width, height, path.stat().st_size)
+    return None
+
+
+def _write(directory: Path, name: str, data: bytes) -> Path:
+    """Write atomically: concurrent workers never see, nor serve, a half-written file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, directory / name)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return directory / name
+
+
+def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
+    """The image ``source`` made ready for ``network``, from the cache when it was made before.
+
+    ``source`` is a path, a Django ``File`` or a ``MediaAsset`` (whose own credit is used when
+    ``credit`` is empty). ``logo`` is the path of the city's logo. The credit and the logo are drawn
+    only where the network's profile enables them. Raises ``ValidationError`` for a source that must
+    not be processed, ``ValueError`` for a network without a profile.
+    """
+    p = profile(network)
+    rules = limits()
+    data, own_credit = _read_source(source)
+    credit = (credit or own_credit).strip() if p["credit"].get("enabled") else ""
+    logo_data = b""
+    if logo is not None and p["logo"].get("enabled"):
+        logo_data = Path(logo).read_bytes()
+    key = _cache_key(
+        hashlib.sha256(data).hexdigest(),
+        network,
+        p,
+        credit,
+        hashlib.sha256(logo_data).hexdigest() if logo_data else "",
+    )
+    directory = _cache_dir(network)
+    cached = _cached(directory, key)
+    if cached is not None:
+        return cached
+
+    image = _to_srgb(_decode(data, rules))
+    image = _crop_to_aspect(image, p.get("min_aspect"), p.get("max_aspect"))
+    image = _fit(image, p)
+    transparent = image.mode == "RGBA"
+    if transparent and "PNG" in p["output_formats"]:
+        output_format = "PNG"
+    else:
+        output_format = "JPEG" if "JPEG" in p["output_formats"] else "PNG"
+    if output_format == "JPEG":
+        image = _flatten(image, p["background"])
+    if logo_data:
+        image = _paste_logo(image, _to_srgb(_decode(logo_data, rules)), p["logo"])
+    if credit:
+        image = _stamp_credit(image, credit, p["credit"])
+    image, encoded = _encode_within(image, output_format, p)
+
+    mime_type, extension = OUTPUT_FORMATS[output_format]
+    path = _write(directory, f"{key}{extension}", encoded)
+    return Rendition(path, mime_type, image.width, image.height, len(encoded))
