@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from itertools import accumulate
 
 
 def _fold_table() -> dict[int, str]:
@@ -41,6 +41,14 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
+# The same table by character, and a pattern that finds the characters it changes. A text holds a
+# few distinct ones (é, à, ’): replacing each throughout is several times cheaper than
+# ``str.translate``, which looks every character of the text up in the table.
+_FOLD_CHARS = {chr(code): replacement for code, replacement in _FOLD.items()}
+_FOLDABLE = re.compile("[" + "".join(map(re.escape, _FOLD_CHARS)) + "]")
+# Characters whose replacement is folded again (ǣ → æ): one replacement after the other would fold
+# them twice, so a text holding one is translated in one pass.
+_FOLDED_TWICE = frozenset(char for char, replacement in _FOLD_CHARS.items() if replacement in _FOLD_CHARS)
 
 
 def fold(text: str) -> str:
@@ -48,7 +56,12 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character whose lower case is longer (e.g. "İ")
         lowered = "".join(char.lower()[0] for char in text)
-    return lowered.translate(_FOLD)
+    found = set(_FOLDABLE.findall(lowered))
+    if not found.isdisjoint(_FOLDED_TWICE):
+        return lowered.translate(_FOLD)
+    for char in found:
+        lowered = lowered.replace(char, _FOLD_CHARS[char])
+    return lowered
 
 
 # Digits and signs that stand for letters inside a word (leetspeak).
@@ -56,59 +69,48 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # Invisible characters slipped inside a word to dodge a filter (zero-width spaces and joiners,
 # soft hyphens, word joiners) are part of the word, and removed from its text.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_TOKEN = re.compile(rf"[a-z0-9]+(?:[{_INVISIBLE}@$]*[a-z0-9]+)*")
+# A token, captured so that splitting a text on tokens keeps them: [gap, token, gap, token, …, gap].
+# Possessive quantifiers: a token is the longest run, and the engine keeps no backtracking state.
+_TOKEN = re.compile(rf"([a-z0-9]++(?:[{_INVISIBLE}@$]++[a-z0-9]++)*+)")
 _INVISIBLE_TABLE = str.maketrans("", "", _INVISIBLE)
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 # A letter next to a digit or sign that may stand for one: the only words worth de-obfuscating
-# (times and amounts such as "10 h" or "25 $" do not match).
-_MIXED = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")
+# (times and amounts such as "10 h" or "25 $" do not match). Written from the digit or sign, which
+# the regular expression engine finds quickly, and the letter on either side of it.
+_MIXED = re.compile(r"[0-9@$](?:(?<=[a-z].)|(?=[a-z]))")
 # Separators that may stand between letters spaced apart to dodge a filter: v.o.t.e.z, v-o-t-e-z, v o t e z.
 _SPACED_SEPARATOR = re.compile(r"[ .\-_*·]")
 # Three one-letter words in a row with one separator between them: the only texts worth joining
-# (not "à 9 h", which has a digit).
-_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])[a-z][ .\-_*·][a-z][ .\-_*·][a-z](?![a-z0-9])")
+# (not "à 9 h", which has a digit). Written from the first separator (« v. », then « o.t »), which
+# the regular expression engine finds quickly.
+_SPACED_LETTERS = re.compile(r"[ .\-_*·](?<=(?<![a-z0-9])[a-z].)[a-z][ .\-_*·][a-z](?![a-z0-9])")
 
 
 class Tokens:
-    """The tokens of a folded text, as parallel lists (cheaper than one object per token).
+    """The tokens of a folded text and their positions, as parallel tuples (cheaper than one object per
+    token; tuples of strings and numbers are left alone by the garbage collector once it has seen them)."""
 
-    Most texts match nothing, so the positions are found only when someone asks for them.
-    """
+    __slots__ = ("words", "starts", "ends")
 
-    __slots__ = ("words", "_folded", "_starts", "_ends")
-
-    def __init__(self, words: list[str], folded: str, starts: list[int] | None = None, ends: list[int] | None = None):
-        self.words, self._folded, self._starts, self._ends = words, folded, starts, ends
+    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int]):
+        self.words, self.starts, self.ends = tuple(words), tuple(starts), tuple(ends)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def _locate(self) -> None:
-        spans = list(map(re.Match.span, _TOKEN.finditer(self._folded)))
-        self._starts = list(map(itemgetter(0), spans))
-        self._ends = list(map(itemgetter(1), spans))
-
-    @property
-    def starts(self) -> list[int]:
-        if self._starts is None:
-            self._locate()
-        return self._starts
-
-    @property
-    def ends(self) -> list[int]:
-        if self._ends is None:
-            self._locate()
-        return self._ends
-
 
 def tokens(folded: str) -> Tokens:
     """The tokens of an already folded text, with obfuscations undone."""
-    words = _TOKEN.findall(folded)
-    if _HAS_INVISIBLE.search(folded):
+    # One pass of the regular expression: the text split on its tokens, whose positions are the
+    # running sums of the pieces' lengths.
+    pieces = _TOKEN.split(folded)
+    offsets = list(accumulate(map(len, pieces)))
+    words = pieces[1::2]
+    if not folded.isascii() and _HAS_INVISIBLE.search(folded):
         words = [word.translate(_INVISIBLE_TABLE) for word in words]
     if _MIXED.search(folded):
         words = [word if word.isalpha() or word.isdigit() else word.translate(_LEET) for word in words]
-    found = Tokens(words, folded)
+    found = Tokens(words, offsets[0:-1:2], offsets[1::2])
     if _SPACED_LETTERS.search(folded):
         found = _join_spaced_letters(found, folded)
     return found
@@ -144,7 +146,7 @@ def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
             starts.append(found.starts[index])
             ends.append(found.ends[index])
     flush()
-    return Tokens(words, folded, starts, ends)
+    return Tokens(words, starts, ends)
 
 
 # Feminine and plural endings folded onto the masculine singular; longest first.
@@ -192,14 +194,13 @@ class Match:
 class Analysed:
     """A text folded and tokenised once, for every lexicon that looks at it."""
 
-    __slots__ = ("text", "folded", "tokens", "stems", "stem_set")
+    __slots__ = ("text", "folded", "tokens", "stems")
 
     def __init__(self, text: str):
         self.text = text
         self.folded = fold(text)
         self.tokens = tokens(self.folded)
-        self.stems = list(map(stem, self.tokens.words))
-        self.stem_set = frozenset(self.stems)
+        self.stems = tuple(map(stem, self.tokens.words))
 
 
 class Lexicon:
@@ -235,6 +236,7 @@ class Lexicon:
                 hashtag_forms.setdefault(joined, term)
         self._anchors = frozenset(self._anchored)
         self._joined_stems = frozenset(self._joined)
+        self._stems = self._anchors | self._joined_stems
         self._hashtag_terms = hashtag_forms
         self._hashtag_pattern = (
             re.compile("|".join(re.escape(form) for form in sorted(hashtag_forms, key=len, reverse=True)))
@@ -247,24 +249,26 @@ class Lexicon:
 
     def find(self, analysed: Analysed) -> list[Match]:
         """The terms in ``analysed``, in reading order, without overlaps (the longest wins)."""
-        # Most texts contain none of a lexicon's words: set intersections (in C) say so at once.
-        anchors = analysed.stem_set & self._anchors
-        joined = analysed.stem_set & self._joined_stems
+        # Most texts contain none of a lexicon's words: a set intersection (in C) says so at once.
+        present = self._stems.intersection(analysed.stems)
         hashtags = self._hashtag_pattern is not None and "#" in analysed.folded
-        if not (anchors or joined or hashtags):
+        if not (present or hashtags):
             return []
-        stems, tokens_ = analysed.stems, analysed.tokens
+        anchors, joined = present & self._anchors, present & self._joined_stems
+        stems, starts, ends = analysed.stems, analysed.tokens.starts, analysed.tokens.ends
         spans: list[tuple[int, int, str]] = []  # (start, end, term) in characters
-        if anchors or joined:
-            count = len(stems)
-            for index, current in enumerate(stems):
-                if current in anchors:
-                    for phrase, term, anchor in self._anchored[current]:
-                        first, last = index - anchor, index - anchor + len(phrase) - 1
-                        if first >= 0 and last < count and tuple(stems[first : last + 1]) == phrase:
-                            spans.append((tokens_.starts[first], tokens_.ends[last], term))
-                if current in joined:
-                    spans.append((tokens_.starts[index], tokens_.ends[index], self._joined[current]))
+        # Only where the stems found are (tuple.index scans in C), not a loop over every token. Spans
+        # with the same start and end keep this order (phrases, then joined words) for _without_overlaps.
+        count = len(stems)
+        for current in anchors:
+            for index in _indexes(stems, current):
+                for phrase, term, anchor in self._anchored[current]:
+                    first, last = index - anchor, index - anchor + len(phrase) - 1
+                    if first >= 0 and last < count and stems[first : last + 1] == phrase:
+                        spans.append((starts[first], ends[last], term))
+        for current in joined:
+            for index in _indexes(stems, current):
+                spans.append((starts[index], ends[index], self._joined[current]))
         if hashtags:
             for hashtag in _HASHTAG.finditer(analysed.folded):
                 inside = self._hashtag_pattern.search(hashtag.group(1))
@@ -274,6 +278,17 @@ class Lexicon:
 
 
 _HASHTAG = re.compile(r"#([a-z0-9]+)")
+
+
+def _indexes(items: Sequence[str], item: str) -> Iterator[int]:
+    """Every index of ``item`` in ``items``, in order."""
+    index = -1
+    try:
+        while True:
+            index = items.index(item, index + 1)
+            yield index
+    except ValueError:
+        return
 
 
 def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[Match]:

@@ -263,8 +263,7 @@ def host_in(host: str, domains: frozenset[str]) -> bool:
     if host in domains:
         return True
     # Only the suffixes as long as the longest domain can match (a host may have many labels).
-    most = max(domain.count(".") for domain in domains) + 1
-    labels = host.rsplit(".", most)
+    labels = host.rsplit(".", _most_labels(domains))
     for index in range(1, len(labels)):
         if ".".join(labels[index:]) in domains:
             return True
@@ -275,6 +274,12 @@ def host_in(host: str, domains: frozenset[str]) -> bool:
             return False
         return ascii_host != host and host_in(ascii_host, domains)
     return False
+
+
+@lru_cache(maxsize=64)
+def _most_labels(domains: frozenset[str]) -> int:
+    """How many labels the longest of ``domains`` has (worked out once per list of domains)."""
+    return max(domain.count(".") for domain in domains) + 1
 
 
 def _domains(values) -> frozenset[str]:
