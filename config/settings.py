@@ -157,7 +157,8 @@ X_FRAME_OPTIONS = "DENY"
 # django-q2: our own state machine decides retries (see DESIGN.md, "What we measured").
 Q_CLUSTER = {
     "name": env_str("Q_CLUSTER_NAME", "vitrine"),
-    "workers": env_int("Q_WORKERS", 2, minimum=1),
+    # Publishing tasks mostly wait for the networks: more workers than cores (2 here) keep them busy.
+    "workers": env_int("Q_WORKERS", 4, minimum=1),
     "timeout": 60,
     "retry": 180,
     "max_attempts": 1,
@@ -182,10 +183,12 @@ PUBLISHING = {
     "CLAIM_SECONDS": env_float("PUBLISHING_CLAIM_SECONDS", 120.0),
     # The dispatcher also reaps this often (besides the per-minute django-q2 Schedule).
     "REAP_SECONDS": env_float("PUBLISHING_REAP_SECONDS", 30.0),
-    "CLAIM_BATCH": 200,
-    # Versions per django-q2 task, published in parallel threads.
+    "CLAIM_BATCH": 1000,
+    # Versions per django-q2 task (at least TASK_BATCH, a burst split evenly over the workers up to
+    # TASK_BATCH_MAX), their network calls made in parallel threads.
     "TASK_BATCH": env_int("PUBLISHING_TASK_BATCH", 10, minimum=1),
-    "THREADS_PER_TASK": 10,
+    "TASK_BATCH_MAX": 250,
+    "THREADS_PER_TASK": 50,
     "NETWORK_TIMEOUT_SECONDS": 15.0,
     # Temporary errors: exponential backoff with jitter from RETRY_BASE up to RETRY_MAX, MAX_ATTEMPTS in all.
     "MAX_ATTEMPTS": 6,

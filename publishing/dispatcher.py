@@ -8,9 +8,11 @@ are atomic, so several dispatchers on several machines share the work without do
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -20,9 +22,19 @@ from publishing.worker import Claim, claim_due, next_due_at, options, reap
 logger = logging.getLogger("vitrine.publishing")
 
 
+def batch_size(count: int) -> int:
+    """Versions per task: a few claimed together share one task; a burst is spread over every worker.
+
+    At least ``TASK_BATCH`` (so that a steady flow does not occupy a worker per version while it
+    waits for its second), at most ``TASK_BATCH_MAX``, else ``count`` split evenly over the workers.
+    """
+    workers = settings.Q_CLUSTER.get("workers", 1)
+    return min(options()["TASK_BATCH_MAX"], max(options()["TASK_BATCH"], math.ceil(count / workers)))
+
+
 def enqueue(claims: list[Claim]) -> int:
-    """Hand ``claims`` to django-q2 in batches of ``TASK_BATCH`` (each batch runs in parallel threads)."""
-    size = options()["TASK_BATCH"]
+    """Hand ``claims`` to django-q2 in batches (each batch runs its network calls in parallel threads)."""
+    size = batch_size(len(claims))
     for start in range(0, len(claims), size):
         batch = [(claim.version_id, str(claim.token)) for claim in claims[start : start + size]]
         async_task("publishing.worker.publish_batch", batch, task_name=f"publish {batch[0][0]}…", group="publish")

@@ -30,17 +30,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from calendar_app.charte.registry import RuleSet, get_ruleset
 from calendar_app.models import Approval, AuditEntry, Channel, ChannelVersion, Notification, Post
 from calendar_app.models.people import Role
 from calendar_app.services.charte import charte_check
 from calendar_app.services.notifications import notify, people_with_role
-from calendar_app.services.workflow import post_transition, version_transition
+from calendar_app.services.workflow import version_transition
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
 from publishing.adapters.base import (
@@ -48,7 +49,6 @@ from publishing.adapters.base import (
     AuthError,
     OutcomeUnknown,
     Outgoing,
-    PermanentError,
     Published,
     TemporaryError,
 )
@@ -126,144 +126,225 @@ def claim_due(
             updated_at=now,
         )
         claimed = list(ChannelVersion.objects.filter(pk__in=ids, claim_token=token).values_list("pk", "post_id"))
-        _audit_moves(claimed, before=Status.SCHEDULED, after=Status.PUBLISHING)
+        _audit_moves((pk, Status.SCHEDULED, Status.PUBLISHING, "") for pk, _post_id in claimed)
         _posts_publishing({post_id for _pk, post_id in claimed})
     return [Claim(pk, token) for pk, _post_id in claimed]
 
 
-def _audit_moves(rows: Iterable[tuple[int, int]], *, before: Status, after: Status, message: str = "") -> None:
+def _audit_moves(
+    rows: Iterable[tuple[int, Status, Status, str]], *, model=ChannelVersion, actor=None, actor_repr: str = "Vitrine"
+) -> None:
+    """One audit entry per (pk, before, after, message) move made by a bulk conditional UPDATE."""
     from django.contrib.contenttypes.models import ContentType
 
-    kind = ContentType.objects.get_for_model(ChannelVersion)
+    kind = ContentType.objects.get_for_model(model)
     AuditEntry.objects.bulk_create(
         AuditEntry(
-            actor=None,
-            actor_repr="Vitrine",
+            actor=actor,
+            actor_repr=actor_repr,
             action="status_changed",
             target_type=kind,
             target_id=str(pk),
-            target_repr=f"version {pk}",
+            target_repr=f"{model._meta.model_name} {pk}",
             before={"status": before.value},
             after={"status": after.value},
             message=message,
         )
-        for pk, _post_id in rows
+        for pk, before, after, message in rows
     )
+
+
+def _move_posts(post_ids: Iterable[int], sources: Iterable[Status], target: Status) -> None:
+    """Move the posts still in one of ``sources`` to ``target`` (rows locked, one UPDATE per source), audited."""
+    sources = [Status(source) for source in sources]
+    rows = list(
+        Post.objects.select_for_update().filter(pk__in=list(post_ids), status__in=sources).values_list("pk", "status")
+    )
+    for source in sources:
+        ids = [pk for pk, status in rows if status == source]
+        if ids:
+            Post.objects.filter(pk__in=ids, status=source).update(status=target, updated_at=timezone.now())
+    _audit_moves([(pk, Status(status), target, "") for pk, status in rows], model=Post)
 
 
 def _posts_publishing(post_ids: set[int]) -> None:
     """A post is publishing while any of its versions is (again, when one channel is retried alone)."""
-    waiting = (Status.SCHEDULED, Status.PARTIALLY_PUBLISHED, Status.FAILED)
-    for post in Post.objects.filter(pk__in=post_ids, status__in=waiting):
-        post_transition(post=post, target=Status.PUBLISHING, actor=None)
+    _move_posts(post_ids, (Status.SCHEDULED, Status.PARTIALLY_PUBLISHED, Status.FAILED), Status.PUBLISHING)
 
 
-def settle_post(post_id: int) -> None:
-    """Give the post the status its channel versions add up to (inside the caller's transaction)."""
-    post = Post.objects.select_for_update().get(pk=post_id)
-    statuses = set(post.versions.values_list("status", flat=True))
+def _settled_status(statuses: set[str]) -> Status | None:
+    """The status a post's channel versions add up to once none is left to go out; None while one is."""
     if statuses & {Status.SCHEDULED, Status.PUBLISHING}:
-        return
+        return None
     published = statuses & {Status.PUBLISHED, Status.REMOVED}
     if published and statuses - {Status.PUBLISHED, Status.REMOVED, Status.WITHDRAWN}:
-        target = Status.PARTIALLY_PUBLISHED
-    elif published:
-        target = Status.PUBLISHED
-    elif Status.FAILED in statuses:
-        target = Status.FAILED
-    elif Status.BLOCKED in statuses:
-        target = Status.BLOCKED
-    else:
-        return
-    if post.status != target and post.status == Status.PUBLISHING:
-        post_transition(post=post, target=target, actor=None)
+        return Status.PARTIALLY_PUBLISHED
+    if published:
+        return Status.PUBLISHED
+    if Status.FAILED in statuses:
+        return Status.FAILED
+    if Status.BLOCKED in statuses:
+        return Status.BLOCKED
+    return None
 
 
-# --- Publishing one claimed version -----------------------------------------------------------------
+def settle_posts(post_ids: Iterable[int]) -> None:
+    """Give each publishing post the status its channel versions add up to (inside the caller's transaction)."""
+    statuses: dict[int, set[str]] = {}
+    for post_id, status in ChannelVersion.objects.filter(post_id__in=list(post_ids)).values_list("post_id", "status"):
+        statuses.setdefault(post_id, set()).add(status)
+    targets: dict[Status, list[int]] = {}
+    for post_id, found in statuses.items():
+        target = _settled_status(found)
+        if target is not None:
+            targets.setdefault(target, []).append(post_id)
+    for target, ids in targets.items():
+        _move_posts(ids, (Status.PUBLISHING,), target)
 
 
-def publish_batch(claims: list[tuple[int, str]]) -> list[str]:
-    """The django-q2 task: publish each claimed version of the batch in parallel threads."""
-    if len(claims) == 1:
-        return [publish_claimed(*claims[0])]
-    with ThreadPoolExecutor(max_workers=min(len(claims), options()["THREADS_PER_TASK"])) as pool:
-        return list(pool.map(lambda claim: _in_thread(publish_claimed, *claim), claims))
+# --- Publishing claimed versions ------------------------------------------------------------------------
 
 
-def _in_thread(function, *args):
-    try:
-        return function(*args)
-    finally:
-        close_old_connections()
-        connection.close()
+@dataclass
+class Job:
+    """One claimed version on its way out, and what happened to it."""
+
+    version: ChannelVersion
+    token: uuid.UUID
+    due: datetime.datetime
+    refusals: list[str]
+    attempt: PublicationAttempt | None = None
+    outgoing: Outgoing | None = None
+    called_at: datetime.datetime | None = None
+    published: Published | None = None
+    error: AdapterError | None = None
+    outcome: str = ""
 
 
-def publish_claimed(version_id: int, token: str, *, wait: bool = True) -> str:
-    """Publish one claimed version unless its claim is gone; returns what happened, for the logs."""
-    token = uuid.UUID(str(token))
-    with translation.override(settings.LANGUAGE_CODE):
-        version = (
-            ChannelVersion.objects.select_related("post", "channel", "post__author")
-            .filter(pk=version_id, status=Status.PUBLISHING, claim_token=token)
-            .first()
-        )
-        if version is None:
-            return "stale"
-        if wait and version.due_at:
-            delay = (version.next_attempt_at or version.due_at) - timezone.now()
-            if delay.total_seconds() > 0:
-                time.sleep(delay.total_seconds())
-        reasons = last_moment_refusals(version)
-        attempt = start_attempt(version, token)
-        if attempt is None:
-            return "stale"
-        if reasons:
-            _block(version, attempt, reasons)
-            return "blocked"
-        try:
-            outgoing = outgoing_for(version)
-        except AdapterError as error:  # an image that cannot be made to fit its network
-            return _failed(version, attempt, error)
-        adapter = adapter_for(version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
-        PublicationAttempt.objects.filter(pk=attempt.pk).update(call_started_at=timezone.now())
-        try:
-            published = adapter.publish(outgoing)  # outside any transaction
-        except OutcomeUnknown as error:
-            return _reconcile(version, attempt, adapter, outgoing, error)
-        except AdapterError as error:
-            return _failed(version, attempt, error)
-        finally:
-            adapter.close()
-        _published(version, attempt, published)
-        return "published"
+def publish_claimed(version_id: int, token, *, wait: bool = True) -> str:
+    """Publish one claimed version (``publish_batch`` of one); returns what happened, for the logs."""
+    return publish_batch([(version_id, str(token))], wait=wait)[0]
 
 
-def start_attempt(version: ChannelVersion, token: uuid.UUID) -> PublicationAttempt | None:
-    """Record the attempt before the network call, if the claim still holds (renewing it); None otherwise.
+def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[str]:
+    """The django-q2 task: publish a batch of claimed versions, each at its due second, exactly once.
 
-    The conditional UPDATE and the reaper's release both take the version's row lock, so a claim
-    is either still this task's (and the attempt is recorded) or already released (and nothing is sent).
-    A claim delivered twice finds its attempt already recorded (unique per claim) and stops.
+    1. Versions whose claim is gone are left alone ("stale").
+    2. The Charte and the approval are checked for each due second, during the look-ahead.
+    3. One transaction renews the claims and records one attempt per claim *before* any network call
+       (a claim delivered twice finds its attempt recorded and stops).
+    4. The network calls run in parallel threads, outside any transaction, each at its due second.
+    5. One transaction records every outcome.
     """
+    with translation.override(settings.LANGUAGE_CODE):
+        jobs = _load_jobs(claims)
+        _start_attempts(jobs)
+        sending = [job for job in jobs if job.attempt is not None and not job.refusals]
+        if len(sending) > 1:
+            with ThreadPoolExecutor(max_workers=min(len(sending), options()["THREADS_PER_TASK"])) as pool:
+                list(pool.map(lambda job: _send(job, wait=wait), sending))
+        for job in sending if len(sending) == 1 else ():
+            _send(job, wait=wait)
+        _record(jobs)
+    outcomes = {job.version.pk: job.outcome or "stale" for job in jobs}
+    return [outcomes.get(int(version_id), "stale") for version_id, _token in claims]
+
+
+def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
+    tokens = {int(version_id): uuid.UUID(str(token)) for version_id, token in claims}
+    versions = (
+        ChannelVersion.objects.filter(pk__in=list(tokens), status=Status.PUBLISHING)
+        .select_related("post", "channel", "post__author")
+        .prefetch_related("post__links", "post__post_media__asset")
+    )
+    jobs = []
+    now = timezone.now()
+    ruleset = get_ruleset()  # one read of the rule set's revision for the whole batch
+    for version in versions:
+        if version.claim_token != tokens[version.pk]:
+            continue
+        due = max(version.next_attempt_at or version.due_at, now)
+        jobs.append(Job(version, tokens[version.pk], due, last_moment_refusals(version, at=due, ruleset=ruleset)))
+    return jobs
+
+
+def _start_attempts(jobs: list[Job]) -> None:
+    """Renew each claim and record its attempt, atomically; a claim already attempted or released is skipped."""
+    if not jobs:
+        return
     claimed_until = timezone.now() + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
-    try:
-        with transaction.atomic():
-            held = ChannelVersion.objects.filter(pk=version.pk, status=Status.PUBLISHING, claim_token=token).update(
+    by_token: dict[uuid.UUID, list[int]] = {}
+    for job in jobs:
+        by_token.setdefault(job.token, []).append(job.version.pk)
+    with transaction.atomic():
+        held = set()
+        for token, ids in by_token.items():
+            # The UPDATE takes the rows' locks: the reaper's release waits for it, or it finds no row.
+            ChannelVersion.objects.filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token).update(
                 claimed_until=claimed_until
             )
-            if not held:
-                return None
-            return PublicationAttempt.objects.create(
-                version=version, number=version.attempts, claim_token=token, worker=WORKER
+            held |= {
+                (pk, token)
+                for pk in ChannelVersion.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True)
+            }
+        attempted = set(
+            PublicationAttempt.objects.filter(version_id__in=[pk for pk, _token in held]).values_list(
+                "version_id", "claim_token"
             )
-    except IntegrityError:
-        return None
+        )
+        starting = [job for job in jobs if (job.version.pk, job.token) in held - attempted]
+        attempts = PublicationAttempt.objects.bulk_create(
+            PublicationAttempt(version=job.version, number=job.version.attempts, claim_token=job.token, worker=WORKER)
+            for job in starting
+        )
+    for job, attempt in zip(starting, attempts, strict=True):
+        job.attempt = attempt
 
 
-def last_moment_refusals(version: ChannelVersion) -> list[str]:
-    """Why ``version`` may not go out now: the Charte at this moment, and a missing approval (art. 9.4, 9.5)."""
+def _send(job: Job, *, wait: bool) -> None:
+    """Build what goes out, wait for the due second, call the network; never touches the database."""
+    try:
+        job.outgoing = outgoing_for(job.version)
+    except AdapterError as error:  # an image that cannot be made to fit its network
+        job.error = error
+        return
+    if wait:
+        delay = (job.due - timezone.now()).total_seconds()
+        if delay > 0:
+            time.sleep(delay)
+    adapter = adapter_for(job.version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
+    job.called_at = timezone.now()
+    try:
+        job.published = adapter.publish(job.outgoing)
+    except OutcomeUnknown as error:
+        _reconcile(job, adapter, error)
+    except AdapterError as error:
+        job.error = error
+
+
+def _reconcile(job: Job, adapter, error: AdapterError) -> None:
+    """After an unknown outcome: ask the network. Found → published; absent → retried; no answer → the reaper."""
+    job.error = error
+    try:
+        found = adapter.reconcile(job.outgoing or outgoing_for(job.version))
+    except AdapterError:
+        job.outcome = PublicationAttempt.Outcome.UNKNOWN  # the claim expires and the reaper tries again
+        return
+    if found is not None:
+        job.published, job.outcome = found, PublicationAttempt.Outcome.FOUND
+    else:
+        job.error = TemporaryError(error.message, summary=error.summary)
+        job.outcome = PublicationAttempt.Outcome.ABSENT
+
+
+def last_moment_refusals(
+    version: ChannelVersion, *, at: datetime.datetime | None = None, ruleset: RuleSet | None = None
+) -> list[str]:
+    """Why ``version`` may not go out at ``at`` (now by default): the Charte then (an election period may
+    have begun since the approval, art. 7), a missing approval (art. 9.4, 9.5), a missing authorisation (art. 8.1)."""
     post = version.post
-    reasons = [str(result.message) for result in charte_check(post=post, at=timezone.now()).blocks]
+    report = charte_check(post=post, at=at or timezone.now(), ruleset=ruleset)
+    reasons = [str(result.message) for result in report.blocks]
     if post.origin != Post.Origin.INTERNAL and not post.approvals.filter(decision=Approval.Decision.APPROVED).exists():
         reasons.append(
             _("A request from a service, committee or organisation needs an approval by the communications department.")
@@ -276,42 +357,13 @@ def last_moment_refusals(version: ChannelVersion) -> list[str]:
 def outgoing_for(version: ChannelVersion) -> Outgoing:
     from publishing.media import media_files_for
 
-    link = version.post.links.values_list("url", flat=True).first() or ""
+    links = sorted(version.post.links.all(), key=lambda link: (link.position, link.pk))
     return Outgoing(
         text=version.text,
         idempotency_key=str(version.idempotency_key),
         media=tuple(media_files_for(version)),
-        link=link,
+        link=links[0].url if links else "",
     )
-
-
-def _finish(attempt: PublicationAttempt, outcome: str, *, error: AdapterError | None = None, summary: str = ""):
-    PublicationAttempt.objects.filter(pk=attempt.pk).update(
-        outcome=outcome,
-        finished_at=timezone.now(),
-        http_status=getattr(error, "status", None),
-        response_summary=(error.summary if error else summary)[:2000],
-        error=error.message if error else "",
-    )
-
-
-def _published(version: ChannelVersion, attempt: PublicationAttempt, published: Published) -> None:
-    with transaction.atomic():
-        version_transition(
-            version=version,
-            target=Status.PUBLISHED,
-            actor=None,
-            external_id=published.external_id,
-            external_url=published.url,
-            published_at=timezone.now(),
-            claim_token=None,
-            claimed_until=None,
-            next_attempt_at=None,
-            last_error="",
-        )
-        _finish(attempt, PublicationAttempt.Outcome.PUBLISHED, summary=published.summary)
-        settle_post(version.post_id)
-    logger.info("published version=%s channel=%s external_id=%s", version.pk, version.channel_id, published.external_id)
 
 
 def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
@@ -321,52 +373,126 @@ def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
     return max(delay, retry_after or 0.0)
 
 
-def _failed(version: ChannelVersion, attempt: PublicationAttempt, error: AdapterError) -> str:
-    now = timezone.now()
+@dataclass(frozen=True)
+class _Decision:
+    target: Status | None  # None: leave it publishing (the reaper reconciles)
+    outcome: str
+    message: str = ""
+    retry_at: datetime.datetime | None = None
+
+
+def _decide(job: Job) -> _Decision:
+    """What an attempt's result means for its version: published, retried later, failed, blocked or unknown."""
+    Outcome = PublicationAttempt.Outcome
+    if job.refusals:
+        return _Decision(Status.BLOCKED, Outcome.BLOCKED, " ".join(job.refusals))
+    if job.published is not None:
+        return _Decision(Status.PUBLISHED, job.outcome or Outcome.PUBLISHED)
+    if job.outcome == Outcome.UNKNOWN:
+        return _Decision(None, Outcome.UNKNOWN, job.error.message)
+    error = job.error
     if isinstance(error, AuthError):
-        outcome, target, message = PublicationAttempt.Outcome.AUTH, Status.SCHEDULED, error.message
-    elif isinstance(error, TemporaryError) and version.attempts < options()["MAX_ATTEMPTS"]:
-        outcome, target = PublicationAttempt.Outcome.TEMPORARY, Status.SCHEDULED
-        message = error.message
-    else:
-        outcome, target = PublicationAttempt.Outcome.PERMANENT, Status.FAILED
-        if isinstance(error, TemporaryError):
-            outcome = PublicationAttempt.Outcome.TEMPORARY
-            message = _("%(error)s — given up after %(count)d attempts.") % {
-                "error": error.message,
-                "count": version.attempts,
-            }
-        else:
-            message = error.message
-    retry_at = None
-    if target == Status.SCHEDULED and outcome == PublicationAttempt.Outcome.TEMPORARY:
-        retry_at = now + datetime.timedelta(seconds=backoff_seconds(version.attempts, error.retry_after))
+        return _Decision(Status.SCHEDULED, Outcome.AUTH, error.message)
+    outcome = job.outcome or (Outcome.TEMPORARY if isinstance(error, TemporaryError) else Outcome.PERMANENT)
+    if isinstance(error, TemporaryError):
+        if job.version.attempts < options()["MAX_ATTEMPTS"]:
+            delay = backoff_seconds(job.version.attempts, error.retry_after)
+            return _Decision(
+                Status.SCHEDULED, outcome, error.message, timezone.now() + datetime.timedelta(seconds=delay)
+            )
+        message = _("%(error)s — given up after %(count)d attempts.") % {
+            "error": error.message,
+            "count": job.version.attempts,
+        }
+        return _Decision(Status.FAILED, outcome, message)
+    return _Decision(Status.FAILED, outcome, error.message)
+
+
+def _record(jobs: list[Job]) -> None:
+    """Record every attempted job's outcome in one short transaction, then tell people what went wrong.
+
+    Everything is prepared before the transaction opens; inside it, the versions still held by
+    their claim are locked and read (a version the reaper took over meanwhile is left to it), then
+    attempts and versions are written with one bulk UPDATE each.
+    """
+    attempted = [job for job in jobs if job.attempt is not None]
+    if not attempted:
+        return
+    now = timezone.now()
+    decisions = {job.version.pk: _decide(job) for job in attempted}
+    for job in attempted:
+        decision, published, error = decisions[job.version.pk], job.published, job.error
+        attempt = job.attempt
+        attempt.outcome, attempt.call_started_at, attempt.finished_at = decision.outcome, job.called_at, now
+        attempt.http_status = getattr(error, "status", None) if published is None else None
+        attempt.response_summary = (published.summary if published else getattr(error, "summary", ""))[:2000]
+        attempt.error = "" if published else decision.message
+        if decision.target is None:
+            continue
+        version = job.version
+        version.status, version.updated_at = decision.target, now
+        version.claim_token = version.claimed_until = None
+        version.next_attempt_at = decision.retry_at
+        version.last_error = "" if published else decision.message
+        if published is not None:
+            version.external_id, version.external_url, version.published_at = (
+                published.external_id,
+                published.url,
+                now,
+            )
+    moving = [job for job in attempted if decisions[job.version.pk].target is not None]
     with transaction.atomic():
-        version_transition(
-            version=version,
-            target=target,
-            actor=None,
-            reason=message,
-            claim_token=None,
-            claimed_until=None,
-            next_attempt_at=retry_at,
-            last_error=message,
+        held = set()
+        for token in {job.token for job in moving}:
+            ids = [job.version.pk for job in moving if job.token == token]
+            held |= set(
+                ChannelVersion.objects.select_for_update()
+                .filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token)
+                .values_list("pk", flat=True)
+            )
+        PublicationAttempt.objects.bulk_update(
+            [job.attempt for job in attempted],
+            ["outcome", "call_started_at", "finished_at", "http_status", "response_summary", "error"],
         )
-        _finish(attempt, outcome, error=error)
-        if isinstance(error, AuthError):
-            _to_reconnect(version.channel, message)
-        elif target == Status.FAILED:
-            settle_post(version.post_id)
-            _notify_failure(version, message, kind="failed")
-    logger.warning(
-        "publish failed version=%s channel=%s outcome=%s retry_at=%s error=%s",
-        version.pk,
-        version.channel_id,
-        outcome,
-        retry_at,
-        error.message,
-    )
-    return outcome
+        moved = [job for job in moving if job.version.pk in held]
+        ChannelVersion.objects.bulk_update(
+            [job.version for job in moved],
+            [
+                "status",
+                "updated_at",
+                "claim_token",
+                "claimed_until",
+                "next_attempt_at",
+                "last_error",
+                "external_id",
+                "external_url",
+                "published_at",
+            ],
+        )
+        _audit_moves(
+            (job.version.pk, Status.PUBLISHING, decisions[job.version.pk].target, decisions[job.version.pk].message)
+            for job in moved
+        )
+        settle_posts({job.version.post_id for job in moved})
+        for job in moved:
+            decision = decisions[job.version.pk]
+            if decision.outcome == PublicationAttempt.Outcome.AUTH:
+                _to_reconnect(job.version.channel, decision.message)
+            elif decision.target in (Status.FAILED, Status.BLOCKED):
+                _notify_failure(job.version, decision.message, blocked=decision.target == Status.BLOCKED)
+    for job in attempted:
+        decision = decisions[job.version.pk]
+        log = logger.info if decision.target == Status.PUBLISHED else logger.warning
+        log(
+            "publication version=%s channel=%s outcome=%s status=%s retry_at=%s error=%s",
+            job.version.pk,
+            job.version.channel_id,
+            decision.outcome,
+            decision.target,
+            decision.retry_at,
+            decision.message,
+        )
+        job.outcome = decision.outcome
 
 
 def _to_reconnect(channel: Channel, message: str) -> None:
@@ -383,53 +509,17 @@ def _to_reconnect(channel: Channel, message: str) -> None:
         )
 
 
-def _block(version: ChannelVersion, attempt: PublicationAttempt, reasons: list[str]) -> None:
-    message = " ".join(reasons)
-    with transaction.atomic():
-        version_transition(
-            version=version,
-            target=Status.BLOCKED,
-            actor=None,
-            reason=message,
-            claim_token=None,
-            claimed_until=None,
-            last_error=message,
-        )
-        _finish(attempt, PublicationAttempt.Outcome.BLOCKED)
-        PublicationAttempt.objects.filter(pk=attempt.pk).update(error=message)
-        settle_post(version.post_id)
-        _notify_failure(version, message, kind="blocked")
-    logger.warning("publish blocked version=%s reasons=%s", version.pk, message)
-
-
-def _notify_failure(version: ChannelVersion, message: str, *, kind: str) -> None:
+def _notify_failure(version: ChannelVersion, message: str, *, blocked: bool) -> None:
     recipients = {person.pk: person for person in people_with_role(Role.COMMUNICATIONS)}
     recipients[version.post.author_id] = version.post.author
     notify(
         recipients=recipients.values(),
         kind=Notification.Kind.CHANNEL,
         template="publication_problem",
-        context={"version": version, "message": message, "blocked": kind == "blocked"},
+        context={"version": version, "message": message, "blocked": blocked},
         post=version.post,
         url=reverse("publishing:status"),
     )
-
-
-def _reconcile(version, attempt, adapter, outgoing: Outgoing, error: AdapterError) -> str:
-    """After an unknown outcome: ask the network; found → published, absent → retry, no answer → the reaper."""
-    _finish(attempt, PublicationAttempt.Outcome.UNKNOWN, error=error)
-    try:
-        found = adapter.reconcile(outgoing)
-    except AdapterError:
-        return "unknown"  # the claim expires and the reaper reconciles later
-    if found is not None:
-        _published(version, attempt, found)
-        PublicationAttempt.objects.filter(pk=attempt.pk).update(outcome=PublicationAttempt.Outcome.FOUND)
-        return "found"
-    retry = TemporaryError(error.message, summary=error.summary)
-    _failed(version, attempt, retry)
-    PublicationAttempt.objects.filter(pk=attempt.pk).update(outcome=PublicationAttempt.Outcome.ABSENT)
-    return "absent"
 
 
 # --- The reaper --------------------------------------------------------------------------------------
@@ -439,10 +529,8 @@ def reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Release or reconcile every version left "publishing" past its claim (worker killed, task lost)."""
     now = now or timezone.now()
     counts = {"released": 0, "reconciled": 0}
-    stuck = ChannelVersion.objects.filter(status=Status.PUBLISHING, claimed_until__lt=now).select_related(
-        "post", "channel"
-    )
-    for version in stuck:
+    stuck = ChannelVersion.objects.filter(status=Status.PUBLISHING, claimed_until__lt=now)
+    for version in stuck.select_related("post", "channel", "post__author"):
         expired = ChannelVersion.objects.filter(
             pk=version.pk, status=Status.PUBLISHING, claim_token=version.claim_token, claimed_until__lt=now
         )
@@ -453,24 +541,25 @@ def reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 status=Status.SCHEDULED, claim_token=None, claimed_until=None, updated_at=now
             )
             if released:
-                _audit_moves([(version.pk, version.post_id)], before=Status.PUBLISHING, after=Status.SCHEDULED)
+                _audit_moves([(version.pk, Status.PUBLISHING, Status.SCHEDULED, "")])
                 counts["released"] += 1
                 continue
             # Something may have been sent: one reaper takes the reconciliation (the claim is renewed).
             renewed = expired.update(claimed_until=now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"]))
         if not renewed:
             continue
-        attempt = PublicationAttempt.objects.get(version=version, claim_token=version.claim_token)
-        adapter = adapter_for(version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
-        try:
-            with translation.override(settings.LANGUAGE_CODE):
-                stopped = OutcomeUnknown(_("The worker stopped."))
-                _reconcile(version, attempt, adapter, outgoing_for(version), stopped)
-            counts["reconciled"] += 1
-        except AdapterError:
-            logger.exception("reaper could not reconcile version=%s; the next round will", version.pk)
-        finally:
-            adapter.close()
+        job = Job(version, version.claim_token, now, [])
+        job.attempt = PublicationAttempt.objects.get(version=version, claim_token=version.claim_token)
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                job.outgoing = outgoing_for(version)
+            except AdapterError as error:
+                job.error = error
+            else:
+                adapter = adapter_for(version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
+                _reconcile(job, adapter, OutcomeUnknown(_("The worker stopped.")))
+            _record([job])
+        counts["reconciled"] += 1
     if any(counts.values()):
         logger.info("reaper %s", counts)
     return counts
@@ -493,4 +582,4 @@ def retry_now(version: ChannelVersion, *, actor) -> None:
         version_transition(version=version, target=Status.SCHEDULED, actor=actor, next_attempt_at=timezone.now())
 
 
-__all__ = ["PermanentError", "claim_due", "publish_batch", "publish_claimed", "reap", "retry_now"]
+__all__ = ["claim_due", "publish_batch", "publish_claimed", "reap", "retry_now"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import CheckResult
 from calendar_app.charte.context import context_for_post
-from calendar_app.charte.registry import get_ruleset
+from calendar_app.charte.registry import RuleSet, get_ruleset
 from calendar_app.models import Post, WarningAcknowledgement
 from calendar_app.services.audit import audit_record
 
@@ -90,9 +90,9 @@ def _excerpt(post: Post, result: CheckResult, overrides: dict[int, str]) -> str:
     return text[result.start : result.end]
 
 
-def charte_check(*, post: Post, at: datetime.datetime | None = None) -> CharteReport:
-    """Check ``post`` against the current rule set as if published at ``at``."""
-    ruleset = get_ruleset()
+def charte_check(*, post: Post, at: datetime.datetime | None = None, ruleset: RuleSet | None = None) -> CharteReport:
+    """Check ``post`` against the current rule set (or ``ruleset``, read once for a batch) as if published at ``at``."""
+    ruleset = ruleset or get_ruleset()
     results = tuple(ruleset.check(context_for_post(post, data=ruleset.data, at=at)))
     overrides = dict(post.versions.exclude(text_override="").values_list("channel_id", "text_override"))
     excerpts = tuple(_excerpt(post, result, overrides) for result in results)

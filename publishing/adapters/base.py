@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,6 +123,12 @@ def summarise(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.path} → {response.status_code} {response.text[:300]}"
 
 
+@functools.cache
+def shared_client() -> httpx.Client:
+    """One HTTP client per process: thread-safe, pooled, its TLS context built once (that costs ~30 ms)."""
+    return httpx.Client(timeout=DEFAULT_TIMEOUT, limits=httpx.Limits(max_connections=100))
+
+
 @dataclass
 class NetworkAdapter:
     """Base class: one subclass per network, in ``publishing/adapters/<network>.py``.
@@ -140,10 +147,10 @@ class NetworkAdapter:
 
     def __post_init__(self):
         if self.client is None:
-            self.client = httpx.Client(timeout=self.timeout)
+            self.client = shared_client()
 
     def close(self) -> None:
-        self.client.close()
+        """Nothing to release: the HTTP client is shared by the process (its connections are pooled)."""
 
     # The operations every network offers.
     def publish(self, outgoing: Outgoing) -> Published:
@@ -209,7 +216,9 @@ class NetworkAdapter:
         """
         url = path if path.startswith(("http://", "https://")) else self.url(path)
         try:
-            response = self.client.request(method, url, headers={**self.headers(), **(headers or {})}, **kwargs)
+            response = self.client.request(
+                method, url, headers={**self.headers(), **(headers or {})}, timeout=self.timeout, **kwargs
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise TemporaryError(
                 _("The network does not answer (%(error)s).") % {"error": type(error).__name__},

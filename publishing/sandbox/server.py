@@ -169,6 +169,8 @@ def _simulators() -> dict[str, Simulator]:
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes: without TCP_NODELAY each answer waits ~40 ms for a delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # quiet: the page shows what matters
         pass

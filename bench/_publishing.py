@@ -1,0 +1,195 @@
+"""What the two publishing benchmarks share: a fresh database, the sandbox, a real cluster and dispatcher.
+
+Each benchmark builds its own data in its own database: a new SQLite file by default, or the
+PostgreSQL database named by ``DATABASE_URL`` (its publishing tables are emptied first).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+SENTENCES = [
+    "La collecte des feuilles aura lieu le 3 novembre dans tous les secteurs.",
+    "La bibliothèque municipale sera fermée le 25 décembre et le 1er janvier.",
+    "Les travaux de réfection de la rue Saint-Jean-Baptiste se poursuivent cette semaine.",
+    "Le Service des loisirs offre des cours de natation pour tous les âges à la piscine municipale.",
+    "Les inscriptions au camp de jour débutent le 15 mars à 9 h.",
+    "Le déneigement des trottoirs commence dès que 5 cm de neige sont tombés.",
+    "Le conseil municipal a adopté le budget lors de la séance du 8 décembre.",
+    "Le Festival de l'Oie blanche célèbre le retour des oies sur les battures du fleuve.",
+    "Un avis d'ébullition préventif est en vigueur pour le secteur ouest jusqu'à nouvel ordre.",
+    "La collecte des sapins aura lieu le 8 janvier; déposez votre arbre en bordure de rue avant 7 h.",
+    "Merci de votre collaboration.",
+    "Pour toute question, écrivez à info@ville.montmagny.qc.ca.",
+]
+sys.path.insert(0, str(PROJECT))
+
+
+def setup_database() -> str:
+    """Point Django at the benchmark's database and migrate it; returns its DATABASE_URL."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        folder = Path(tempfile.mkdtemp(prefix="vitrine-bench-"))
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({url.split('@')[-1]})", flush=True)
+    return url
+
+
+# A city's accounts: the posts are spread over this many channels of the sandbox's network (a thousand
+# posts on one account within a week would make every one a repetition of the others).
+CHANNELS = 10
+
+
+def fresh_world(network: str, sandbox_url: str):
+    """Montmagny, an adviser and ``CHANNELS`` sandbox channels, with earlier benchmark posts removed."""
+    from calendar_app.demo import montmagny
+    from calendar_app.models import Channel, Municipality, OfficialContact, Post
+    from publishing.models import PublicationAttempt
+    from tests import factories
+
+    municipality, _created = Municipality.objects.get_or_create(singleton=True, defaults=montmagny.MUNICIPALITY)
+    for kind, value, label in montmagny.OFFICIAL_CONTACTS:
+        OfficialContact.objects.get_or_create(
+            municipality=municipality, kind=kind, value=value, defaults={"label": label}
+        )
+
+    PublicationAttempt.objects.all().delete()
+    Post.objects.all().delete()
+    Channel.objects.all().delete()
+    adviser = factories.reviewer(username=f"bench-{time.time_ns()}")
+    channels = []
+    for _number in range(CHANNELS):
+        channel = factories.channel(network, api_base_url=f"{sandbox_url}/{network}")
+        channel.set_credentials({"access_token": "bench"})
+        channel.save()
+        channels.append(channel)
+    return adviser, channels
+
+
+def schedule(adviser, channels, count: int) -> None:
+    """``count`` approved posts scheduled through the services (so the worker's last checks are real),
+    due far ahead; ``retime`` then sets the due times the benchmark measures."""
+    from django.utils import timezone
+
+    from calendar_app.services import posts as post_services
+
+    started = time.monotonic()
+    later = timezone.now() + datetime.timedelta(days=1)
+    rng = random.Random(2026)
+    for number in range(count):
+        # Varied texts, as a city's week of posts is (1,000 copies of one text would all be repetitions).
+        sentences = rng.sample(SENTENCES, rng.randint(1, 4))
+        post = post_services.post_create(
+            author=adviser,
+            title=f"Avis {number}",
+            category="public_interest",
+            body=f"Avis no {number}. " + " ".join(sentences),
+            channels=[channels[number % len(channels)]],
+        )
+        post_services.post_approve(post=post, reviewer=adviser, acknowledge_warnings=True)
+        version = post.versions.get()
+        post_services.version_schedule(version=version, due_at=later, actor=adviser, acknowledge_warnings=True)
+    print(f"scheduled {count} posts in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def retime(due_times: list[datetime.datetime]) -> None:
+    """Give the scheduled versions these due times, in order (one UPDATE each, before the worker sees them)."""
+    from calendar_app.models import ChannelVersion
+
+    ids = list(ChannelVersion.objects.order_by("pk").values_list("pk", flat=True))
+    for pk, due in zip(ids, due_times, strict=True):
+        ChannelVersion.objects.filter(pk=pk).update(due_at=due)
+
+
+def start_worker(database_url: str, workers: int) -> list[subprocess.Popen]:
+    env = {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
+    manage = [sys.executable, str(PROJECT / "manage.py")]
+    return [
+        subprocess.Popen([*manage, "qcluster"], cwd=PROJECT, env=env),
+        subprocess.Popen([*manage, "publish_dispatcher"], cwd=PROJECT, env=env),
+    ]
+
+
+def stop_worker(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for(count: int, timeout: float) -> int:
+    from calendar_app.models import ChannelVersion
+    from calendar_app.workflow import Status
+
+    deadline = time.monotonic() + timeout
+    done = 0
+    while time.monotonic() < deadline:
+        done = ChannelVersion.objects.filter(status__in=(Status.PUBLISHED, Status.FAILED, Status.BLOCKED)).count()
+        if done >= count:
+            break
+        time.sleep(0.5)
+    return done
+
+
+def outcomes(server) -> dict:
+    """Published count, duplicates at the sandbox, and each publication's call time minus its due time (ms)."""
+    from calendar_app.models import ChannelVersion
+    from calendar_app.workflow import Status
+    from publishing.models import PublicationAttempt
+
+    keys = [item.idempotency_key for item in server.state.posts()]
+    due = dict(ChannelVersion.objects.values_list("pk", "due_at"))
+    lateness = [
+        (called - due[version_id]).total_seconds() * 1000
+        for version_id, called in PublicationAttempt.objects.filter(
+            outcome="published", call_started_at__isnull=False
+        ).values_list("version_id", "call_started_at")
+    ]
+    return {
+        "published": ChannelVersion.objects.filter(status=Status.PUBLISHED).count(),
+        "received": len(keys),
+        "duplicates": len(keys) - len(set(keys)),
+        "lateness_ms": sorted(lateness),
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(fraction * (len(values) - 1))))
+    return sorted(values)[index]
+
+
+SUMMARY_KEYS = ("p50_ms", "p95_ms", "p99_ms", "max_ms")
+
+
+def summary(values: list[float]) -> dict:
+    return {
+        "p50_ms": round(statistics.median(values), 1) if values else None,
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "p99_ms": round(percentile(values, 0.99), 1),
+        "max_ms": round(max(values), 1) if values else None,
+    }

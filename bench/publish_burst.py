@@ -1,0 +1,58 @@
+"""1,000 publications due at the same second, the sandbox answering in 50 ms: time until all are sent.
+
+Run: .venv/bin/python bench/publish_burst.py [--posts N] [--workers N]
+(SQLite in a new file by default; PostgreSQL when DATABASE_URL is set.) Prints its progress, then a
+last line that is a JSON object with all_sent_s, published and duplicates. Target (DESIGN.md): ≤ 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import time
+
+import _publishing as bench
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=4, help="django-q2 workers (the default of settings.Q_CLUSTER).")
+    args = parser.parse_args()
+    url = bench.setup_database()
+    from django.utils import timezone
+
+    from publishing.sandbox.server import start_in_thread
+
+    server = start_in_thread()
+    server.state.latency = 0.05
+    adviser, channels = bench.fresh_world("mastodon", server.base_url)
+    bench.schedule(adviser, channels, args.posts)
+    processes = bench.start_worker(url, args.workers)
+    try:
+        time.sleep(3)
+        due = timezone.now() + datetime.timedelta(seconds=5)
+        bench.retime([due] * args.posts)
+        print(f"{args.posts} posts due at {due:%H:%M:%S} …", flush=True)
+        done = bench.wait_for(args.posts, timeout=180)
+    finally:
+        bench.stop_worker(processes)
+    result = bench.outcomes(server)
+    received = sorted(item.received_at for item in server.state.posts())
+    all_sent = received[-1] - due.timestamp() if received else float("nan")
+    figures = {
+        "all_sent_s": round(all_sent, 2),
+        "published": result["published"],
+        "duplicates": result["duplicates"],
+        "received": result["received"],
+        "settled": done,
+        "p50_ms": bench.summary(result["lateness_ms"])["p50_ms"],
+        "database": url.split(":")[0],
+    }
+    print(f"all {result['received']} sent {figures['all_sent_s']} s after their due second")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
