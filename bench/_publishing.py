@@ -62,6 +62,8 @@ CHANNELS = 10
 
 def fresh_world(network: str, sandbox_url: str):
     """Montmagny, an adviser and ``CHANNELS`` sandbox channels, with earlier benchmark posts removed."""
+    from django.utils import timezone
+
     from calendar_app.demo import montmagny
     from calendar_app.models import Channel, Municipality, OfficialContact, Post
     from publishing.models import PublicationAttempt
@@ -79,7 +81,13 @@ def fresh_world(network: str, sandbox_url: str):
     adviser = factories.reviewer(username=f"bench-{time.time_ns()}")
     channels = []
     for _number in range(CHANNELS):
-        channel = factories.channel(network, api_base_url=f"{sandbox_url}/{network}")
+        channel = factories.channel(
+            network,
+            api_base_url=f"{sandbox_url}/{network}",
+            handle=f"@bench{time.time_ns()}",
+            authorised_by=adviser,
+            authorised_at=timezone.now(),
+        )
         channel.set_credentials({"access_token": "bench"})
         channel.save()
         channels.append(channel)

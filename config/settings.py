@@ -177,6 +177,10 @@ else:
 PUBLISHING = {
     # The dispatcher claims versions this far ahead of their due time; the task waits for the second.
     "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 2.0),
+    # When at least BURST_THRESHOLD versions fall due within BURST_LOOKAHEAD_SECONDS, they are claimed
+    # that early, so that their checks are done before their second comes.
+    "BURST_LOOKAHEAD_SECONDS": 15.0,
+    "BURST_THRESHOLD": 100,
     # How often the dispatcher looks again when nothing is due (it also sees newly scheduled posts then).
     "POLL_SECONDS": env_float("PUBLISHING_POLL_SECONDS", 0.25),
     # After this, a version still "publishing" is the reaper's: released, or reconciled with the network.
@@ -196,11 +200,18 @@ PUBLISHING = {
     "RETRY_MAX_SECONDS": 1800.0,
 }
 
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    # LOG_FORMAT=json: one JSON object per line (the publishing worker adds version, channel, outcome…).
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

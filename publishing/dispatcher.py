@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from publishing.worker import Claim, claim_due, next_due_at, options, reap
+from publishing.worker import Claim, claim_due, claimable, next_due_at, options, reap
 
 logger = logging.getLogger("vitrine.publishing")
 
@@ -41,11 +41,23 @@ def enqueue(claims: list[Claim]) -> int:
     return len(claims)
 
 
+def current_lookahead(now=None) -> float:
+    """The usual look-ahead, or the longer burst look-ahead when a burst is coming: then its checks and
+    attempts are prepared before its due second, and only the network calls are left for it."""
+    now = now or timezone.now()
+    horizon = now + timezone.timedelta(seconds=options()["BURST_LOOKAHEAD_SECONDS"])
+    coming = claimable(horizon)[: options()["BURST_THRESHOLD"]].count()
+    if coming >= options()["BURST_THRESHOLD"]:
+        return options()["BURST_LOOKAHEAD_SECONDS"]
+    return options()["LOOKAHEAD_SECONDS"]
+
+
 def dispatch_once() -> int:
     """Claim and enqueue everything due within the look-ahead; returns how many were handed over."""
     handed = 0
+    lookahead = current_lookahead()
     while True:
-        claims = claim_due()
+        claims = claim_due(lookahead=lookahead)
         handed += enqueue(claims)
         if len(claims) < options()["CLAIM_BATCH"]:
             return handed

@@ -18,7 +18,8 @@ def media_files_for(version) -> list[MediaFile]:
     if network not in config()["networks"]:
         return []
     files = []
-    for attached in version.post.post_media.select_related("asset").order_by("position", "pk"):
+    # .all() uses the worker's prefetched media; ordered here rather than by a new query.
+    for attached in sorted(version.post.post_media.all(), key=lambda attached: (attached.position, attached.pk)):
         asset = attached.asset
         try:
             rendition = render(asset, network, credit=asset.credit)

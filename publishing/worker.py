@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -100,12 +100,17 @@ class Claim:
 
 
 def claim_due(
-    *, now: datetime.datetime | None = None, limit: int | None = None, only: Iterable[int] | None = None
+    *,
+    now: datetime.datetime | None = None,
+    limit: int | None = None,
+    only: Iterable[int] | None = None,
+    lookahead: float | None = None,
 ) -> list[Claim]:
-    """Claim up to ``limit`` versions due within the look-ahead (among ``only`` if given); one caller gets each."""
+    """Claim up to ``limit`` versions due within ``lookahead`` seconds (``LOOKAHEAD_SECONDS`` by default),
+    among ``only`` if given; each version is claimed by one caller only."""
     now = now or timezone.now()
     limit = limit or options()["CLAIM_BATCH"]
-    until = now + datetime.timedelta(seconds=options()["LOOKAHEAD_SECONDS"])
+    until = now + datetime.timedelta(seconds=options()["LOOKAHEAD_SECONDS"] if lookahead is None else lookahead)
     token = uuid.uuid4()
     claimed_until = now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
     with transaction.atomic():
@@ -240,9 +245,12 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
         jobs = _load_jobs(claims)
         _start_attempts(jobs)
         sending = [job for job in jobs if job.attempt is not None and not job.refusals]
+        for job in sending:  # here, so that the threads below never touch the database
+            _prepare(job)
+        sending = [job for job in sending if job.error is None]
         if len(sending) > 1:
             with ThreadPoolExecutor(max_workers=min(len(sending), options()["THREADS_PER_TASK"])) as pool:
-                list(pool.map(lambda job: _send(job, wait=wait), sending))
+                list(pool.map(lambda job: _in_thread(_send, job, wait=wait), sending))
         for job in sending if len(sending) == 1 else ():
             _send(job, wait=wait)
         _record(jobs)
@@ -301,13 +309,24 @@ def _start_attempts(jobs: list[Job]) -> None:
         job.attempt = attempt
 
 
-def _send(job: Job, *, wait: bool) -> None:
-    """Build what goes out, wait for the due second, call the network; never touches the database."""
+def _in_thread(function, *args, **kwargs):
+    """Run ``function`` in a pool thread; should it ever open a database connection, it is closed."""
+    try:
+        return function(*args, **kwargs)
+    finally:
+        connections.close_all()
+
+
+def _prepare(job: Job) -> None:
+    """What goes out: the text, the image renditions, the link; an image that cannot fit is the job's error."""
     try:
         job.outgoing = outgoing_for(job.version)
-    except AdapterError as error:  # an image that cannot be made to fit its network
+    except AdapterError as error:
         job.error = error
-        return
+
+
+def _send(job: Job, *, wait: bool) -> None:
+    """Wait for the due second and call the network; runs in a thread and never touches the database."""
     if wait:
         delay = (job.due - timezone.now()).total_seconds()
         if delay > 0:
@@ -326,7 +345,7 @@ def _reconcile(job: Job, adapter, error: AdapterError) -> None:
     """After an unknown outcome: ask the network. Found → published; absent → retried; no answer → the reaper."""
     job.error = error
     try:
-        found = adapter.reconcile(job.outgoing or outgoing_for(job.version))
+        found = adapter.reconcile(job.outgoing)
     except AdapterError:
         job.outcome = PublicationAttempt.Outcome.UNKNOWN  # the claim expires and the reaper tries again
         return
@@ -491,6 +510,13 @@ def _record(jobs: list[Job]) -> None:
             decision.target,
             decision.retry_at,
             decision.message,
+            extra={
+                "version": job.version.pk,
+                "channel": job.version.channel_id,
+                "outcome": str(decision.outcome),
+                "status": str(decision.target or ""),
+                "lateness_ms": round((job.called_at - job.due).total_seconds() * 1000, 1) if job.called_at else None,
+            },
         )
         job.outcome = decision.outcome
 
@@ -551,11 +577,8 @@ def reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
         job = Job(version, version.claim_token, now, [])
         job.attempt = PublicationAttempt.objects.get(version=version, claim_token=version.claim_token)
         with translation.override(settings.LANGUAGE_CODE):
-            try:
-                job.outgoing = outgoing_for(version)
-            except AdapterError as error:
-                job.error = error
-            else:
+            _prepare(job)
+            if job.error is None:
                 adapter = adapter_for(version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
                 _reconcile(job, adapter, OutcomeUnknown(_("The worker stopped.")))
             _record([job])

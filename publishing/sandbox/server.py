@@ -241,6 +241,8 @@ class _Handler(BaseHTTPRequestHandler):
 class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A burst opens hundreds of connections at once; the default backlog of 5 would reset them.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int] = ("127.0.0.1", DEFAULT_PORT)):
         super().__init__(address, _Handler)
