@@ -129,6 +129,34 @@ def retime(due_times: list[datetime.datetime]) -> None:
         ChannelVersion.objects.filter(pk=pk).update(due_at=due)
 
 
+def arguments(description: str):
+    """The options both benchmarks take."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=4, help="django-q2 workers (the default of settings.Q_CLUSTER).")
+    return parser
+
+
+def prepare(posts: int, workers: int):
+    """The database, the sandbox answering in 50 ms, ``posts`` scheduled posts, and a running worker.
+
+    Returns (database URL, sandbox server, worker processes); the posts are due a day ahead until
+    ``retime`` gives them the due times to measure.
+    """
+    url = setup_database()
+    from publishing.sandbox.server import start_in_thread
+
+    server = start_in_thread()
+    server.state.latency = 0.05
+    adviser, channels = fresh_world("mastodon", server.base_url)
+    schedule(adviser, channels, posts)
+    processes = start_worker(url, workers)
+    time.sleep(3)  # the cluster and the dispatcher start
+    return url, server, processes
+
+
 def start_worker(database_url: str, workers: int) -> list[subprocess.Popen]:
     env = {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
     manage = [sys.executable, str(PROJECT / "manage.py")]

@@ -10,31 +10,18 @@ last line that is a JSON object with all_sent_s, published and duplicates. Targe
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import time
 
 import _publishing as bench
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=4, help="django-q2 workers (the default of settings.Q_CLUSTER).")
-    args = parser.parse_args()
-    url = bench.setup_database()
+    args = bench.arguments(__doc__).parse_args()
+    url, server, processes = bench.prepare(args.posts, args.workers)
     from django.utils import timezone
 
-    from publishing.sandbox.server import start_in_thread
-
-    server = start_in_thread()
-    server.state.latency = 0.05
-    adviser, channels = bench.fresh_world("mastodon", server.base_url)
-    bench.schedule(adviser, channels, args.posts)
-    processes = bench.start_worker(url, args.workers)
     try:
-        time.sleep(3)
         # Scheduled ahead, as a city's posts are (the dispatcher prepares a burst it sees coming).
         due = timezone.now() + datetime.timedelta(seconds=20)
         bench.retime([due] * args.posts)

@@ -9,32 +9,20 @@ published and duplicates. Target (DESIGN.md): p50 ≤ 200 ms, p99 ≤ 1 s.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import time
 
 import _publishing as bench
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=4, help="django-q2 workers (the default of settings.Q_CLUSTER).")
+    parser = bench.arguments(__doc__)
     parser.add_argument("--window", type=float, default=60.0, help="Seconds over which the posts fall due.")
     args = parser.parse_args()
-    url = bench.setup_database()
+    url, server, processes = bench.prepare(args.posts, args.workers)
     from django.utils import timezone
 
-    from publishing.sandbox.server import start_in_thread
-
-    server = start_in_thread()
-    server.state.latency = 0.05
-    adviser, channels = bench.fresh_world("mastodon", server.base_url)
-    bench.schedule(adviser, channels, args.posts)
-    processes = bench.start_worker(url, args.workers)
     try:
-        time.sleep(3)  # the cluster and the dispatcher start
         start = timezone.now() + datetime.timedelta(seconds=5)
         step = args.window / args.posts
         bench.retime([start + datetime.timedelta(seconds=number * step) for number in range(args.posts)])
