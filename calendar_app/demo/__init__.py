@@ -63,7 +63,9 @@ from calendar_app.workflow import Status
 
 # The local stand-ins that `make run` starts: the sandbox that plays every network, and the site.
 SANDBOX_API_BASE_URL = "http://127.0.0.1:8700/{network}"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+# Where the demo is used (make run): the interface, the admin, and what the networks received.
+SITE_URL = "http://127.0.0.1:8000/"
+ADMIN_URL = f"{SITE_URL}admin/"
 
 # Rows the post services create along with the posts; the report counts them too.
 _SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry, WarningAcknowledgement)

@@ -9,6 +9,10 @@ Texts are written with plain spaces and apostrophes; the loader sets French typo
 (no-break spaces before : ; ! ? % and inside « », typographic apostrophes).
 """
 
+from publishing.sandbox.networks.facebook import PAGE as SANDBOX_PAGE
+from publishing.sandbox.networks.instagram import ACCOUNT as SANDBOX_INSTAGRAM_ACCOUNT
+from publishing.sandbox.networks.linkedin import AUTHOR as SANDBOX_LINKEDIN_AUTHOR
+
 # Public: the command prints it, and so refuses to run without DEBUG unless forced. Set only
 # when a user is created.
 DEMO_PASSWORD = "montmagny-demo"
@@ -118,11 +122,17 @@ CHANNELS = [
         "url": "https://www.ville.montmagny.qc.ca",
     },
 ]
-# What each demo channel logs in to the sandbox with (the sandbox accepts any token but "revoked").
+# What each demo channel logs in to the sandbox with (the sandbox accepts any token but "revoked";
+# the account identifiers are the sandbox's own).
 SANDBOX_CREDENTIALS = {
-    "facebook": {"page_id": "villemontmagny", "access_token": "demo-sandbox"},
-    "instagram": {"ig_user_id": "villemontmagny", "access_token": "demo-sandbox"},
-    "linkedin": {"author": "urn:li:organization:1000", "access_token": "demo-sandbox"},
+    "facebook": {"page_id": SANDBOX_PAGE["id"], "access_token": "demo-sandbox"},
+    # Instagram fetches each image from a public address: the renditions Vitrine serves under /media/.
+    "instagram": {
+        "ig_user_id": SANDBOX_INSTAGRAM_ACCOUNT["id"],
+        "access_token": "demo-sandbox",
+        "media_base_url": "http://127.0.0.1:8000/media/renditions/instagram",
+    },
+    "linkedin": {"author": SANDBOX_LINKEDIN_AUTHOR, "access_token": "demo-sandbox"},
     "youtube": {"access_token": "demo-sandbox"},
     "x": {"access_token": "demo-sandbox"},
     "mastodon": {"access_token": "demo-sandbox"},

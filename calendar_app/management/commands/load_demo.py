@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from calendar_app.demo import ADMIN_URL, DemoDataConflict, demo_logins, load_demo
+from calendar_app.demo import ADMIN_URL, SITE_URL, DemoDataConflict, demo_logins, load_demo
+from publishing.sandbox.server import DEFAULT_PORT as SANDBOX_PORT
 
 
 class Command(BaseCommand):
@@ -32,4 +33,5 @@ class Command(BaseCommand):
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username:<{width}}  {login.password}  {login.role}")
-        self.stdout.write(f"\nAdmin: {ADMIN_URL}")
+        self.stdout.write(f"\nVitrine: {SITE_URL}   Admin: {ADMIN_URL}")
+        self.stdout.write(f"What the demo channels received (the networks' sandbox): http://127.0.0.1:{SANDBOX_PORT}/")
