@@ -37,8 +37,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calendar_app.charte.registry import RuleSet, get_ruleset
-from calendar_app.models import Approval, AuditEntry, Channel, ChannelVersion, Notification, Post
+from calendar_app.models import Approval, Channel, ChannelVersion, Notification, Post
 from calendar_app.models.people import Role
+from calendar_app.services.audit import audit_status_moves
 from calendar_app.services.charte import charte_check
 from calendar_app.services.notifications import notify, people_with_role
 from calendar_app.services.workflow import version_transition
@@ -136,26 +137,10 @@ def claim_due(
     return [Claim(pk, token) for pk, _post_id in claimed]
 
 
-def _audit_moves(
-    rows: Iterable[tuple[int, Status, Status, str]], *, model=ChannelVersion, actor=None, actor_repr: str = "Vitrine"
-) -> None:
-    """One audit entry per (pk, before, after, message) move made by a bulk conditional UPDATE."""
-    from django.contrib.contenttypes.models import ContentType
-
-    kind = ContentType.objects.get_for_model(model)
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor,
-            actor_repr=actor_repr,
-            action="status_changed",
-            target_type=kind,
-            target_id=str(pk),
-            target_repr=f"{model._meta.model_name} {pk}",
-            before={"status": before.value},
-            after={"status": after.value},
-            message=message,
-        )
-        for pk, before, after, message in rows
+def _audit_moves(rows: Iterable[tuple[int, Status, Status, str]], *, model=ChannelVersion) -> None:
+    """The worker's status moves, made by bulk conditional UPDATEs, audited in one INSERT."""
+    audit_status_moves(
+        model=model, moves=((pk, before.value, after.value, message) for pk, before, after, message in rows)
     )
 
 

@@ -30,7 +30,7 @@ def test_every_message_is_translated(app):
 
 @pytest.mark.parametrize("app", APPS)
 def test_translations_carry_no_code_comments(app):
-    # A "# noqa" copied from a source comment once reached the interface.
+    # A linter directive copied from a source comment once reached the interface.
     leaked = [entry.msgstr for entry in polib.pofile(str(_catalogue(app))) if "noqa" in entry.msgstr]
     assert not leaked
 

@@ -29,6 +29,29 @@ def audit_record(
     )
 
 
+def audit_status_moves(*, model: type[models.Model], moves, actor=None) -> list[AuditEntry]:
+    """One "status_changed" entry per (pk, before, after, message) of ``model``, in one INSERT.
+
+    For moves made in bulk (the publishing worker's claims and outcomes), where loading each row
+    to call ``audit_record`` would cost a query per row; ``actor`` None is Vitrine itself.
+    """
+    kind = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if actor is not None and actor.pk else None,
+            actor_repr=str(actor)[:200] if actor is not None else "Vitrine",
+            action="status_changed",
+            target_type=kind,
+            target_id=str(pk),
+            target_repr=f"{model._meta.verbose_name} {pk}"[:300],
+            before={"status": before},
+            after={"status": after},
+            message=message,
+        )
+        for pk, before, after, message in moves
+    )
+
+
 # Secrets never reach the log: a password hash or encrypted credentials show as this marker.
 HIDDEN = "(hidden)"
 SECRET_FIELDS = frozenset({"password", "credentials_encrypted"})

@@ -116,14 +116,14 @@ def _move_post_and_versions(post: Post, target: Status, *, actor, reason: str = 
 
 def post_submit(*, post: Post, actor) -> None:
     """Send a draft, or a request changed as asked, to the communications department."""
-    require_may_write(
+    can = require_may_write(
         actor,
         origin=post.origin,
         channels=[version.channel for version in post.versions.select_related("channel")],
         requesting_service=post.requesting_service,
         requesting_organisation=post.requesting_organisation,
     )
-    require(Abilities(actor).can_view(post), actor=actor, action=Action.SUBMIT, target=post)
+    require(can.can_view(post), actor=actor, action=Action.SUBMIT, target=post)
     _move_post_and_versions(post, Status.SUBMITTED, actor=actor)
     notify(
         recipients=people_with_role(Role.COMMUNICATIONS),

@@ -149,9 +149,6 @@ class NetworkAdapter:
         if self.client is None:
             self.client = shared_client()
 
-    def close(self) -> None:
-        """Nothing to release: the HTTP client is shared by the process (its connections are pooled)."""
-
     # The operations every network offers.
     def publish(self, outgoing: Outgoing) -> Published:
         raise NotImplementedError
@@ -206,6 +203,14 @@ class NetworkAdapter:
     def is_auth_failure(self, response: httpx.Response, payload) -> bool:
         return response.status_code == 401
 
+    def is_rate_limited(self, response: httpx.Response, payload) -> bool:
+        """A refusal to be retried later; networks that throttle with other statuses say so here."""
+        return response.status_code == 429
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        """Seconds the network asks to wait before the next try; networks with their own headers add them here."""
+        return retry_after_seconds(response.headers.get("Retry-After"))
+
     def request(
         self, method: str, path: str, *, creates: bool = False, headers: Mapping[str, str] | None = None, **kwargs
     ):
@@ -247,24 +252,25 @@ class NetworkAdapter:
                     raise OutcomeUnknown(message, summary=summary, status=status)
                 raise TemporaryError(message, summary=summary, status=status)
             return payload
-        detail = self.error_message(response, None if payload is _UNREADABLE else payload)
+        payload = None if payload is _UNREADABLE else payload
+        detail = self.error_message(response, payload)
         if self.is_auth_failure(response, payload):
             raise AuthError(
                 _("The access token is expired or revoked: reconnect the account (%(detail)s).") % {"detail": detail},
                 summary=summary,
                 status=status,
             )
-        if status == 429:
+        if self.is_rate_limited(response, payload):
             raise TemporaryError(
                 _("The network limits the pace of posts (%(detail)s).") % {"detail": detail},
-                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                retry_after=self.retry_after(response),
                 summary=summary,
                 status=status,
             )
         if status >= 500:
             raise TemporaryError(
                 _("The network has a temporary failure (HTTP %(status)s).") % {"status": status},
-                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+                retry_after=self.retry_after(response),
                 summary=summary,
                 status=status,
             )

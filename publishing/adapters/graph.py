@@ -12,9 +12,8 @@ import json
 from collections.abc import Mapping
 
 import httpx
-from django.utils.translation import gettext as _
 
-from publishing.adapters.base import NetworkAdapter, TemporaryError, retry_after_seconds, summarise
+from publishing.adapters.base import NetworkAdapter, retry_after_seconds
 
 # Graph versions live about two years; move this forward before Meta retires it.
 GRAPH_VERSION = "v24.0"
@@ -64,25 +63,20 @@ class GraphAdapter(NetworkAdapter):
         return "/".join((f"/{GRAPH_VERSION}", *parts))
 
     def error_message(self, response: httpx.Response, payload) -> str:
-        """Graph's explanation with its codes; raises ``TemporaryError`` for throttling codes.
-
-        ``request()`` makes only 429 and 5xx temporary, and Graph throttles with HTTP 400/403 and
-        an error code: this first hook on every error answer is where that code is read.
-        """
+        """Graph's explanation with its codes."""
         error = graph_error(payload)
         if not error:
             return super().error_message(response, payload)
         codes = "/".join(str(code) for code in (error.get("code"), error.get("error_subcode")) if code)
         text = error.get("error_user_msg") or error.get("message") or response.reason_phrase
-        detail = f"{text} (#{codes})" if codes else text
-        if error.get("code") in THROTTLING_CODES:
-            raise TemporaryError(
-                _("The network limits the pace of posts (%(detail)s).") % {"detail": detail},
-                retry_after=throttled_for(response),
-                summary=summarise(response),
-                status=response.status_code,
-            )
-        return detail
+        return f"{text} (#{codes})" if codes else text
+
+    def is_rate_limited(self, response: httpx.Response, payload) -> bool:
+        """Graph throttles with HTTP 400 or 403 and an error code, as well as with 429."""
+        return super().is_rate_limited(response, payload) or graph_error(payload).get("code") in THROTTLING_CODES
+
+    def retry_after(self, response: httpx.Response) -> float | None:
+        return throttled_for(response)
 
     def is_auth_failure(self, response: httpx.Response, payload) -> bool:
         return response.status_code == 401 or graph_error(payload).get("code") in EXPIRED_TOKEN_CODES

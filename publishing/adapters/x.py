@@ -16,7 +16,6 @@ from publishing.adapters.base import (
     Outgoing,
     PermanentError,
     Published,
-    TemporaryError,
 )
 
 # X's refusal of a post whose text is the same as one of the account's recent posts (HTTP 403).
@@ -57,11 +56,8 @@ class XAdapter(NetworkAdapter):
     LOOKUP_DEPTH = 50
     LOOKUP_WINDOW = datetime.timedelta(days=3)
 
-    _rate_limit_reset: str | None = None
-
     # HTTP: X's error bodies, and its rate-limit reset header next to Retry-After.
     def error_message(self, response, payload) -> str:
-        self._rate_limit_reset = response.headers.get("x-rate-limit-reset") if response.status_code == 429 else None
         if isinstance(payload, dict):
             messages = [error["message"] for error in payload.get("errors") or [] if error.get("message")]
             if messages:
@@ -70,16 +66,10 @@ class XAdapter(NetworkAdapter):
                 return payload.get("detail") or payload["title"]
         return super().error_message(response, payload)
 
-    def request(self, method: str, path: str, **kwargs):
-        """``NetworkAdapter.request``, with a 429's wait the longer of Retry-After and x-rate-limit-reset."""
-        self._rate_limit_reset = None
-        try:
-            return super().request(method, path, **kwargs)
-        except TemporaryError as error:
-            reset = seconds_until(self._rate_limit_reset) if error.status == 429 else None
-            if reset is not None:
-                error.retry_after = max(reset, error.retry_after or 0.0)
-            raise
+    def retry_after(self, response) -> float | None:
+        """The longer of ``Retry-After`` and ``x-rate-limit-reset`` (epoch seconds)."""
+        waits = [super().retry_after(response), seconds_until(response.headers.get("x-rate-limit-reset"))]
+        return max((wait for wait in waits if wait is not None), default=None)
 
     # Operations.
     def _published(self, tweet: dict) -> Published:

@@ -18,8 +18,7 @@ CREDENTIALS = {"identifier": "villemontmagny.bsky.social", "app_password": "abcd
 @pytest.fixture
 def adapter(sandbox):
     adapter = BlueskyAdapter(base_url=sandbox.url("bluesky"), credentials=CREDENTIALS, timeout=2)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 def outgoing(**fields) -> Outgoing:

@@ -23,8 +23,7 @@ def make_adapter(sandbox, token="jeton", timeout=2.0) -> FacebookAdapter:
 @pytest.fixture
 def adapter(sandbox):
     adapter = make_adapter(sandbox)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ def make_adapter(sandbox, token="jeton", timeout=2.0, media_base_url=MEDIA_BASE_
 @pytest.fixture
 def adapter(sandbox):
     adapter = make_adapter(sandbox)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 @pytest.fixture

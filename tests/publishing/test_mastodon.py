@@ -16,8 +16,7 @@ TEXT = "La collecte des feuilles aura lieu le 3 novembre."
 @pytest.fixture
 def adapter(sandbox):
     adapter = MastodonAdapter(base_url=sandbox.url("mastodon"), credentials={"access_token": "jeton"}, timeout=2)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 def outgoing(**fields) -> Outgoing:

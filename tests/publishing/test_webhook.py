@@ -19,8 +19,7 @@ TEXT = "La collecte des feuilles aura lieu le 3 novembre."
 @pytest.fixture
 def adapter(sandbox):
     adapter = WebhookAdapter(base_url=sandbox.url("webhook"), credentials={"secret": SECRET}, timeout=2)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 def outgoing(**fields) -> Outgoing:

@@ -121,7 +121,6 @@ class TestOutcomes:
     def test_a_permanent_error_fails_one_channel_and_leaves_the_others(self, sandbox, adviser):
         good, bad = sandbox_channel(sandbox), sandbox_channel(sandbox)
         post = scheduled(adviser, [good, bad])
-        bad_version = post.versions.get(channel=bad)
         sandbox.fault(
             "mastodon", {"status": 422, "message": "Validation failed: Text character limit", "match": "POST"}
         )
@@ -130,6 +129,8 @@ class TestOutcomes:
         post.refresh_from_db()
         assert post.status == Status.PARTIALLY_PUBLISHED
         failed = ChannelVersion.objects.get(status=Status.FAILED)
+        published = ChannelVersion.objects.get(status=Status.PUBLISHED)
+        assert {failed.channel_id, published.channel_id} == {good.pk, bad.pk}
         assert "Validation failed" in failed.last_error
         assert Notification.objects.filter(recipient=adviser, post=post).exists()
 
@@ -137,7 +138,6 @@ class TestOutcomes:
         assert run_due() == ["published"]
         post.refresh_from_db()
         assert post.status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 2
-        assert bad_version.pk in {failed.pk, post.versions.get(channel=good).pk} or True
 
     def test_a_revoked_token_stops_the_channel_and_tells_the_team(self, sandbox, adviser):
         channel = sandbox_channel(sandbox, token="revoked")

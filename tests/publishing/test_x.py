@@ -18,8 +18,7 @@ TEXT = "Collecte des feuilles & branches le 3 novembre : https://ville.montmagny
 @pytest.fixture
 def adapter(sandbox):
     adapter = XAdapter(base_url=sandbox.url("x"), credentials={"access_token": "jeton"}, timeout=2)
-    yield adapter
-    adapter.close()
+    return adapter
 
 
 def outgoing(**fields) -> Outgoing:
