@@ -199,11 +199,7 @@ class Check:
         return results
 
     def _result(self, unit: TextUnit | None, finding: Finding) -> CheckResult:
-        messages = {}
-        for language in ("fr-ca", "en"):
-            with translation.override(language):
-                text = str(finding.message) % finding.params if finding.params else str(finding.message)
-                messages[language] = f"{text} (art. {self.article})"
+        message_fr, message_en = _render(finding.message, finding.params)
         if finding.media_id is not None:
             target, channel_id, network = TARGET_MEDIA, None, None
         elif unit is not None:
@@ -214,8 +210,8 @@ class Check:
             code=self.code,
             article=self.article,
             severity=finding.severity or self.severity,
-            message_fr=messages["fr-ca"],
-            message_en=messages["en"],
+            message_fr=f"{message_fr} (art. {self.article})",
+            message_en=f"{message_en} (art. {self.article})",
             target=target,
             channel_id=channel_id,
             network=network,
@@ -223,3 +219,40 @@ class Check:
             start=finding.start,
             end=finding.end,
         )
+
+
+# The languages every result is written in: French first, then English.
+RESULT_LANGUAGES = ("fr-ca", "en")
+# How many messages keep their translations (memory, not policy): the rules' messages are a few
+# dozen constants; a message built on each call only fills the cache until it is emptied.
+_TEMPLATES_KEPT = 1024
+_templates: dict[int, tuple[Promise, tuple[str, ...]]] = {}
+_PLAIN_PARAMS = (str, int, float)
+
+
+def _render(message: Promise, params: dict) -> tuple[str, ...]:
+    """``message`` with its ``params`` in each of ``RESULT_LANGUAGES``.
+
+    Activating a language costs more than the rest of a result: each message is translated once
+    and kept (with the message itself, so that its id is not reused), and plain parameters are
+    put in without activating anything. A parameter that translates itself (a language's name)
+    is rendered with its language active."""
+    entry = _templates.get(id(message))
+    if entry is None or entry[0] is not message:
+        templates = []
+        for language in RESULT_LANGUAGES:
+            with translation.override(language):
+                templates.append(str(message))
+        if len(_templates) >= _TEMPLATES_KEPT:
+            _templates.clear()
+        entry = _templates[id(message)] = (message, tuple(templates))
+    templates = entry[1]
+    if not params:
+        return templates
+    if all(type(value) in _PLAIN_PARAMS for value in params.values()):
+        return tuple(template % params for template in templates)
+    rendered = []
+    for language, template in zip(RESULT_LANGUAGES, templates, strict=True):
+        with translation.override(language):
+            rendered.append(template % params)
+    return tuple(rendered)

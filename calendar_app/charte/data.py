@@ -19,12 +19,11 @@ Defaults file shape (every key optional)::
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from calendar_app.charte.text import Lexicon
+from calendar_app.charte.text import Lexicon, Pattern
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
@@ -85,10 +84,10 @@ class CharteData:
         """The compiled lexicon ``code`` (empty when the data has none)."""
         return self._lexicons.setdefault(code, Lexicon(self.lexicon_terms.get(code, ())))
 
-    def patterns(self, code: str) -> list[re.Pattern]:
-        """The compiled regular expressions of the pattern lexicon ``code`` (case-insensitive)."""
+    def patterns(self, code: str) -> list[Pattern]:
+        """The regular expressions of the pattern lexicon ``code`` (case-insensitive)."""
         if code not in self._patterns:
-            self._patterns[code] = [re.compile(term, re.IGNORECASE) for term in self.pattern_terms.get(code, ())]
+            self._patterns[code] = [Pattern(term) for term in self.pattern_terms.get(code, ())]
         return self._patterns[code]
 
     def setting(self, name: str):
@@ -103,7 +102,7 @@ class CharteData:
         return {}
 
     @cached_property
-    def _patterns(self) -> dict[str, list[re.Pattern]]:
+    def _patterns(self) -> dict[str, list[Pattern]]:
         return {}
 
     # Construction ----------------------------------------------------------------------------

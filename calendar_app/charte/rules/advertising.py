@@ -80,7 +80,7 @@ class Advertising(Check):
                 continue
             text = analysed.text
             offers = self._solicitations(analysed)
-            prices = self._prices(text)
+            prices = self._prices(analysed)
             for start, end in offers:
                 yield unit, self._finding(self.SOLICITATION, text, start, end)
             if offers:
@@ -101,13 +101,13 @@ class Advertising(Check):
         for match in self.solicitation.find(analysed):
             (exempt if match.term in self.exempt_terms else spans).append((match.start, match.end))
         for pattern in self.solicitation_patterns:
-            spans.extend(match.span() for match in pattern.finditer(analysed.text))
+            spans.extend(match.span() for match in pattern.finditer(analysed))
         if exempt and spans:  # a pattern inside a civic phrase (« rabais de taxes ») is civic too
             spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in exempt)]
         return _without_overlaps(spans)
 
-    def _prices(self, text: str) -> list[tuple[int, int]]:
-        return _without_overlaps([match.span() for pattern in self.prices for match in pattern.finditer(text)])
+    def _prices(self, analysed: Analysed) -> list[tuple[int, int]]:
+        return _without_overlaps([match.span() for pattern in self.prices for match in pattern.finditer(analysed)])
 
 
 def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -94,7 +94,7 @@ class ImageAltText(Check):
         return " ".join(stem(word) for word in tokens(fold(text)).words if not word.isdigit())
 
     def _is_useless(self, alt_text: str) -> bool:
-        if any(pattern.search(alt_text) for pattern in self.patterns):
+        if any(pattern.regex.search(alt_text) for pattern in self.patterns):
             return True
         key = self._key(alt_text)
         return not key or key in self.useless

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
-from calendar_app.charte.text import Analysed, Lexicon, fold, stem
+from calendar_app.charte.data import CharteData
+from calendar_app.charte.text import Analysed, Lexicon, fold, needles, stem
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "charte_corpus.jsonl"
 
 LEXICON = Lexicon(["votez pour", "partisan", "Équipe Montmagny Avenir", "élisez", "câlisse"])
 
@@ -58,3 +65,44 @@ def test_stems_fold_plural_and_feminine_forms():
 def test_long_and_hostile_text_is_handled():
     text = ("\u200b\u202e" + "votez pour ") * 10_000 + "\x00\x07"
     assert len(LEXICON.find(Analysed(text))) == 10_000
+
+
+# Patterns of the rule data: skipped in texts that hold none of their needles ----------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"co(?:de|upon)\s*[:=]\s*[A-Z0-9]{4,20}", {"code", "coupon"}),
+        (r"\d+\s?%\s?(?:de\s+)?(?:rabais|réduction|off)\b", {"rabais", "reduction", "off"}),
+        (r"\d+\s?(?:\$|dollars?\b)", {"$", "dollar"}),
+        (r"x(?:ab|cd)+y", {"ab", "cd"}),
+        (r"RÉDUCTION\b", {"reduction"}),
+        (r"(?:ab)?\d", None),
+        (r"\d+", None),
+        (r"a|\d", None),
+    ],
+)
+def test_needles_are_literals_every_match_holds_folded(source, expected):
+    assert needles(source) == (frozenset(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize("letter", "abcdefghijklmnopqrstuvwxyzàâçéèêëîïôùûüÿœæ")
+def test_whatever_python_matches_case_insensitively_folds_as_the_needle(letter):
+    """The guarantee needles rest on: a character that a case-insensitive pattern takes for
+    ``letter`` (É for é, the long s for s, the dotless i for i) folds as ``letter`` does."""
+    pattern = re.compile(re.escape(letter), re.IGNORECASE)
+    same = [chr(code) for code in range(0x3000) if pattern.fullmatch(chr(code))]
+    assert {fold(char) for char in same} == {fold(letter)}, same
+
+
+def test_a_data_pattern_finds_what_its_regular_expression_finds():
+    data = CharteData.from_defaults()
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["Code : NOEL20", "20 % DE RABAIS", "CŌDE: OIE15", "prix 25$", "rabaiſ de 20 %", "25 DOLLARS"]
+    for code in ("advertising_solicitation_patterns", "advertising_prices"):
+        for pattern in data.patterns(code):
+            assert pattern.needles, pattern.regex.pattern
+            for text in texts:
+                expected = [match.span() for match in pattern.regex.finditer(text)]
+                assert [match.span() for match in pattern.finditer(Analysed(text))] == expected, text
