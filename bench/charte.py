@@ -69,7 +69,8 @@ def generate(count: int, seed: int = 2026) -> list[CheckContext]:
         if rng.random() < 0.1:
             sentences[rng.randrange(6)] = rng.choice(SPICE)
         body = " ".join(sentences)[:520]
-        x_text = " ".join(sentences[:2])[:260] + " https://www.ville.montmagny.qc.ca/nouvelles"
+        # Each X version links to its own news page: no two versions are the same text.
+        x_text = " ".join(sentences[:2])[:260] + f" https://www.ville.montmagny.qc.ca/nouvelles/{number + 1}"
         contexts.append(
             CheckContext(
                 body=body,

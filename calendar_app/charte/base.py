@@ -181,6 +181,7 @@ class Check:
 
     def __init__(self, data: CharteData, **options):
         self.data = data
+        self.findings_limit = data.setting("max_findings_per_rule")
 
     def check(self, context: CheckContext) -> Iterable[Finding | tuple[TextUnit, Finding]]:
         """Yield findings; a finding about one text unit comes with that unit."""
@@ -189,7 +190,7 @@ class Check:
     def results(self, context: CheckContext) -> list[CheckResult]:
         """The rule's results, at most ``max_findings_per_rule`` of them: past a few dozen, more of
         the same helps nobody, and a hostile 100,000-character text must not take seconds."""
-        limit = self.data.setting("max_findings_per_rule")
+        limit = self.findings_limit
         results = []
         for item in self.check(context):
             unit, finding = item if isinstance(item, tuple) else (None, item)
