@@ -312,9 +312,9 @@ def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[Match]:
 class Pattern:
     """A regular expression of the rule data (case-insensitive), searched in analysed texts.
 
-    ``needles`` are folded literals of which every match contains one (``needles``): a text whose
-    folded form holds none of them cannot match, and is not scanned. Matches are found in the
-    text as written, so a pattern may still tell capitals apart (``(?-i:[A-Z]+)``).
+    Every match holds one of its ``needles`` (folded literals, see ``needles``): a text whose folded
+    form holds none of them cannot match, and is not scanned. Matches are found in the text as
+    written, so a pattern may still tell capitals apart (``(?-i:[A-Z]+)``).
     """
 
     __slots__ = ("regex", "needles")
