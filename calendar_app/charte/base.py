@@ -239,7 +239,7 @@ def _render(message: Promise, params: dict) -> tuple[str, ...]:
     put in without activating anything. A parameter that translates itself (a language's name)
     is rendered with its language active."""
     entry = _templates.get(id(message))
-    if entry is None or entry[0] is not message:
+    if entry is None:
         templates = []
         for language in RESULT_LANGUAGES:
             with translation.override(language):

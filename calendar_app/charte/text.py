@@ -366,7 +366,7 @@ def _required(items) -> set[str] | None:
         if run and op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
             # « co(?:de|upon) »: the run goes on into each alternative (« code », « coupon »).
             starts = _prefixes([(op, value)])
-            if starts and all(starts):
+            if all(starts):
                 keep({run + start for start in starts})
         keep({run} if run else None)
         run = ""
@@ -384,13 +384,10 @@ def _required(items) -> set[str] | None:
     return best
 
 
-def _prefixes(items) -> set[str] | None:
+def _prefixes(items) -> set[str]:
     """The literal each alternative of a parsed sequence begins with ("" for one that begins otherwise)."""
     if items and items[0][0] is sre_constants.BRANCH:
-        found = set()
-        for alternative in items[0][1][1]:
-            found |= _prefixes(alternative) or {""}
-        return found
+        return set().union(*(_prefixes(alternative) for alternative in items[0][1][1]))
     if items and items[0][0] is sre_constants.SUBPATTERN and len(items) == 1:
         return _prefixes(items[0][1][3])
     prefix = ""

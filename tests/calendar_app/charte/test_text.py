@@ -99,7 +99,15 @@ def test_whatever_python_matches_case_insensitively_folds_as_the_needle(letter):
 def test_a_data_pattern_finds_what_its_regular_expression_finds():
     data = CharteData.from_defaults()
     texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts += ["Code : NOEL20", "20 % DE RABAIS", "CŌDE: OIE15", "prix 25$", "rabaiſ de 20 %", "25 DOLLARS"]
+    texts += [
+        "Code : NOEL20",
+        "20 % DE RABAIS",
+        "CŌDE: OIE15",
+        "prix 25$",
+        "20 % de rabaiſ",
+        "Code promo : ſOLDE20",
+        "25 DOLLARS",
+    ]
     for code in ("advertising_solicitation_patterns", "advertising_prices"):
         for pattern in data.patterns(code):
             assert pattern.needles, pattern.regex.pattern
