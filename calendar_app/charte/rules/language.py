@@ -85,6 +85,13 @@ class OfficialLanguage(Check):
         "French is the language of communication. English is allowed only for a health and safety issue "
         "or to answer a citizen who wrote in English."
     )
+    # fr: Ce texte semble rédigé en %(language)s et non en français. Rédigez-le en français ; l'anglais n'est permis
+    # que pour un enjeu de santé et de sécurité ou pour répondre à un citoyen qui a écrit en anglais (indiquez-le alors
+    # dans la publication).
+    MESSAGE = _(
+        "This text seems to be written in %(language)s, not in French. Write it in French; English is allowed only "
+        "for a health and safety issue or to answer a citizen who wrote in English (then mark the post so)."
+    )
 
     def __init__(self, data, **options):
         super().__init__(data, **options)
@@ -100,22 +107,8 @@ class OfficialLanguage(Check):
             verdict = self.identifier.identify(analysed)
             if verdict.undetermined or verdict.is_french:
                 continue
-            yield (
-                unit,
-                Finding(
-                    # fr: Ce texte semble rédigé en %(language)s et non en français. Rédigez-le en français ;
-                    # l'anglais n'est permis que pour un enjeu de santé et de sécurité ou pour répondre à un
-                    # citoyen qui a écrit en anglais (indiquez-le alors dans la publication).
-                    message=_(
-                        "This text seems to be written in %(language)s, not in French. Write it in French; English "
-                        "is allowed only for a health and safety issue or to answer a citizen who wrote in English "
-                        "(then mark the post so)."
-                    ),
-                    params={"language": _LanguageName(verdict.language)},
-                    start=0,
-                    end=len(analysed.text),
-                ),
-            )
+            params = {"language": _LanguageName(verdict.language)}
+            yield unit, Finding(self.MESSAGE, params, start=0, end=len(analysed.text))
 
 
 class _Dictionary:
@@ -201,6 +194,17 @@ class Spelling(Check):
         "city's names are left out."
     )
 
+    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe (suggestion : « %(suggestion)s »).
+    SUGGESTED = _(
+        "« %(word)s » is not in the French dictionary: check its spelling (suggestion: « %(suggestion)s »)."
+    )
+    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe, ou ajoutez ce mot aux mots
+    # admis s'il est correct.
+    UNKNOWN = _(
+        "« %(word)s » is not in the French dictionary: check its spelling, or add it to the allowed words if it is "
+        "correct."
+    )
+
     def __init__(self, data, **options):
         super().__init__(data, **options)
         self.identifier = LanguageIdentifier.for_data(data)
@@ -230,29 +234,10 @@ class Spelling(Check):
                 continue
             for start, end, word, suggestion in self.misspelt(analysed, verdict.not_prose):
                 if suggestion:
-                    finding = Finding(
-                        # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe
-                        # (suggestion : « %(suggestion)s »).
-                        message=_(
-                            "« %(word)s » is not in the French dictionary: check its spelling "
-                            "(suggestion: « %(suggestion)s »)."
-                        ),
-                        params={"word": word, "suggestion": suggestion},
-                        start=start,
-                        end=end,
-                    )
+                    params = {"word": word, "suggestion": suggestion}
+                    finding = Finding(self.SUGGESTED, params, start=start, end=end)
                 else:
-                    finding = Finding(
-                        # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe, ou
-                        # ajoutez ce mot aux mots admis s'il est correct.
-                        message=_(
-                            "« %(word)s » is not in the French dictionary: check its spelling, or add it to the "
-                            "allowed words if it is correct."
-                        ),
-                        params={"word": word},
-                        start=start,
-                        end=end,
-                    )
+                    finding = Finding(self.UNKNOWN, {"word": word}, start=start, end=end)
                 yield unit, finding
 
     def misspelt(self, analysed: Analysed, not_prose=None):

@@ -216,17 +216,15 @@ class ElectionAuthor(Check):
     severity = Severity.BLOCK
     # fr: En période électorale, aucune publication rédigée par un membre du conseil ou une personne candidate.
     help_text = _("During an election period, no post written by a council member or a registered candidate.")
+    # fr: L'auteur de cette publication prend part à l'élection « %(election)s » (membre du conseil ou personne
+    # candidate) : pendant la période électorale, ses publications ne peuvent pas paraître sur les comptes de la Ville.
+    # Confiez la rédaction et la publication au service des communications.
+    MESSAGE = _(
+        "The author of this post takes part in the election « %(election)s » (council member or registered "
+        "candidate): during the election period, their posts cannot appear on the city's accounts. Have the "
+        "communications department write and publish it."
+    )
 
     def check(self, context: CheckContext):
         if context.election is not None and context.author_takes_part_in_election:
-            yield Finding(
-                # fr: L'auteur de cette publication prend part à l'élection « %(election)s » (membre du conseil ou
-                # personne candidate) : pendant la période électorale, ses publications ne peuvent pas paraître sur
-                # les comptes de la Ville. Confiez la rédaction et la publication au service des communications.
-                message=_(
-                    "The author of this post takes part in the election « %(election)s » (council member or "
-                    "registered candidate): during the election period, their posts cannot appear on the city's "
-                    "accounts. Have the communications department write and publish it."
-                ),
-                params={"election": context.election.name},
-            )
+            yield Finding(self.MESSAGE, {"election": context.election.name})
