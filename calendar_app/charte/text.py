@@ -17,6 +17,7 @@ Guarantees:
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -200,16 +201,40 @@ class Match:
     end: int
 
 
+# Every stem that some lexicon of the process looks for (a few thousand per rule set), replaced by a
+# larger set whenever a lexicon brings new ones. A text is matched against it once (``Analysed.
+# vocabulary_stems``); each lexicon then looks at the few stems found, not at every word again.
+_vocabulary: frozenset[str] = frozenset()
+_vocabulary_lock = threading.Lock()
+
+
+def learn(stems: Iterable[str]) -> None:
+    """Add stems that a lexicon looks for to the vocabulary (see ``Analysed.vocabulary_stems``)."""
+    global _vocabulary
+    with _vocabulary_lock:
+        new = frozenset(stems).difference(_vocabulary)
+        if new:
+            _vocabulary = _vocabulary | new
+
+
 class Analysed:
     """A text folded and tokenised once, for every lexicon that looks at it."""
 
-    __slots__ = ("text", "folded", "tokens", "stems")
+    __slots__ = ("text", "folded", "tokens", "stems", "_known")
 
     def __init__(self, text: str):
         self.text = text
         self.folded = fold(text)
         self.tokens = tokens(self.folded)
         self.stems = tuple(map(stem, self.tokens.words))
+        self._known: tuple[frozenset[str], frozenset[str]] | None = None
+
+    def vocabulary_stems(self) -> frozenset[str]:
+        """The stems of this text that some lexicon looks for (``learn``): usually none or a few."""
+        vocabulary, known = _vocabulary, self._known
+        if known is None or known[0] is not vocabulary:  # a lexicon learnt new stems since
+            known = self._known = (vocabulary, vocabulary.intersection(self.stems))
+        return known[1]
 
 
 class Lexicon:
@@ -246,6 +271,7 @@ class Lexicon:
         self._anchors = frozenset(self._anchored)
         self._joined_stems = frozenset(self._joined)
         self._stems = self._anchors | self._joined_stems
+        learn(self._stems)
         self._hashtag_terms = hashtag_forms
         self._hashtag_pattern = (
             re.compile("|".join(re.escape(form) for form in sorted(hashtag_forms, key=len, reverse=True)))
@@ -259,7 +285,7 @@ class Lexicon:
     def find(self, analysed: Analysed) -> list[Match]:
         """The terms in ``analysed``, in reading order, without overlaps (the longest wins)."""
         # Most texts contain none of a lexicon's words: a set intersection (in C) says so at once.
-        present = self._stems.intersection(analysed.stems)
+        present = self._stems.intersection(analysed.vocabulary_stems())
         hashtags = self._hashtag_pattern is not None and "#" in analysed.folded
         if not (present or hashtags):
             return []

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity, TextUnit, quote
-from calendar_app.charte.text import Analysed, fold, stem, tokens
+from calendar_app.charte.text import Analysed, fold, learn, stem, tokens
 
 # The lexicons this rule reads (see the defaults file for what each holds).
 PHONE_EXTENSIONS = "personal_data_phone_extensions"
@@ -185,6 +185,7 @@ def _first_stems(terms: Iterable[str]) -> tuple[set[str], bool]:
             keys.add(stem(words[0]))
         elif term.strip():
             signs_only = True
+    learn(keys)
     return keys, signs_only
 
 
@@ -233,6 +234,7 @@ class _Phrases:
         for candidates in self._phrases.values():
             candidates.sort(key=lambda candidate: -len(candidate[0]))
         self.keys = set(self._phrases)
+        learn(self.keys)
 
     def find(self, analysed: Analysed, present: Iterable[str] | None = None) -> list[tuple[int, int, int]]:
         """(start, end, index of the first word) of each term found, in reading order, no overlaps.
@@ -507,7 +509,7 @@ class PersonalData(Check):
                 position = folded.find("@", position + 1)
         if not self._at_keys.isdisjoint(stems):
             markers.extend((m.start(), m.end(), self._disguised_domain) for m in self._bracketed_at.finditer(folded))
-            if not self._dot_keys.isdisjoint(analysed.stems):
+            if not self._dot_keys.isdisjoint(analysed.vocabulary_stems()):
                 markers.extend((m.start(), m.end(), self._spelled_domain) for m in self._spelled_at.finditer(folded))
         for at_start, at_end, domain_pattern in markers:
             local = self._local_part.search(folded, max(0, at_start - 64), at_start)
@@ -647,7 +649,7 @@ class PersonalData(Check):
     def found_in(self, analysed: Analysed) -> list[_Found]:
         """Every piece of personal information in one text, overlaps resolved, in reading order."""
         found = list(self._numbers(analysed))
-        stems = self._cue_keys.intersection(analysed.stems)  # the cue words this text has, if any
+        stems = self._cue_keys.intersection(analysed.vocabulary_stems())  # the cue words this text has, if any
         if stems or "@" in analysed.folded:
             found.extend(self._emails(analysed, stems))
         if stems or self._scan_always:
