@@ -247,8 +247,10 @@ class Lexicon:
 
     def __init__(self, terms: Iterable[str]):
         # Each phrase is indexed by its longest word (its anchor), which is rarely a common word
-        # like « le » or « pour »: anchor stem → [(stems of the phrase, term, anchor's position)].
-        self._anchored: dict[str, list[tuple[tuple[str, ...], str, int]]] = {}
+        # like « le » or « pour »: anchor stem → [(stems of the phrase, term, anchor's position, the
+        # set of its stems)]. Every word of a phrase is in the vocabulary (``learn``), so a phrase
+        # whose words are not all in a text is passed over without looking for where its anchor is.
+        self._anchored: dict[str, list[tuple[tuple[str, ...], str, int, frozenset[str]]]] = {}
         # The stem of a phrase's words run together (a one-token hashtag such as #votezpour) → term.
         self._joined: dict[str, str] = {}
         # Every term's words run together, searched inside longer hashtags (#VotezEquipeMontmagnyAvenir).
@@ -262,7 +264,7 @@ class Lexicon:
             self.terms.append(term)
             stems = tuple(stem(word) for word in words)
             anchor = max(range(len(stems)), key=lambda position: len(stems[position]))
-            self._anchored.setdefault(stems[anchor], []).append((stems, term, anchor))
+            self._anchored.setdefault(stems[anchor], []).append((stems, term, anchor, frozenset(stems)))
             joined = "".join(words)
             if len(words) > 1:
                 self._joined.setdefault(stem(joined), term)
@@ -271,7 +273,7 @@ class Lexicon:
         self._anchors = frozenset(self._anchored)
         self._joined_stems = frozenset(self._joined)
         self._stems = self._anchors | self._joined_stems
-        learn(self._stems)
+        learn(self._stems.union(*(phrase for entries in self._anchored.values() for phrase, *_rest in entries)))
         self._hashtag_terms = hashtag_forms
         self._hashtag_pattern = (
             re.compile("|".join(re.escape(form) for form in sorted(hashtag_forms, key=len, reverse=True)))
@@ -285,7 +287,8 @@ class Lexicon:
     def find(self, analysed: Analysed) -> list[Match]:
         """The terms in ``analysed``, in reading order, without overlaps (the longest wins)."""
         # Most texts contain none of a lexicon's words: a set intersection (in C) says so at once.
-        present = self._stems.intersection(analysed.vocabulary_stems())
+        known = analysed.vocabulary_stems()
+        present = self._stems.intersection(known)
         hashtags = self._hashtag_pattern is not None and "#" in analysed.folded
         if not (present or hashtags):
             return []
@@ -296,8 +299,11 @@ class Lexicon:
         # with the same start and end keep this order (phrases, then joined words) for _without_overlaps.
         count = len(stems)
         for current in anchors:
+            phrases = [entry for entry in self._anchored[current] if entry[3] <= known]
+            if not phrases:
+                continue
             for index in _indexes(stems, current):
-                for phrase, term, anchor in self._anchored[current]:
+                for phrase, term, anchor, _words in phrases:
                     first, last = index - anchor, index - anchor + len(phrase) - 1
                     if first >= 0 and last < count and stems[first : last + 1] == phrase:
                         spans.append((starts[first], ends[last], term))
