@@ -152,14 +152,15 @@ class CheckContext:
     def units(self) -> list[TextUnit]:
         """The body and each version's own text, each analysed once (identical texts share one analysis)."""
         if self._units is None:
-            analyses: dict[str, Analysed] = {}
+            body = Analysed(self.body)
+            analyses: dict[str, Analysed] = {self.body: body}
 
             def analyse(text: str) -> Analysed:
                 if text not in analyses:
-                    analyses[text] = Analysed(text)
+                    analyses[text] = Analysed(text, like=body)  # a version often begins as the body does
                 return analyses[text]
 
-            self._units = [TextUnit(TARGET_POST, analyse(self.body))]
+            self._units = [TextUnit(TARGET_POST, body)]
             for channel_id, network, text in self.versions:
                 if text and text != self.body:
                     self._units.append(TextUnit(TARGET_VERSION, analyse(text), channel_id, network))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +44,9 @@ def _fold_table() -> dict[int, str]:
     # folded onto it, so that a folded text holds the folded literals of every match (``needles``).
     table[ord("ſ")] = "s"
     table[ord("ı")] = "i"
+    # The final sigma, the one letter whose lower case depends on its neighbours (Σ → σ or ς): one
+    # form, so that folding a text piece by piece gives what folding it whole gives.
+    table[ord("ς")] = "σ"
     table[ord("œ")] = "o"
     table[ord("Œ")] = "o"
     table[ord("æ")] = "a"
@@ -98,29 +102,43 @@ _SPACED_LETTERS = re.compile(r"[ .\-_*·](?<=(?<![a-z0-9])[a-z].)[a-z][ .\-_*·]
 
 class Tokens:
     """The tokens of a folded text and their positions, as parallel tuples (cheaper than one object per
-    token; tuples of strings and numbers are left alone by the garbage collector once it has seen them)."""
+    token; tuples of strings and numbers are left alone by the garbage collector once it has seen them).
 
-    __slots__ = ("words", "starts", "ends")
+    ``mixed``: whether the text has a letter next to a digit or sign, so that its mixed words were
+    read as disguised letters; ``joined``: whether letters spaced apart were joined into words."""
 
-    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int]):
+    __slots__ = ("words", "starts", "ends", "mixed", "joined")
+
+    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int], mixed=False, joined=False):
         self.words, self.starts, self.ends = tuple(words), tuple(starts), tuple(ends)
+        self.mixed, self.joined = mixed, joined
 
     def __len__(self) -> int:
         return len(self.words)
 
 
-def tokens(folded: str) -> Tokens:
-    """The tokens of an already folded text, with obfuscations undone."""
+def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
+    """The tokens of an already folded text, with obfuscations undone.
+
+    ``like`` and ``count``: the tokens of another text whose first ``count`` tokens, and everything
+    up to the start of the next one, this text shares (see ``Analysed``): those are taken as they are.
+    """
+    position = like.starts[count] if count else 0
     # One pass of the regular expression: the text split on its tokens, whose positions are the
     # running sums of the pieces' lengths.
-    pieces = _TOKEN.split(folded)
-    offsets = list(accumulate(map(len, pieces)))
+    pieces = _TOKEN.split(folded[position:] if position else folded)
+    offsets = list(accumulate(map(len, pieces), initial=position))
     words = pieces[1::2]
-    if not folded.isascii() and _HAS_INVISIBLE.search(folded):
+    if not folded.isascii() and _HAS_INVISIBLE.search(folded, position):
         words = [word.translate(_INVISIBLE_TABLE) for word in words]
-    if _MIXED.search(folded):
+    mixed = _MIXED.search(folded) is not None
+    if mixed:
         words = [word if word.isalpha() or word.isdigit() else word.translate(_LEET) for word in words]
-    found = Tokens(words, offsets[0:-1:2], offsets[1::2])
+    starts, ends = offsets[1:-1:2], offsets[2::2]
+    if count:
+        words = like.words[:count] + tuple(words)
+        starts, ends = like.starts[:count] + tuple(starts), like.ends[:count] + tuple(ends)
+    found = Tokens(words, starts, ends, mixed)
     if _SPACED_LETTERS.search(folded):
         found = _join_spaced_letters(found, folded)
     return found
@@ -156,7 +174,7 @@ def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
             starts.append(found.starts[index])
             ends.append(found.ends[index])
     flush()
-    return Tokens(words, starts, ends)
+    return Tokens(words, starts, ends, found.mixed, joined=len(words) < len(found.words))
 
 
 # Feminine and plural endings folded onto the masculine singular; longest first.
@@ -218,15 +236,30 @@ def learn(stems: Iterable[str]) -> None:
 
 
 class Analysed:
-    """A text folded and tokenised once, for every lexicon that looks at it."""
+    """A text folded and tokenised once, for every lexicon that looks at it.
+
+    ``like``: the analysis of another text this one may begin like (a channel version made from the
+    post's text): the words the two share are not folded and tokenised again. The result is the same
+    as without it."""
 
     __slots__ = ("text", "folded", "tokens", "stems", "_known")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, like: Analysed | None = None):
         self.text = text
-        self.folded = fold(text)
-        self.tokens = tokens(self.folded)
-        self.stems = tuple(map(stem, self.tokens.words))
+        count = _shared_tokens(like, text) if like is not None else 0
+        if count:
+            position = like.tokens.starts[count]
+            self.folded = like.folded[:position] + fold(text[position:])
+            self.tokens = tokens(self.folded, like.tokens, count)
+            if self.tokens.mixed != like.tokens.mixed:  # the shared words are not read alike: start again
+                count, self.tokens = 0, tokens(self.folded)
+        else:
+            self.folded = fold(text)
+            self.tokens = tokens(self.folded)
+        if count:
+            self.stems = like.stems[:count] + tuple(map(stem, self.tokens.words[count:]))
+        else:
+            self.stems = tuple(map(stem, self.tokens.words))
         self._known: tuple[frozenset[str], frozenset[str]] | None = None
 
     def vocabulary_stems(self) -> frozenset[str]:
@@ -235,6 +268,28 @@ class Analysed:
         if known is None or known[0] is not vocabulary:  # a lexicon learnt new stems since
             known = self._known = (vocabulary, vocabulary.intersection(self.stems))
         return known[1]
+
+
+def _shared_tokens(like: Analysed, text: str) -> int:
+    """How many of ``like``'s tokens ``text`` shares, with what follows up to the next one's start.
+
+    Each such token is the same in both texts: a token ends where a character cannot go on with it,
+    and that character lies before the next token's start. Folding the rest from that start gives
+    the same letters too (the only letter Python lowers by its neighbours, the Greek sigma, looks no
+    further than the token's first character, and ``fold`` writes both its forms alike). Texts with
+    letters spaced apart are analysed whole."""
+    if like.tokens.joined or len(like.tokens) < 2:
+        return 0
+    # The length of the common beginning, by halves (each comparison is one call in C).
+    low, high = 0, min(len(text), len(like.text))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text.startswith(like.text[:middle]):
+            low = middle
+        else:
+            high = middle - 1
+    # The last token that starts strictly inside the common part is read again.
+    return max(0, bisect_left(like.tokens.starts, low) - 1)
 
 
 class Lexicon:
@@ -356,9 +411,13 @@ class Pattern:
         self.needles = needles(source, flags)
 
     def finditer(self, analysed: Analysed) -> Iterator[re.Match]:
-        if self.needles is not None and not any(needle in analysed.folded for needle in self.needles):
-            return iter(())
-        return self.regex.finditer(analysed.text)
+        if self.needles is None:
+            return self.regex.finditer(analysed.text)
+        folded = analysed.folded
+        for needle in self.needles:
+            if needle in folded:
+                return self.regex.finditer(analysed.text)
+        return iter(())
 
 
 _ZERO_WIDTH = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}

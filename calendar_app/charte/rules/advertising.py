@@ -101,7 +101,8 @@ class Advertising(Check):
         for match in self.solicitation.find(analysed):
             (exempt if match.term in self.exempt_terms else spans).append((match.start, match.end))
         for pattern in self.solicitation_patterns:
-            spans.extend(match.span() for match in pattern.finditer(analysed))
+            for match in pattern.finditer(analysed):
+                spans.append(match.span())
         if exempt and spans:  # a pattern inside a civic phrase (« rabais de taxes ») is civic too
             spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in exempt)]
         return _without_overlaps(spans)

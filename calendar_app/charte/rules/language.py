@@ -194,10 +194,9 @@ class Spelling(Check):
         "city's names are left out."
     )
 
-    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe (suggestion : « %(suggestion)s »).
-    SUGGESTED = _(
-        "« %(word)s » is not in the French dictionary: check its spelling (suggestion: « %(suggestion)s »)."
-    )
+    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe (suggestion :
+    # « %(suggestion)s »).
+    SUGGESTED = _("« %(word)s » is not in the French dictionary: check its spelling (suggestion: « %(suggestion)s »).")
     # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe, ou ajoutez ce mot aux mots
     # admis s'il est correct.
     UNKNOWN = _(

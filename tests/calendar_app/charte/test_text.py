@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -54,6 +55,67 @@ def test_folding_keeps_positions():
     text = "Élection À L’ÉTÉ — ﬁn œuvre"
     assert len(fold(text)) == len(text)
     assert fold("Élisez l’Équipe").startswith("elisez l'equipe")
+
+
+def test_folding_a_text_in_pieces_gives_what_folding_it_whole_gives():
+    """The final sigma is the one letter lowered by its neighbours (ΟΔΟΣ → οδος, but ΟΣ2 → οσ2)."""
+    for text in ("ΟΔΟΣ ΑΣ", "ΣΑΣ.", "İstanbul ΟΔΟΣ", "x ΑΣ b"):
+        for cut in range(len(text) + 1):
+            assert fold(text[:cut]) + fold(text[cut:]) == fold(text), (text, cut)
+
+
+# Characters that change how a text is read: accents, capitals, the sigma and the dotted I, invisible
+# marks, digits and signs standing for letters, letters spaced apart, apostrophes, addresses.
+_PALETTE = ["a", "e", "é", "É", "v", "o", "t", "z", "Σ", "ς", "İ", "1", "0", "3", "@", "$", "#", " ", " ", ".", "-"]
+_PALETTE += ["\u200b", "\u00ad", "’", "'", "\n", "votez", " v.o.t.e.z ", " v o t ", "noël", "1er", "ville.ca"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_text_analysed_like_another_is_analysed_as_on_its_own(seed):
+    """A channel version analysed after the post's text (``like``) reuses the words they share: the
+    result is exactly the one an analysis on its own gives, wherever the two texts part."""
+    rng = random.Random(seed)
+    for _ in range(50):
+        body = "".join(rng.choice(_PALETTE) for _ in range(rng.randrange(0, 60)))
+        cut = rng.randrange(len(body) + 1)
+        version = body[:cut] + "".join(rng.choice(_PALETTE) for _ in range(rng.randrange(0, 20)))
+        alone, like = Analysed(version), Analysed(version, like=Analysed(body))
+        assert like.folded == alone.folded, (body, version)
+        assert (like.tokens.words, like.tokens.starts, like.tokens.ends) == (
+            alone.tokens.words,
+            alone.tokens.starts,
+            alone.tokens.ends,
+        ), (body, version)
+        assert like.stems == alone.stems, (body, version)
+
+
+@pytest.mark.parametrize(
+    ("body", "version"),
+    [
+        (
+            "Prix : 1@2 ou 3$4, merci.",
+            "Prix : 1@2 ou 3$4, v0tez.",
+        ),  # « 1@2 » read as letters
+        ("Prix : 1@2, v0tez.", "Prix : 1@2, merci."),
+        ("Votez v o t e z ici.", "Votez v o t e z là."),  # letters spaced apart
+        ("Le 1er mai, au parc.", "Le 1er mai, à la v.o.t.e.z"),
+    ],
+)
+def test_a_version_is_read_as_on_its_own_whatever_the_rest_of_the_body_holds(body, version):
+    alone, like = Analysed(version), Analysed(version, like=Analysed(body))
+    assert (like.folded, like.tokens.words, like.tokens.starts, like.stems) == (
+        alone.folded,
+        alone.tokens.words,
+        alone.tokens.starts,
+        alone.stems,
+    )
+
+
+def test_a_version_that_begins_as_the_body_shares_its_words():
+    body = Analysed("La collecte des sapins aura lieu le 8 janvier. Déposez votre arbre avant 7 h.")
+    version = Analysed("La collecte des sapins aura lieu le 8 janvier. https://ville.ca/sapins", like=body)
+    assert version.tokens.words[:9] == body.tokens.words[:9]
+    assert version.tokens.words[9:] == ("https", "ville", "ca", "sapins")
 
 
 def test_stems_fold_plural_and_feminine_forms():
