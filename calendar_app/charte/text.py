@@ -87,9 +87,8 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # Possessive quantifiers: a token is the longest run, and the engine keeps no backtracking state.
 _TOKEN = re.compile(rf"([a-z0-9]++(?:[{_INVISIBLE}@$]++[a-z0-9]++)*+)")
 _INVISIBLE_TABLE = str.maketrans("", "", _INVISIBLE)
-_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 # A letter next to a digit or sign that may stand for one: the only words worth de-obfuscating
-# (times and amounts such as "10 h" or "25 $" do not match). Written from the digit or sign, which
+# (times and amounts such as "10 h", "25 $" or "25$50" do not match). Written from the digit or sign, which
 # the regular expression engine finds quickly, and the letter on either side of it.
 _MIXED = re.compile(r"[0-9@$](?:(?<=[a-z].)|(?=[a-z]))")
 # Separators that may stand between letters spaced apart to dodge a filter: v.o.t.e.z, v-o-t-e-z, v o t e z.
@@ -103,15 +102,13 @@ _SPACED_LETTERS = re.compile(r"[ .\-_*·](?<=(?<![a-z0-9])[a-z].)[a-z][ .\-_*·]
 class Tokens:
     """The tokens of a folded text and their positions, as parallel tuples (cheaper than one object per
     token; tuples of strings and numbers are left alone by the garbage collector once it has seen them).
+    ``joined``: whether letters spaced apart were joined into words."""
 
-    ``mixed``: whether the text has a letter next to a digit or sign, so that its mixed words were
-    read as disguised letters; ``joined``: whether letters spaced apart were joined into words."""
+    __slots__ = ("words", "starts", "ends", "joined")
 
-    __slots__ = ("words", "starts", "ends", "mixed", "joined")
-
-    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int], mixed=False, joined=False):
+    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int], joined: bool = False):
         self.words, self.starts, self.ends = tuple(words), tuple(starts), tuple(ends)
-        self.mixed, self.joined = mixed, joined
+        self.joined = joined
 
     def __len__(self) -> int:
         return len(self.words)
@@ -121,7 +118,8 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     """The tokens of an already folded text, with obfuscations undone.
 
     ``like`` and ``count``: the tokens of another text whose first ``count`` tokens, and everything
-    up to the start of the next one, this text shares (see ``Analysed``): those are taken as they are.
+    up to the start of the next one, this text shares (see ``Analysed``): those are taken as they are,
+    each token being read on its own.
     """
     position = like.starts[count] if count else 0
     # One pass of the regular expression: the text split on its tokens, whose positions are the
@@ -129,17 +127,17 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     pieces = _TOKEN.split(folded[position:] if position else folded)
     offsets = list(accumulate(map(len, pieces), initial=position))
     words = pieces[1::2]
-    if not folded.isascii() and _HAS_INVISIBLE.search(folded, position):
+    if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
         words = [word.translate(_INVISIBLE_TABLE) for word in words]
-    mixed = _MIXED.search(folded) is not None
-    if mixed:
-        words = [word if word.isalpha() or word.isdigit() else word.translate(_LEET) for word in words]
+    if _MIXED.search(folded, position):  # a word mixing letters with digits or signs is read as letters
+        words = [word.translate(_LEET) if not word.isalpha() and _MIXED.search(word) else word for word in words]
     starts, ends = offsets[1:-1:2], offsets[2::2]
     if count:
         words = like.words[:count] + tuple(words)
         starts, ends = like.starts[:count] + tuple(starts), like.ends[:count] + tuple(ends)
-    found = Tokens(words, starts, ends, mixed)
-    if _SPACED_LETTERS.search(folded):
+    found = Tokens(words, starts, ends)
+    # Shared tokens hold no run of spaced letters (``like`` has none): a run ends after them.
+    if _SPACED_LETTERS.search(folded, like.starts[max(0, count - 2)] if count else 0):
         found = _join_spaced_letters(found, folded)
     return found
 
@@ -174,7 +172,7 @@ def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
             starts.append(found.starts[index])
             ends.append(found.ends[index])
     flush()
-    return Tokens(words, starts, ends, found.mixed, joined=len(words) < len(found.words))
+    return Tokens(words, starts, ends, joined=len(words) < len(found.words))
 
 
 # Feminine and plural endings folded onto the masculine singular; longest first.
@@ -251,8 +249,6 @@ class Analysed:
             position = like.tokens.starts[count]
             self.folded = like.folded[:position] + fold(text[position:])
             self.tokens = tokens(self.folded, like.tokens, count)
-            if self.tokens.mixed != like.tokens.mixed:  # the shared words are not read alike: start again
-                count, self.tokens = 0, tokens(self.folded)
         else:
             self.folded = fold(text)
             self.tokens = tokens(self.folded)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.text import Analysed, Lexicon, fold, needles, stem
+from calendar_app.charte.text import Analysed, Lexicon, fold, needles, stem, tokens
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "charte_corpus.jsonl"
 
@@ -95,7 +95,7 @@ def test_a_text_analysed_like_another_is_analysed_as_on_its_own(seed):
         (
             "Prix : 1@2 ou 3$4, merci.",
             "Prix : 1@2 ou 3$4, v0tez.",
-        ),  # « 1@2 » read as letters
+        ),
         ("Prix : 1@2, v0tez.", "Prix : 1@2, merci."),
         ("Votez v o t e z ici.", "Votez v o t e z là."),  # letters spaced apart
         ("Le 1er mai, au parc.", "Le 1er mai, à la v.o.t.e.z"),
@@ -108,6 +108,21 @@ def test_a_version_is_read_as_on_its_own_whatever_the_rest_of_the_body_holds(bod
         alone.tokens.words,
         alone.tokens.starts,
         alone.stems,
+    )
+
+
+def test_only_words_mixing_letters_with_digits_or_signs_are_read_as_letters():
+    assert tokens(fold("V0tez p@rti, 25$50 ou 1@2, le 1er mai à 10h")).words == (
+        "votez",
+        "parti",
+        "25$50",
+        "ou",
+        "1@2",
+        "le",
+        "ier",
+        "mai",
+        "a",
+        "ioh",
     )
 
 
