@@ -93,6 +93,10 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
     """Spans of URLs, e-mail addresses, hashtags, mentions and domain names: sorted, not overlapping."""
     folded = analysed.folded
     spans = []
+    # Where a dot can add nothing: after the « :// » of an address, up to its end (a domain name cannot
+    # cross « :// », and ends where the address does), and in an e-mail address's domain (when no « / »
+    # follows it).
+    covered = []
     for anchor in ("://", "www.", "mailto:"):
         position = folded.find(anchor)
         while position != -1:
@@ -103,6 +107,8 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
                     start = position
             end = _NON_SPACE.match(folded, position).end()
             spans.append((start, end))
+            if anchor == "://":
+                covered.append((position, end))
             position = folded.find(anchor, end)
     position = folded.find("@")
     while position != -1:
@@ -111,6 +117,8 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
         if local is not None and domain is not None:
             spans.append((local, domain.end()))
             end = domain.end()
+            if not folded.startswith("/", end):
+                covered.append((position, end))
         else:
             word = _WORD.match(folded, position + 1)
             end = word.end() if word is not None else position + 1
@@ -124,13 +132,20 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
         position = folded.find("#", end)
     if "." in folded:
         text = analysed.text
-        for dot in _DOMAIN_DOT.finditer(folded):
-            start = _start_before(folded, dot.start(), _DOMAIN_BEFORE)
-            if start is None:
-                continue
-            end = _DOMAIN_AFTER.match(folded, dot.end()).end()
-            if text[start:end].islower():  # « fin.Début » is a missing space, not a domain
-                spans.append((start, end))
+        dot = _DOMAIN_DOT.search(folded)
+        while dot is not None:
+            position = dot.start()
+            for covered_start, covered_end in covered:
+                if covered_start <= position < covered_end:
+                    dot = _DOMAIN_DOT.search(folded, covered_end)
+                    break
+            else:
+                start = _start_before(folded, position, _DOMAIN_BEFORE)
+                if start is not None:
+                    end = _DOMAIN_AFTER.match(folded, dot.end()).end()
+                    if text[start:end].islower():  # « fin.Début » is a missing space, not a domain
+                        spans.append((start, end))
+                dot = _DOMAIN_DOT.search(folded, dot.end())
     if len(spans) > 1:
         spans.sort()
         merged = [spans[0]]

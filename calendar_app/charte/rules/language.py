@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
+from itertools import compress
 
 from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language, gettext
@@ -250,7 +251,7 @@ class Spelling(Check):
         # a dictionary word written without accents is right (« parc »); the others — accented
         # words (« seance » for « séance »), names, mistakes — are looked at as written.
         words = analysed.tokens.words
-        candidates = set(words).difference(known).difference(allowed)
+        candidates = set(words).difference(known, allowed)
         if candidates:  # numbers and single letters (l', d') are never mistakes
             candidates = {word for word in candidates if len(word) > 1 and not word.isdigit()}
         if not candidates:
@@ -263,7 +264,7 @@ class Spelling(Check):
         spans = not_prose_spans(analysed) if not_prose is None else not_prose
         span_starts = [start for start, _end in spans]
         suggestions_left = self.max_suggestions
-        for index in [index for index, folded in enumerate(words) if folded in candidates]:
+        for index in list(compress(range(len(words)), map(candidates.__contains__, words))):
             start, end = starts[index], ends[index]
             word = lowered[start:end]
             if word in known or word in allowed:

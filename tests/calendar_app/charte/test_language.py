@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from calendar_app.charte.base import TARGET_VERSION, CheckContext, Severity
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.language_id import LanguageIdentifier
+from calendar_app.charte.language_id import LanguageIdentifier, not_prose_spans
 from calendar_app.charte.rules.language import OfficialLanguage, Spelling, Typography
 from calendar_app.charte.text import Analysed
 
@@ -156,6 +156,24 @@ def test_english_in_a_reply_to_a_message_written_in_english_passes(language, tex
 )
 def test_a_short_text_emoji_hashtags_or_links_only_are_never_blocked(language, text):
     assert check(language, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Voir https://www.ville.montmagny.qc.ca/avis. Merci", ["https://www.ville.montmagny.qc.ca/avis."]),
+        ("Écrivez à info@ville.montmagny.qc.ca ou au 418.", ["info@ville.montmagny.qc.ca"]),
+        ("Écrivez à info@ville.ca/avis svp", ["info@ville.ca/avis"]),  # a path after the domain
+        (
+            "a.b.https://x.ca et seao.ca, #Montmagny @ville fin.Début",
+            ["a.b.https://x.ca", "seao.ca", "#montmagny", "@ville"],
+        ),
+        ("mailto:info@ville.ca www.ville.ca", ["mailto:info@ville.ca", "www.ville.ca"]),
+    ],
+)
+def test_addresses_hashtags_and_mentions_are_not_prose(text, spans):
+    analysed = Analysed(text)
+    assert [analysed.folded[start:end] for start, end in not_prose_spans(analysed)] == spans
 
 
 def test_the_short_text_length_is_a_setting(data):
