@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.text import Analysed, Lexicon, fold, needles, stem, tokens
+from calendar_app.charte.text import (
+    _FOLD_CHARS,
+    Analysed,
+    Lexicon,
+    _joined_tokens,
+    _plain_tokens,
+    fold,
+    needles,
+    stem,
+    tokens,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "charte_corpus.jsonl"
 
@@ -55,6 +65,18 @@ def test_folding_keeps_positions():
     text = "Élection À L’ÉTÉ — ﬁn œuvre"
     assert len(fold(text)) == len(text)
     assert fold("Élisez l’Équipe").startswith("elisez l'equipe")
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_folding_replaces_each_character_by_its_folded_form_once(seed):
+    """Whichever way ``fold`` takes (Latin-1 bytes, or finding the characters), each character of the
+    lowered text is looked up once in the table (ǣ → æ, not then a)."""
+    rng = random.Random(seed)
+    characters = [chr(code) for code in range(0x3000)]
+    for _ in range(200):
+        text = "".join(rng.choice(characters if rng.random() < 0.2 else "Élan À œuvre’ß\u00a0ÿ") for _ in range(20))
+        lowered = text.lower() if len(text.lower()) == len(text) else "".join(char.lower()[0] for char in text)
+        assert fold(text) == "".join(_FOLD_CHARS.get(char, char) for char in lowered), text
 
 
 def test_folding_a_text_in_pieces_gives_what_folding_it_whole_gives():
@@ -109,6 +131,53 @@ def test_a_version_is_read_as_on_its_own_whatever_the_rest_of_the_body_holds(bod
         alone.tokens.starts,
         alone.stems,
     )
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_plain_texts_are_split_as_the_token_pattern_splits_them(seed):
+    """Texts without invisible characters are split without regular expression: the same tokens."""
+    rng = random.Random(seed)
+    palette = [
+        "a",
+        "é",
+        "z",
+        "9",
+        " ",
+        "  ",
+        ".",
+        "'",
+        "’",
+        "«",
+        "—",
+        "😀",
+        "\n",
+        "ab",
+        "l'été",
+        "Σ",
+        "ǣ",
+        "@",
+        "$",
+        "a@b",
+        "@@",
+    ]
+    for _ in range(300):
+        folded = fold("".join(rng.choice(palette) for _ in range(rng.randrange(0, 40))))
+        position = rng.randrange(len(folded) + 1)
+        assert _plain_tokens(folded, position) == _joined_tokens(folded, position), (folded, position)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("info@ville", ["info@ville"]),
+        ("a@@b $x y$ 1$2", ["a@@b", "x", "y", "1$2"]),
+        ("@ville", ["ville"]),
+        ("25 $", ["25"]),
+        ("a@ b @", ["a", "b"]),
+    ],
+)
+def test_an_at_or_dollar_sign_between_letters_or_digits_joins_them(text, words):
+    assert list(_plain_tokens(text, 0)[0]) == list(_joined_tokens(text, 0)[0]) == words
 
 
 def test_only_words_mixing_letters_with_digits_or_signs_are_read_as_letters():
