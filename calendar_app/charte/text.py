@@ -23,7 +23,6 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate, compress
 from itertools import count as naturals
 from operator import add, not_
@@ -139,38 +138,45 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     each token being read on its own.
     """
     position = like.starts[count] if count else 0
+    # Shared tokens hold no run of letters spaced apart (``like`` has none): a run ends after them.
+    maybe_spaced = True
     if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
         words, starts, ends = _joined_tokens(folded, position)
     else:
-        words, starts, ends = _plain_tokens(folded, position)
+        masked = folded[position:].encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii")
+        words, starts, ends = _plain_tokens(masked, position)
+        if not count:
+            maybe_spaced = _SPACED_IN_MASK.search(masked) is not None
     if _MIXED.search(folded, position):  # a word mixing letters with digits or signs is read as letters
         words = [word.translate(_LEET) if not word.isalpha() and _MIXED.search(word) else word for word in words]
     if count:
         words = like.words[:count] + tuple(words)
         starts, ends = like.starts[:count] + tuple(starts), like.ends[:count] + tuple(ends)
     found = Tokens(words, starts, ends)
-    # Shared tokens hold no run of spaced letters (``like`` has none): a run ends after them.
-    if _SPACED_LETTERS.search(folded, like.starts[max(0, count - 2)] if count else 0):
+    if maybe_spaced and _SPACED_LETTERS.search(folded, like.starts[max(0, count - 2)] if count else 0):
         found = _join_spaced_letters(found, folded)
     return found
 
 
 # Letters, digits, @ and $ kept, every other byte made a space (a character beyond ASCII is encoded
-# as « ? » first, so positions stay those of the text).
+# as « ? » first, so positions stay those of the text): the masked text of ``_plain_tokens``.
 _TOKEN_BYTES = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "@$" else 32 for code in range(256))
+# Letters spaced apart show in a masked text as three one-letter words between single spaces; every
+# match of _SPACED_LETTERS has one there, and this pattern, written from a space, is found quickly.
+_SPACED_IN_MASK = re.compile(r" (?<=(?<![a-z0-9])[a-z] )[a-z] [a-z](?![a-z0-9])")
 
 
-def _plain_tokens(folded: str, position: int) -> tuple[list[str], list[int], list[int]]:
-    """The tokens from ``position`` of a text without invisible characters, read without a regular
-    expression: the text made letters, digits, signs and spaces by ``bytes.translate``, split on each
-    space, positions summed by C iterators (twice as cheap as splitting on the token pattern)."""
-    pieces = folded[position:].encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii").split(" ")
+def _plain_tokens(masked: str, position: int) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of a masked text (see _TOKEN_BYTES) that begins at ``position`` of a text without
+    invisible characters, read without a regular expression: split on each space, positions summed by
+    C iterators (twice as cheap as splitting the text on the token pattern)."""
+    pieces = masked.split(" ")
     lengths = list(map(len, pieces))
     # Each piece is followed by one space: piece i starts after the lengths before it, plus i.
     starts = list(compress(map(add, accumulate(lengths, initial=position), naturals()), lengths))
     words = list(compress(pieces, lengths))
     ends = list(map(add, starts, map(len, words)))
-    if "@" in folded or "$" in folded:
+    if "@" in masked or "$" in masked:
         # A sign joins the letters or digits around it (info@ville); at either end of a run it is no
         # part of the token (@ville, 25$), and alone it is none.
         for index in reversed(list(compress(range(len(words)), map(not_, map(str.isalnum, words))))):
@@ -249,15 +255,37 @@ _ENDINGS = (
 )
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light French stem: plural and feminine endings removed (partisanes → partisan)."""
+    found = _stems.get(word)
+    if found is None:
+        if len(_stems) >= _STEMS_KEPT:
+            _stems.clear()
+        found = _stems[word] = _stem(word)
+    return found
+
+
+def stem_all(words: Sequence[str]) -> tuple[str, ...]:
+    """The stem of each word: those already known read from a dictionary by C iterators (a third of
+    the cost of calling ``stem`` for each), the others made and kept."""
+    found = tuple(map(_stems.get, words))
+    if not all(found):  # a word not met yet (None; a stem is never empty)
+        found = tuple(map(stem, words))
+    return found
+
+
+def _stem(word: str) -> str:
     if len(word) <= 3:
         return word
     for ending, replacement in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) + len(replacement) >= 3:
             return word[: len(word) - len(ending)] + replacement
     return word
+
+
+# Stems made so far (memory, not policy: emptied when full).
+_STEMS_KEPT = 65536
+_stems: dict[str, str] = {}
 
 
 # Shorter terms are not searched inside hashtags: "#lavitrine" must not match a three-letter word.
@@ -307,9 +335,9 @@ class Analysed:
             self.folded = fold(text)
             self.tokens = tokens(self.folded)
         if count:
-            self.stems = like.stems[:count] + tuple(map(stem, self.tokens.words[count:]))
+            self.stems = like.stems[:count] + stem_all(self.tokens.words[count:])
         else:
-            self.stems = tuple(map(stem, self.tokens.words))
+            self.stems = stem_all(self.tokens.words)
         self._known: tuple[frozenset[str], frozenset[str]] | None = None
 
     def vocabulary_stems(self) -> frozenset[str]:

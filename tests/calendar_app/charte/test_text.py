@@ -12,6 +12,9 @@ import pytest
 from calendar_app.charte.data import CharteData
 from calendar_app.charte.text import (
     _FOLD_CHARS,
+    _SPACED_IN_MASK,
+    _SPACED_LETTERS,
+    _TOKEN_BYTES,
     Analysed,
     Lexicon,
     _joined_tokens,
@@ -163,7 +166,10 @@ def test_plain_texts_are_split_as_the_token_pattern_splits_them(seed):
     for _ in range(300):
         folded = fold("".join(rng.choice(palette) for _ in range(rng.randrange(0, 40))))
         position = rng.randrange(len(folded) + 1)
-        assert _plain_tokens(folded, position) == _joined_tokens(folded, position), (folded, position)
+        masked = folded[position:].encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii")
+        assert _plain_tokens(masked, position) == _joined_tokens(folded, position), (folded, position)
+        if _SPACED_LETTERS.search(folded):
+            assert _SPACED_IN_MASK.search(folded.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii"))
 
 
 @pytest.mark.parametrize(
