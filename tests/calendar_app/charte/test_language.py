@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import TARGET_VERSION, CheckContext, Severity
 from calendar_app.charte.data import CharteData
 from calendar_app.charte.language_id import LanguageIdentifier, not_prose_spans
-from calendar_app.charte.rules.language import OfficialLanguage, Spelling, Typography
+from calendar_app.charte.rules.language import OfficialLanguage, Spelling, Typography, _Dictionary
 from calendar_app.charte.text import Analysed
 
 NNBSP = "\u202f"
@@ -226,6 +228,34 @@ def test_spelling_mistakes_warn_with_their_span_and_a_suggestion(spelling):
     }
     assert "« bibliothèque »" in results[0].message_en
     assert "« événement »" in results[1].message_en
+
+
+def test_suggestions_are_the_spelling_library_s_own():
+    """The dictionary finds its corrections with set operations; they are the ones pyspellchecker's
+    ``correction`` gives (a tie between equally frequent words is left out: the library breaks it
+    in the order of a set)."""
+    dictionary = _Dictionary.get()
+    frequencies = dictionary.checker.word_frequency.dictionary
+    rng = random.Random(5)
+    words = sorted(word for word in dictionary.words if 4 <= len(word) <= 12 and word.isalpha())
+    typos = {"seance", "bibliotheque", "circulat", "munici", "weekend", "qwxz", "1234", "x" * 40}
+    letters = "abcdeéèilmnorstu"
+    for word in rng.sample(words, 150):
+        position = rng.randrange(len(word))
+        typos.add(word[:position] + rng.choice(letters) + word[position + 1 :])
+        typos.add(word[:position] + word[position + 1 :])
+    compared = 0
+    for typo in sorted(typos - dictionary.words):
+        expected = dictionary.checker.correction(typo)
+        candidates = dictionary.checker.candidates(typo) or set()
+        plain = dictionary.checker._remove_diacritics(typo)
+        pool = [c for c in candidates if dictionary.checker._remove_diacritics(c) == plain] or candidates
+        best = sorted((frequencies.get(candidate, 0) for candidate in pool), reverse=True)
+        if len(best) > 1 and best[0] == best[1]:
+            continue
+        assert dictionary._correction(typo) == expected, typo
+        compared += 1
+    assert compared > 200
 
 
 def test_a_word_without_any_close_dictionary_word_warns_without_a_suggestion(spelling):
