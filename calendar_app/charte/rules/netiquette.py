@@ -10,6 +10,7 @@ spellings and derived forms; euphemisms such as « tabarouette » are in no list
 from __future__ import annotations
 
 import re
+import string
 
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,8 @@ _CAPS_WORD = re.compile(rf"(?<![^\W_])[{_UPPER}][{_UPPER}0-9]*(?:['’\-][{_UPPE
 # instead of trying a match at every position (the same goes for the patterns built below).
 _TWO_CAPITALS = re.compile(rf"[{_UPPER}][{_UPPER}]")
 _LETTER = re.compile(r"[^\W\d_]")
+# A letter of a folded text beyond a-z (folding writes the Latin letters of French as a-z).
+_OTHER_LETTER = re.compile(r"[^\W\d_a-z]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Roman numerals in capitals (Phase III, XXXe édition) are not letters repeated for emphasis.
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|ème|es)?")
@@ -116,6 +119,7 @@ class Shouting(Check):
         self.punctuation = re.compile(rf"[{_MARKS}]{{{punctuation},}}|[{_DOTS}]{{{dots},}}")
         # Read on the folded text (lower case): any character repeated, then kept only for letters.
         self.letters = re.compile("(.)" + _at_least(r"\1", letters))
+        self.run_length = letters + 1
         acronyms = data.lexicon("shouting_acronyms").terms
         self.acronyms = {fold(term) for term in acronyms} | {_NOT_LETTER.sub("", fold(term)) for term in acronyms}
 
@@ -161,6 +165,8 @@ class Shouting(Check):
 
     def _repeated_letters(self, analysed):
         text, folded = analysed.text, analysed.folded
+        if not _has_latin_run(folded, self.run_length) and not _OTHER_LETTER.search(folded):
+            return  # the pattern, tried at every position, costs more than the rest of the rule
         for match in self.letters.finditer(folded):
             start, end = match.span()
             # A letter, repeated as written (« créée » folds to « creee » but repeats nothing).
@@ -174,6 +180,29 @@ class Shouting(Check):
             if _ROMAN.fullmatch(word) or fold(word) in self.acronyms:  # Phase III, CISSS
                 continue
             yield start, end
+
+
+_NOT_LATIN_LETTERS = bytes(sorted(set(range(256)) - set(string.ascii_lowercase.encode())))
+
+
+def _has_latin_run(folded: str, length: int) -> bool:
+    """Whether a folded text may hold a letter a-z repeated ``length`` times in a row (True as well for
+    a few texts that do not, where dropping what is not a letter brings two words together).
+
+    The letters are read as one big integer, a byte each: XOR with itself shifted by one byte leaves
+    a zero byte where two letters in a row are the same; OR-ing shifted copies of that leaves a zero
+    byte where ``length`` are; a classic bit trick tells whether any byte is zero. Less than half the
+    cost of the regular expression, which tries a match at every position."""
+    letters = folded.encode("ascii", "replace").translate(None, _NOT_LATIN_LETTERS)
+    if len(letters) < length:
+        return False
+    number = int.from_bytes(letters, "little")
+    pairs = number ^ (number >> 8)
+    runs = pairs
+    for shift in range(1, length - 1):
+        runs |= pairs >> (8 * shift)
+    ones = ((1 << (8 * len(letters))) - 1) // 255  # 0x0101…01, a one in each byte
+    return bool((runs - ones) & ~runs & (ones << 7))
 
 
 def _at_least(item: str, count: int) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.rules.netiquette import Netiquette, Shouting
+from calendar_app.charte.rules.netiquette import Netiquette, Shouting, _has_latin_run
 
 
 @pytest.fixture(scope="module")
@@ -160,10 +163,27 @@ def test_it_lets_acronyms_short_headings_and_ordinary_writing_pass(shouting, tex
         ("C'est suuuuper beau", "suuuuper"),
         ("Bravoooo à tous", "Bravoooo"),
         ("MERCIIII", "MERCIIII"),
+        ("C'est géééénial", "géééénial"),  # accented letters repeated fold as one letter repeated
+        ("Ouiii à tous", "Ouiii"),
+        ("Даааа, спасибо", "Даааа"),  # letters of another script
+        ("Νααααι", "Νααααι"),
     ],
 )
 def test_it_warns_on_repeated_punctuation_and_letters(shouting, text, found):
     assert found in spans(check(shouting, text), text)
+
+
+@pytest.mark.parametrize("length", [2, 3, 4])
+def test_the_quick_look_for_repeated_letters_misses_none(length):
+    """The bit trick says yes wherever the pattern finds a letter a-z repeated ``length`` times."""
+    rng = random.Random(length)
+    pattern = re.compile("([a-z])" + r"\1" * (length - 1))
+    for _ in range(2000):
+        folded = "".join(rng.choice("aab e-1.é😀 ") for _ in range(rng.randrange(0, 30)))
+        if pattern.search(folded):
+            assert _has_latin_run(folded, length), folded
+        letters = "".join(char for char in folded if "a" <= char <= "z")
+        assert _has_latin_run(folded, length) == bool(pattern.search(letters)), folded
 
 
 def test_the_thresholds_are_data(data):
