@@ -75,8 +75,7 @@ _CAPS_WORD = re.compile(rf"(?<![^\W_])[{_UPPER}][{_UPPER}0-9]*(?:['’\-][{_UPPE
 # instead of trying a match at every position (the same goes for the patterns built below).
 _TWO_CAPITALS = re.compile(rf"[{_UPPER}][{_UPPER}]")
 _LETTER = re.compile(r"[^\W\d_]")
-# A letter of a folded text beyond a-z (folding writes the Latin letters of French as a-z).
-_OTHER_LETTER = re.compile(r"[^\W\d_a-z]")
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Roman numerals in capitals (Phase III, XXXe édition) are not letters repeated for emphasis.
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|ème|es)?")
@@ -165,8 +164,10 @@ class Shouting(Check):
 
     def _repeated_letters(self, analysed):
         text, folded = analysed.text, analysed.folded
-        if not _has_latin_run(folded, self.run_length) and not _OTHER_LETTER.search(folded):
-            return  # the pattern, tried at every position, costs more than the rest of the rule
+        # The pattern, tried at every position, costs more than the rest of the rule: first a quick look,
+        # without the « www. » of web addresses (which the rule leaves out, see _in_address).
+        if not _has_latin_run(folded.replace("www.", " "), self.run_length) and not _other_letters(folded):
+            return
         for match in self.letters.finditer(folded):
             start, end = match.span()
             # A letter, repeated as written (« créée » folds to « creee » but repeats nothing).
@@ -203,6 +204,11 @@ def _has_latin_run(folded: str, length: int) -> bool:
         runs |= pairs >> (8 * shift)
     ones = ((1 << (8 * len(letters))) - 1) // 255  # 0x0101…01, a one in each byte
     return bool((runs - ones) & ~runs & (ones << 7))
+
+
+def _other_letters(folded: str) -> bool:
+    """Whether a folded text holds letters beyond a-z (folding writes the Latin letters of French as a-z)."""
+    return not folded.isascii() and any(map(str.isalpha, _BEYOND_ASCII.findall(folded)))
 
 
 def _at_least(item: str, count: int) -> str:

@@ -147,6 +147,7 @@ def test_it_warns_on_several_words_in_capitals(shouting):
         "Suite… à venir...",
         "Consultez www.ville.montmagny.qc.ca pour les détails.",
         "Une allée, deux créées, le rôle d'évaluation.",
+        "Awwww.ville.ca et https://wwww.ville.ca",
     ],
 )
 def test_it_lets_acronyms_short_headings_and_ordinary_writing_pass(shouting, text):
