@@ -83,6 +83,20 @@ _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|ème|es)?")
 _ADDRESS_REACH = 200
 _MARKS = "!?¡¿！？‼⁇⁈⁉"
 _DOTS = ".…"
+
+
+def _flags(pattern: str) -> bytes:
+    """A ``bytes.translate`` table for a text encoded as Latin-1 (each character beyond it written « ? »):
+    1 for a character of ``pattern``'s class, and for « ? », which may stand for one (Œ, ！, …); 0 else.
+    A run of characters of the class shows as a run of 1, which ``in`` finds far more cheaply than a
+    pattern tries every position of the text."""
+    matches = re.compile(pattern).fullmatch
+    return bytes(1 if matches(chr(code)) or code == ord("?") else 0 for code in range(256))
+
+
+_CAPITAL_FLAGS = _flags(f"[{_UPPER}]")
+_MARK_FLAGS = _flags(f"[{_MARKS}{_DOTS}]")
+
 # How far a repeated-letters finding reaches around the run to show the whole word.
 _WORD_BEFORE = re.compile(r"[^\W_]{0,40}$")
 _WORD_AFTER = re.compile(r"[^\W_]{0,40}")
@@ -115,6 +129,7 @@ class Shouting(Check):
         letters = max(1, int(data.setting("shouting_max_repeated_letters")))  # 0 would flag every letter
         # A quick scan for any run of marks, then the exact thresholds on what it found.
         self.marks = re.compile(_at_least(f"[{_MARKS}{_DOTS}]", min(punctuation, dots)))
+        self.marks_run = b"\1" * min(punctuation, dots)  # the same run, in a text read by _flags
         self.punctuation = re.compile(rf"[{_MARKS}]{{{punctuation},}}|[{_DOTS}]{{{dots},}}")
         # Read on the folded text (lower case): any character repeated, then kept only for letters.
         self.letters = re.compile("(.)" + _at_least(r"\1", letters))
@@ -128,12 +143,15 @@ class Shouting(Check):
             if analysed is None or not analysed.text:
                 continue
             text = analysed.text
-            if self.min_words > 0 and _TWO_CAPITALS.search(text):
+            # Quick looks first: capitals or marks in a row, found by bytes' own search (see _flags).
+            raw = text.encode("latin-1", "replace")
+            if self.min_words > 0 and b"\1\1" in raw.translate(_CAPITAL_FLAGS) and _TWO_CAPITALS.search(text):
                 for start, end in self._capitals(text):
                     yield unit, _finding(self.CAPITALS, text, start, end)
-            for run in self.marks.finditer(text):
-                for match in self.punctuation.finditer(text, *run.span()):
-                    yield unit, _finding(self.PUNCTUATION, text, *match.span())
+            if self.marks_run in raw.translate(_MARK_FLAGS):
+                for run in self.marks.finditer(text):
+                    for match in self.punctuation.finditer(text, *run.span()):
+                        yield unit, _finding(self.PUNCTUATION, text, *match.span())
             for start, end in self._repeated_letters(analysed):
                 yield unit, _finding(self.LETTERS, text, start, end)
 

@@ -10,7 +10,16 @@ from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.rules.netiquette import Netiquette, Shouting, _has_latin_run
+from calendar_app.charte.rules.netiquette import (
+    _CAPITAL_FLAGS,
+    _DOTS,
+    _MARK_FLAGS,
+    _MARKS,
+    _UPPER,
+    Netiquette,
+    Shouting,
+    _has_latin_run,
+)
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +194,25 @@ def test_the_quick_look_for_repeated_letters_misses_none(length):
             assert _has_latin_run(folded, length), folded
         letters = "".join(char for char in folded if "a" <= char <= "z")
         assert _has_latin_run(folded, length) == bool(pattern.search(letters)), folded
+
+
+@pytest.mark.parametrize(
+    ("flags", "characters"), [(_CAPITAL_FLAGS, f"[{_UPPER}]"), (_MARK_FLAGS, f"[{_MARKS}{_DOTS}]")]
+)
+def test_the_quick_looks_flag_every_capital_and_mark(flags, characters):
+    """Every character of the capitals' or the marks' class reads as a 1 once encoded as the rule reads a text."""
+    pattern = re.compile(characters)
+    for code in [*range(0x3000), *range(0xFF00, 0xFF10)]:
+        if pattern.fullmatch(chr(code)):
+            assert flags[chr(code).encode("latin-1", "replace")[0]] == 1, chr(code)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("L'ŒUVRE MAGNIFIQUE ET GRANDIOSE", "L'ŒUVRE MAGNIFIQUE ET GRANDIOSE"), ("Bravo！！！", "！！！")],
+)
+def test_capitals_and_marks_beyond_latin_1_are_found(shouting, text, found):
+    assert found in spans(check(shouting, text), text)
 
 
 def test_the_thresholds_are_data(data):
