@@ -142,12 +142,17 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     maybe_spaced = True
     if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
         words, starts, ends = _joined_tokens(folded, position)
+        mixed = _MIXED.search(folded, position) is not None
     else:
-        masked = folded[position:].encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii")
+        raw = folded[position:].encode("ascii", "replace")
+        masked = raw.translate(_TOKEN_BYTES).decode("ascii")
         words, starts, ends = _plain_tokens(masked, position)
         if not count:
             maybe_spaced = _SPACED_IN_MASK.search(masked) is not None
-    if _MIXED.search(folded, position):  # a word mixing letters with digits or signs is read as letters
+        # A letter next to a digit or sign, as _MIXED finds it: bytes 1 and 2 side by side.
+        flags = raw.translate(_MIXED_FLAGS)
+        mixed = b"\1\2" in flags or b"\2\1" in flags
+    if mixed:  # a word mixing letters with digits or signs is read as letters
         words = [word.translate(_LEET) if not word.isalpha() and _MIXED.search(word) else word for word in words]
     if count:
         words = like.words[:count] + tuple(words)
@@ -161,6 +166,10 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
 # Letters, digits, @ and $ kept, every other byte made a space (a character beyond ASCII is encoded
 # as « ? » first, so positions stay those of the text): the masked text of ``_plain_tokens``.
 _TOKEN_BYTES = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "@$" else 32 for code in range(256))
+# 1 for a letter, 2 for a digit or a sign that may stand for one, 0 for anything else (see _MIXED).
+_MIXED_FLAGS = bytes(
+    1 if chr(code) in string.ascii_lowercase else 2 if chr(code) in string.digits + "@$" else 0 for code in range(256)
+)
 # Letters spaced apart show in a masked text as three one-letter words between single spaces; every
 # match of _SPACED_LETTERS has one there, and this pattern, written from a space, is found quickly.
 _SPACED_IN_MASK = re.compile(r" (?<=(?<![a-z0-9])[a-z] )[a-z] [a-z](?![a-z0-9])")

@@ -12,6 +12,8 @@ import pytest
 from calendar_app.charte.data import CharteData
 from calendar_app.charte.text import (
     _FOLD_CHARS,
+    _MIXED,
+    _MIXED_FLAGS,
     _SPACED_IN_MASK,
     _SPACED_LETTERS,
     _TOKEN_BYTES,
@@ -166,8 +168,12 @@ def test_plain_texts_are_split_as_the_token_pattern_splits_them(seed):
     for _ in range(300):
         folded = fold("".join(rng.choice(palette) for _ in range(rng.randrange(0, 40))))
         position = rng.randrange(len(folded) + 1)
-        masked = folded[position:].encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii")
+        raw = folded[position:].encode("ascii", "replace")
+        masked = raw.translate(_TOKEN_BYTES).decode("ascii")
         assert _plain_tokens(masked, position) == _joined_tokens(folded, position), (folded, position)
+        start = rng.choice([0, *_joined_tokens(folded, 0)[1]])  # where tokens() reads from: a token's start
+        flags = folded[start:].encode("ascii", "replace").translate(_MIXED_FLAGS)
+        assert (b"\1\2" in flags or b"\2\1" in flags) == bool(_MIXED.search(folded, start)), folded
         if _SPACED_LETTERS.search(folded):
             assert _SPACED_IN_MASK.search(folded.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii"))
 
