@@ -138,7 +138,6 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     each token being read on its own.
     """
     position = like.starts[count] if count else 0
-    # Shared tokens hold no run of letters spaced apart (``like`` has none): a run ends after them.
     maybe_spaced = True
     if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
         words, starts, ends = _joined_tokens(folded, position)
@@ -158,6 +157,8 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
         words = like.words[:count] + tuple(words)
         starts, ends = like.starts[:count] + tuple(starts), like.ends[:count] + tuple(ends)
     found = Tokens(words, starts, ends)
+    # Shared tokens hold no run of letters spaced apart (``like`` has none): a run ends after them,
+    # and may begin with the last two.
     if maybe_spaced and _SPACED_LETTERS.search(folded, like.starts[max(0, count - 2)] if count else 0):
         found = _join_spaced_letters(found, folded)
     return found
@@ -343,7 +344,7 @@ class Analysed:
         else:
             self.folded = fold(text)
             self.tokens = tokens(self.folded)
-        if count:
+        if count and not self.tokens.joined:  # (a run of spaced letters may join shared words)
             self.stems = like.stems[:count] + stem_all(self.tokens.words[count:])
         else:
             self.stems = stem_all(self.tokens.words)

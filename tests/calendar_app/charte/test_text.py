@@ -125,6 +125,7 @@ def test_a_text_analysed_like_another_is_analysed_as_on_its_own(seed):
         ),
         ("Prix : 1@2, v0tez.", "Prix : 1@2, merci."),
         ("Votez v o t e z ici.", "Votez v o t e z là."),  # letters spaced apart
+        ("Votez v o ici.", "Votez v o t e z"),  # a run of spaced letters that begins in the shared words
         ("Le 1er mai, au parc.", "Le 1er mai, à la v.o.t.e.z"),
     ],
 )
