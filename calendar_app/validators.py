@@ -12,10 +12,13 @@ from PIL import Image
 
 
 def validate_image_upload(file) -> None:
-    """Refuse files over MEDIA_MAX_UPLOAD_BYTES and anything Pillow cannot fully verify as an image.
+    """Refuse files over MEDIA_MAX_UPLOAD_BYTES, anything Pillow cannot fully verify as an image, and
+    images no network rendition may start from (their format or size, ``publishing.renditions``).
 
     Assumes ``file`` is a Django ``File``; leaves its position at the start.
     """
+    from publishing.renditions import check_source  # the limits of what the city can publish
+
     limit = settings.MEDIA_MAX_UPLOAD_BYTES
     if file.size > limit:
         raise ValidationError(
@@ -26,6 +29,7 @@ def validate_image_upload(file) -> None:
     try:
         file.seek(0)
         with Image.open(file) as image:
+            image_format, size = image.format, image.size
             image.verify()
     except Image.DecompressionBombError:
         raise ValidationError(
@@ -35,6 +39,7 @@ def validate_image_upload(file) -> None:
         raise ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image") from None
     finally:
         file.seek(0)
+    check_source(image_format, size)
 
 
 def validate_time_zone(value: str) -> None:

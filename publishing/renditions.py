@@ -198,6 +198,19 @@ def _read_file(file: File) -> bytes:
             file.seek(0)
 
 
+def check_source(image_format: str | None, size: tuple[int, int], rules: dict | None = None) -> None:
+    """Refuse an image whose format or size no rendition may start from (``limits()``), with the reason.
+
+    The upload validator asks too, so that such a file is refused when it is uploaded, not by the
+    worker when the post is due."""
+    rules = rules if rules is not None else limits()
+    if image_format not in rules["allowed_source_formats"]:
+        raise _format_not_allowed(image_format or "?", rules["allowed_source_formats"])
+    width, height = size
+    if width * height > rules["max_source_pixels"]:
+        raise _too_many_pixels()
+
+
 def _read_source(source) -> tuple[bytes, str]:
     """The source's bytes and its own credit (a ``MediaAsset``'s), from a path, a ``File`` or a media asset."""
     if isinstance(source, str | os.PathLike):
@@ -219,11 +232,7 @@ def _decode(data: bytes, rules: dict) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.format not in rules["allowed_source_formats"]:
-                raise _format_not_allowed(image.format or "?", rules["allowed_source_formats"])
-            width, height = image.size
-            if width * height > rules["max_source_pixels"]:
-                raise _too_many_pixels()
+            check_source(image.format, image.size, rules)
             image.load()  # the first frame of a GIF, WebP or MPO
     except ValidationError:
         raise

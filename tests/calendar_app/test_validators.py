@@ -40,6 +40,23 @@ def test_a_decompression_bomb_is_refused(monkeypatch):
     assert raised.value.code == "decompression_bomb"
 
 
+def test_an_image_no_network_rendition_may_start_from_is_refused_at_upload():
+    """A TIFF is a real image, but the renditions refuse it: refused when uploaded, not by the worker."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, format="TIFF")
+    with pytest.raises(ValidationError) as raised:
+        validate_image_upload(SimpleUploadedFile("scan.tif", buffer.getvalue()))
+    assert raised.value.code == "format_not_allowed"
+    assert "TIFF" in raised.value.messages[0]
+
+
+def test_an_image_over_the_renditions_pixel_limit_is_refused_at_upload(settings):
+    settings.VITRINE_RENDITIONS = {"limits": {"max_source_pixels": 100}}
+    with pytest.raises(ValidationError) as raised:
+        validate_image_upload(factories.image_upload(size=(64, 64)))
+    assert raised.value.code == "decompression_bomb"
+
+
 def test_time_zones_must_be_known():
     validate_time_zone("America/Toronto")
     with pytest.raises(ValidationError):
