@@ -32,14 +32,20 @@ def validate_image_upload(file) -> None:
             image_format, size = image.format, image.size
             image.verify()
     except Image.DecompressionBombError:
-        raise ValidationError(
-            _("This image has too many pixels to be processed safely."), code="decompression_bomb"
-        ) from None
+        raise too_many_pixels() from None
     except Exception:
-        raise ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image") from None
+        raise not_an_image() from None
     finally:
         file.seek(0)
     check_source(image_format, size)
+
+
+def too_many_pixels() -> ValidationError:
+    return ValidationError(_("This image has too many pixels to be processed safely."), code="decompression_bomb")
+
+
+def not_an_image() -> ValidationError:
+    return ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image")
 
 
 def validate_time_zone(value: str) -> None:

@@ -43,7 +43,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from calendar_app.validators import validate_image_upload
+from calendar_app.validators import not_an_image, too_many_pixels, validate_image_upload
 from publishing.adapters.base import MediaFile
 
 DEFAULTS_PATH = Path(__file__).resolve().parent / "defaults" / "renditions.json"
@@ -147,14 +147,6 @@ def _check_profile(network: str, p: dict) -> None:
 # Errors (English msgids; the catalogues translate them) --------------------------------------------
 
 
-def _too_many_pixels() -> ValidationError:
-    return ValidationError(_("This image has too many pixels to be processed safely."), code="decompression_bomb")
-
-
-def _not_an_image() -> ValidationError:
-    return ValidationError(_("This file is not an image, or it is damaged."), code="not_an_image")
-
-
 def _truncated() -> ValidationError:
     return ValidationError(
         _("This image is incomplete: the file was cut short. Upload it again."), code="truncated_image"
@@ -198,17 +190,17 @@ def _read_file(file: File) -> bytes:
             file.seek(0)
 
 
-def check_source(image_format: str | None, size: tuple[int, int], rules: dict | None = None) -> None:
+def check_source(image_format: str | None, size: tuple[int, int]) -> None:
     """Refuse an image whose format or size no rendition may start from (``limits()``), with the reason.
 
-    The upload validator asks too, so that such a file is refused when it is uploaded, not by the
-    worker when the post is due."""
-    rules = rules if rules is not None else limits()
+    Asked by the upload validator, which every source passes (``_read_file``): such a file is refused
+    when it is uploaded, not by the worker when the post is due."""
+    rules = limits()
     if image_format not in rules["allowed_source_formats"]:
         raise _format_not_allowed(image_format or "?", rules["allowed_source_formats"])
     width, height = size
     if width * height > rules["max_source_pixels"]:
-        raise _too_many_pixels()
+        raise too_many_pixels()
 
 
 def _read_source(source) -> tuple[bytes, str]:
@@ -224,30 +216,27 @@ def _read_source(source) -> tuple[bytes, str]:
     raise TypeError(f"Cannot render {type(source).__name__}: give a path, a Django File or a MediaAsset.")
 
 
-def _decode(data: bytes, rules: dict) -> Image.Image:
+def _decode(data: bytes) -> Image.Image:
     """A fully loaded first frame of ``data``, or a ``ValidationError`` saying why it cannot be used."""
     try:
         # Pillow warns between MAX_IMAGE_PIXELS and twice that, and raises above; both are refusals here.
         # (catch_warnings is process-wide; at worst another thread sees this filter for a moment.)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            check_source(image.format, image.size, rules)
+            image = Image.open(io.BytesIO(data))  # its format and size passed check_source (_read_file)
             image.load()  # the first frame of a GIF, WebP or MPO
-    except ValidationError:
-        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
+        raise too_many_pixels() from None
     except UnidentifiedImageError:
-        raise _not_an_image() from None
+        raise not_an_image() from None
     except OSError as error:
         # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a cut file is refused, never padded with grey.
         if "truncated" in str(error).lower():
             raise _truncated() from None
-        raise _not_an_image() from None
+        raise not_an_image() from None
     except Exception:
         # Plugins fail in many ways on malformed data (SyntaxError, struct.error, ValueError...).
-        raise _not_an_image() from None
+        raise not_an_image() from None
     return image
 
 
@@ -470,12 +459,11 @@ def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
     not be processed, ``ValueError`` for a network without a profile.
     """
     p = profile(network)
-    rules = limits()
     data, own_credit = _read_source(source)
     credit = (credit or own_credit).strip() if p["credit"].get("enabled") else ""
     logo_data = b""
     if logo is not None and p["logo"].get("enabled"):
-        logo_data = Path(logo).read_bytes()
+        logo_data, _logo_credit = _read_source(logo)  # checked as any source is
     key = _cache_key(
         hashlib.sha256(data).hexdigest(),
         network,
@@ -488,7 +476,7 @@ def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
     if cached is not None:
         return cached
 
-    image = _to_srgb(_decode(data, rules))
+    image = _to_srgb(_decode(data))
     image = _crop_to_aspect(image, p.get("min_aspect"), p.get("max_aspect"))
     image = _fit(image, p)
     transparent = image.mode == "RGBA"
@@ -499,7 +487,7 @@ def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
     if output_format == "JPEG":
         image = _flatten(image, p["background"])
     if logo_data:
-        image = _paste_logo(image, _to_srgb(_decode(logo_data, rules)), p["logo"])
+        image = _paste_logo(image, _to_srgb(_decode(logo_data)), p["logo"])
     if credit:
         image = _stamp_credit(image, credit, p["credit"])
     image, encoded = _encode_within(image, output_format, p)

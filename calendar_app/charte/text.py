@@ -139,7 +139,7 @@ def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
     """
     position = like.starts[count] if count else 0
     maybe_spaced = True
-    if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
+    if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):  # (str's own search, in C)
         words, starts, ends = _joined_tokens(folded, position)
         mixed = _MIXED.search(folded, position) is not None
     else:
@@ -201,14 +201,13 @@ def _plain_tokens(masked: str, position: int) -> tuple[list[str], list[int], lis
 
 
 def _joined_tokens(folded: str, position: int) -> tuple[list[str], list[int], list[int]]:
-    """The tokens from ``position``, with the invisible characters, @ and $ that may join their letters."""
+    """The tokens from ``position`` of a text holding invisible characters, which, like @ and $, may
+    join letters; they are removed from the words."""
     # One pass of the regular expression: the text split on its tokens, whose positions are the
     # running sums of the pieces' lengths.
     pieces = _TOKEN.split(folded[position:] if position else folded)
     offsets = list(accumulate(map(len, pieces), initial=position))
-    words = pieces[1::2]
-    if not folded.isascii() and any(map(folded.__contains__, _INVISIBLE)):
-        words = [word.translate(_INVISIBLE_TABLE) for word in words]
+    words = [word.translate(_INVISIBLE_TABLE) for word in pieces[1::2]]
     return words, offsets[1:-1:2], offsets[2::2]
 
 

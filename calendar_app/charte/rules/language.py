@@ -22,7 +22,6 @@ All word lists and characters are data (``defaults/language.json``).
 from __future__ import annotations
 
 import re
-import string
 import threading
 import unicodedata
 from functools import lru_cache
@@ -156,37 +155,20 @@ class _Dictionary:
 
     def _correction(self, word: str) -> str | None:
         """What pyspellchecker's ``correction`` (distance 1) returns for a lower-case word missing from
-        its dictionary: the same edits, looked up in one set intersection instead of one Python call
-        each (a thousand edits, a millisecond per word in the library)."""
-        if not self._worth_checking(word):
+        its dictionary: the library's own edits and its own test of each word, but only the edits that
+        are dictionary words (one set intersection) are tested, not all of them, one Python call each
+        (a thousand edits, a millisecond per word in the library)."""
+        checker = self.checker
+        edits = checker.edit_distance_1(word)
+        if edits == {word}:  # the library's answer for a word not worth correcting (a number…): itself
             return word
-        letters = self.checker.word_frequency.letters
-        splits = [(word[:index], word[index:]) for index in range(len(word) + 1)]
-        edits = {left + right[1:] for left, right in splits if right}
-        edits.update(left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1)
-        edits.update(left + letter + right[1:] for left, right in splits if right for letter in letters)
-        edits.update(left + letter + right for left, right in splits for letter in letters)
-        candidates = [candidate for candidate in edits.intersection(self.words) if self._worth_checking(candidate)]
+        candidates = checker.known(edits.intersection(self.words))
         if not candidates:
             return None
         # Like the library: a candidate that differs only by its accents first, then the most frequent.
         plain = _without_diacritics(word)
         same = [candidate for candidate in candidates if _without_diacritics(candidate) == plain]
-        return max(same or candidates, key=self.checker.word_frequency.dictionary.__getitem__)
-
-    def _worth_checking(self, word: str) -> bool:
-        """pyspellchecker's test of a word worth correcting: not punctuation, not too long, not a number."""
-        if len(word) == 1 and word in string.punctuation:
-            return False
-        if len(word) > self.checker.word_frequency.longest_word_length + 3:
-            return False
-        if word.lower() in ("nan", "inf", "infinity"):
-            return True
-        try:
-            float(word)
-        except ValueError:
-            return True
-        return False
+        return max(same or candidates, key=checker.word_frequency.dictionary.__getitem__)
 
 
 def _without_diacritics(text: str) -> str:

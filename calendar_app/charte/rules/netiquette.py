@@ -79,6 +79,8 @@ _BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Roman numerals in capitals (Phase III, XXXe édition) are not letters repeated for emphasis.
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|ème|es)?")
+# What starts a web address written without its scheme (and holds the one common triple letter).
+_WEB_PREFIX = "www."
 # How far around a word to look for the address it may belong to.
 _ADDRESS_REACH = 200
 _MARKS = "!?¡¿！？‼⁇⁈⁉"
@@ -184,7 +186,7 @@ class Shouting(Check):
         text, folded = analysed.text, analysed.folded
         # The pattern, tried at every position, costs more than the rest of the rule: first a quick look,
         # without the « www. » of web addresses (which the rule leaves out, see _in_address).
-        if not _has_latin_run(folded.replace("www.", " "), self.run_length) and not _other_letters(folded):
+        if not _has_latin_run(folded.replace(_WEB_PREFIX, " "), self.run_length) and not _other_letters(folded):
             return
         for match in self.letters.finditer(folded):
             start, end = match.span()
@@ -242,4 +244,4 @@ def _in_address(text: str, position: int) -> bool:
     start = max(text.rfind(" ", floor, position), text.rfind("\n", floor, position), floor - 1) + 1
     end = text.find(" ", position, position + _ADDRESS_REACH)
     chunk = text[start : end if end >= 0 else position + _ADDRESS_REACH]
-    return "@" in chunk or "://" in chunk or "www." in chunk.lower()
+    return "@" in chunk or "://" in chunk or _WEB_PREFIX in chunk.lower()

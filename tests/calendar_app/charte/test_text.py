@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import random
 import re
 from pathlib import Path
@@ -213,6 +214,9 @@ def test_a_version_that_begins_as_the_body_shares_its_words():
     version = Analysed("La collecte des sapins aura lieu le 8 janvier. https://ville.ca/sapins", like=body)
     assert version.tokens.words[:9] == body.tokens.words[:9]
     assert version.tokens.words[9:] == ("https", "ville", "ca", "sapins")
+    # Taken from the body, not split again: the same string objects (« janvier », read again, is not).
+    assert all(map(operator.is_, version.tokens.words[:8], body.tokens.words[:8]))
+    assert Analysed(version.text).tokens.words[1] is not body.tokens.words[1]
 
 
 def test_stems_fold_plural_and_feminine_forms():
