@@ -87,3 +87,20 @@ class AuditEntry(models.Model):
 
         status = (self.after or {}).get("status", "")
         return str(Status(status).label) if status in Status.values else status
+
+
+class RefusalTally(models.Model):
+    """How many identical refusals one person met since the last one written to the audit log.
+
+    A refusal is written to the log once a minute at most for the same person, action, target and
+    message (``calendar_app.services.audit.audit_refusal``), so that a flood of 403s cannot bloat the
+    append-only log; the next entry says how many were not written. Unlike the log, this row changes.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    window_ends_at = models.DateTimeField()
+    repeated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("repeated refusal")
+        verbose_name_plural = _("repeated refusals")

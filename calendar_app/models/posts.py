@@ -14,6 +14,10 @@ from calendar_app.workflow import TIMED_STATES, Status
 
 
 class Post(models.Model):
+    # The longest text any network takes (Facebook's 63,206 characters); each network's own limit is a
+    # Charte rule (calendar_app.charte.rules.limits).
+    TEXT_MAX_LENGTH = 63_206
+
     class Category(models.TextChoices):
         PRESS_RELEASE = "press_release", _("Press release")
         PUBLIC_NOTICE = "public_notice", _("Public notice")
@@ -37,6 +41,9 @@ class Post(models.Model):
     origin = models.CharField(_("origin"), max_length=24, choices=Origin.choices, default=Origin.INTERNAL)
     body = models.TextField(_("text"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # Raised by every change to the post or its channel versions (calendar_app.services.revisions): a page
+    # sends back the revision it showed, and a change made since then is refused instead of overwritten.
+    revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts", verbose_name=_("author")
     )
