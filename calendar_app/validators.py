@@ -11,13 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 
-def validate_image_upload(file) -> None:
-    """Refuse files over MEDIA_MAX_UPLOAD_BYTES, anything Pillow cannot fully verify as an image, and
-    images no network rendition may start from (their format or size, ``publishing.renditions``).
+def validate_image_upload(file, *, decode: bool = True) -> None:
+    """Refuse files over MEDIA_MAX_UPLOAD_BYTES, anything Pillow cannot verify as an image, images no
+    network rendition may start from (their format or size), and images whose pixels do not decode
+    (a truncated JPEG...), with the renditions' own messages (``publishing.renditions``).
 
-    Assumes ``file`` is a Django ``File``; leaves its position at the start.
+    Assumes ``file`` is a Django ``File``; leaves its position at the start. ``decode=False`` leaves
+    the pixels to a caller that decodes them itself right after (``publishing.renditions.render``).
     """
-    from publishing.renditions import check_source  # the limits of what the city can publish
+    from publishing.renditions import check_decodes, check_source  # what the city can publish
 
     limit = settings.MEDIA_MAX_UPLOAD_BYTES
     if file.size > limit:
@@ -30,7 +32,7 @@ def validate_image_upload(file) -> None:
         file.seek(0)
         with Image.open(file) as image:
             image_format, size = image.format, image.size
-            image.verify()
+            image.verify()  # the structure (a PNG's chunks and their checksums), not the pixels
     except Image.DecompressionBombError:
         raise too_many_pixels() from None
     except Exception:
@@ -38,6 +40,8 @@ def validate_image_upload(file) -> None:
     finally:
         file.seek(0)
     check_source(image_format, size)
+    if decode:
+        check_decodes(file)  # bounded: a JPEG is decoded at 1/8 scale (see there)
 
 
 def too_many_pixels() -> ValidationError:

@@ -14,8 +14,14 @@ that file's ``sources`` entries; in short:
 
 ``render`` refuses, with a ``ValidationError``, what must not be processed: files over the upload limit,
 non-images, damaged or truncated files, formats outside the allowed list, and images with too many
-pixels (decompression bombs). ``calendar_app.validators.validate_image_upload`` does the first checks;
-this module adds the format list, its own pixel limit and a full decode.
+pixels (decompression bombs). ``calendar_app.validators.validate_image_upload`` refuses all of these when
+a file is uploaded, asking this module for its format list, its pixel limit (``check_source``) and whether
+the pixels decode (``check_decodes``); ``render`` decodes again, in full, for a source stored before.
+
+A rendition's memory follows its target, not its source: a source much larger than the network's box is
+decoded at a reduced scale where the format allows it (a JPEG's ``draft``), and otherwise reduced by a whole
+factor (``Image.reduce``) as soon as it is decoded, always keeping ``REDUCING_GAP`` times the target's
+pixels per side so that the final resampling, and what people see, does not change.
 
 Renditions are cached under ``MEDIA_ROOT/renditions/<network>/``, named by a hash of the source's bytes,
 the network's effective profile, the credit and the logo: the same request returns the same file
@@ -32,6 +38,8 @@ import math
 import os
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +49,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from calendar_app.validators import not_an_image, too_many_pixels, validate_image_upload
 from publishing.adapters.base import MediaFile
@@ -53,6 +61,17 @@ OUTPUT_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 POSITIONS = {"top-left", "top-right", "bottom-left", "bottom-right"}
 # How formats are named to people; MPO is a JPEG as far as they know.
 FORMAT_NAMES = {"JPEG": "JPEG", "MPO": "", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+# A source is decoded smaller only while it keeps this many times its target's size per side, so the final
+# LANCZOS resampling still has the detail it needs: Pillow's own default for ``thumbnail`` (whose
+# documentation says the result is then close to resampling the full image). A source less than twice this
+# (4 times) larger per side than its target, ordinary photos included, is decoded and resampled as before.
+REDUCING_GAP = 2.0
+# Formats whose decoder can itself decode at 1/2, 1/4 or 1/8 scale (libjpeg's scaled IDCT, Pillow's draft).
+DRAFT_FORMATS = {"JPEG", "MPO"}
+# Modes that Image.reduce averages correctly (not palette indices, not 16-bit greys before _to_srgb).
+REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK"}
+# Exif orientations that turn the image a quarter: the source's width becomes the rendition's height.
+QUARTER_TURNS = {5, 6, 7, 8}
 
 
 @dataclass(frozen=True)
@@ -174,14 +193,15 @@ def _cannot_fit(limit: int) -> ValidationError:
 
 
 def _read_file(file: File) -> bytes:
-    """The bytes of a Django ``File`` that passed the upload validator (size limit, Pillow's verify)."""
+    """The bytes of a Django ``File`` that passes the upload validator (its size, Pillow's verify, check_source)."""
     was_closed = file.closed
     file.open("rb")
     try:
         with warnings.catch_warnings():
-            # The validator would let the warning through; _decode turns it into a refusal.
+            # The validator would let the warning through; _decoding turns it into a refusal.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            validate_image_upload(file)
+            # render decodes the pixels itself right after, with check_decodes's messages.
+            validate_image_upload(file, decode=False)
         return file.read()
     finally:
         if was_closed:
@@ -216,15 +236,34 @@ def _read_source(source) -> tuple[bytes, str]:
     raise TypeError(f"Cannot render {type(source).__name__}: give a path, a Django File or a MediaAsset.")
 
 
-def _decode(data: bytes) -> Image.Image:
-    """A fully loaded first frame of ``data``, or a ``ValidationError`` saying why it cannot be used."""
+def check_decodes(file) -> None:
+    """Refuse a file whose pixels do not decode (cut short, a damaged chunk...), with ``render``'s message.
+
+    Asked by the upload validator after ``check_source``: Pillow's ``verify()`` reads a PNG's chunks but
+    decodes no pixels, and reads almost nothing of a JPEG, so a truncated photo would pass it and be
+    refused only by the worker when the post is due. Decoding costs memory, so it is bounded: a JPEG
+    is decoded at 1/8 scale (libjpeg still reads and decodes every block of the file, so a cut or damaged
+    stream is found, but it keeps 1/64 of the pixels: 1.2 Mpx for an 80 Mpx photo); other formats
+    have no reduced decoding and are decoded in full, within ``max_source_pixels``, as their rendition
+    will be. (A progressive JPEG makes libjpeg hold every block's coefficients whatever the scale.)
+    Leaves ``file`` at its start.
+    """
+    file.seek(0)
+    try:
+        _load(_open(file), reduced_by=8)  # not closed: Image.close() would close the caller's file
+    finally:
+        file.seek(0)
+
+
+@contextmanager
+def _decoding() -> Iterator[None]:
+    """Turn what Pillow raises on a file it cannot use into a ``ValidationError`` saying why."""
     try:
         # Pillow warns between MAX_IMAGE_PIXELS and twice that, and raises above; both are refusals here.
         # (catch_warnings is process-wide; at worst another thread sees this filter for a moment.)
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # its format and size passed check_source (_read_file)
-            image.load()  # the first frame of a GIF, WebP or MPO
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise too_many_pixels() from None
     except UnidentifiedImageError:
@@ -237,6 +276,60 @@ def _decode(data: bytes) -> Image.Image:
     except Exception:
         # Plugins fail in many ways on malformed data (SyntaxError, struct.error, ValueError...).
         raise not_an_image() from None
+
+
+def _open(file) -> Image.Image:
+    """``file`` opened by Pillow: its format, size and metadata read, no pixels decoded yet."""
+    with _decoding():
+        return Image.open(file)  # its format and size passed check_source (_read_file)
+
+
+def _load(image: Image.Image, *, reduced_by: int = 1) -> Image.Image:
+    """The first frame of ``image`` (a GIF's, a WebP's, an MPO's), decoded; a JPEG up to ``reduced_by`` times
+    smaller per side, by its decoder (1, 2, 4 or 8 times: the largest not over ``reduced_by``)."""
+    with _decoding():
+        if reduced_by >= 2 and image.format in DRAFT_FORMATS:
+            width, height = image.size
+            # Draft picks the largest of 8, 4, 2 not above min(width // asked width, height // ...): ask for
+            # the rounded-down size, or an odd side would halve it once less.
+            image.draft(image.mode, (max(1, width // reduced_by), max(1, height // reduced_by)))
+        image.load()
+    return image
+
+
+def _decode(data: bytes) -> Image.Image:
+    """A fully loaded first frame of ``data``, or a ``ValidationError`` saying why it cannot be used."""
+    return _load(_open(io.BytesIO(data)))
+
+
+def _reduction_for(image: Image.Image, p: dict) -> int:
+    """How many times smaller per side the opened ``image`` may be decoded for profile ``p``: what stays
+    is at least ``REDUCING_GAP`` times the size the pipeline gives it (``_crop_to_aspect``, then ``_fit``),
+    so the rendition does not change to the eye. 1 for a source not that much larger than its target."""
+    width, height = image.size
+    with _decoding():  # a PNG's Exif may follow its pixels: Pillow decodes them to read it
+        if image.getexif().get(ExifTags.Base.Orientation) in QUARTER_TURNS:
+            width, height = height, width
+    scale = _fit_scale(_cropped_size((width, height), p.get("min_aspect"), p.get("max_aspect")), p)
+    return max(1, math.floor(1 / (scale * REDUCING_GAP)))
+
+
+def _decode_for(data: bytes, p: dict) -> Image.Image:
+    """The first frame of ``data``, decoded no larger than profile ``p`` needs (``_reduction_for``).
+
+    A JPEG is decoded smaller by its decoder, so its full-size bitmap never exists (a 79 Mpx photo
+    for Facebook: 20 Mpx decoded instead of 79). Other formats cannot be: they are decoded in full
+    and reduced at once, so the pipeline's copies (orientation, colours, crop) are made of the
+    reduced image. ``Image.reduce`` averages boxes of pixels, which keeps the detail the final
+    LANCZOS needs. A source within ``2 * REDUCING_GAP`` of its target is returned as decoded.
+    """
+    image = _open(io.BytesIO(data))
+    source_width = image.width
+    factor = _reduction_for(image, p)
+    image = _load(image, reduced_by=factor)
+    remaining = factor // round(source_width / image.width)  # what the decoder did not already do
+    if remaining >= 2 and image.mode in REDUCIBLE_MODES:
+        image = image.reduce(remaining)
     return image
 
 
@@ -251,8 +344,12 @@ def _has_transparency(image: Image.Image) -> bool:
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
-    """Orientation applied, colours in sRGB, mode RGB or RGBA, and no metadata left."""
-    image = ImageOps.exif_transpose(image)
+    """Orientation applied, colours in sRGB, mode RGB or RGBA, and no metadata left.
+
+    Changes ``image`` itself where it can rather than copying it (Pillow holds an RGB pixel in 4 bytes:
+    a 79 Mpx photo weighs 316 MB a copy): give it an image nothing else uses.
+    """
+    ImageOps.exif_transpose(image, in_place=True)
     icc = image.info.get("icc_profile")
     transparent = _has_transparency(image)
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
@@ -269,23 +366,31 @@ def _to_srgb(image: Image.Image) -> Image.Image:
                 )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # an unreadable or mismatched profile: the pixels are taken as sRGB
-    image = image.convert("RGBA" if transparent else "RGB")
+    mode = "RGBA" if transparent else "RGB"
+    if image.mode != mode:
+        image = image.convert(mode)
     image.info = {}
     return image
+
+
+def _cropped_size(size: tuple[int, int], min_aspect: float | None, max_aspect: float | None) -> tuple[int, int]:
+    """``size`` cut to the allowed range of width / height, if it is outside."""
+    width, height = size
+    if max_aspect and width / height > max_aspect:
+        return max(1, math.floor(height * max_aspect)), height
+    if min_aspect and width / height < min_aspect:
+        return width, max(1, math.floor(width / min_aspect))
+    return size
 
 
 def _crop_to_aspect(image: Image.Image, min_aspect: float | None, max_aspect: float | None) -> Image.Image:
     """Crop the centre of ``image`` to the allowed range of width / height, if it is outside."""
     width, height = image.size
-    if max_aspect and width / height > max_aspect:
-        new_width = max(1, math.floor(height * max_aspect))
-        left = (width - new_width) // 2
-        return image.crop((left, 0, left + new_width, height))
-    if min_aspect and width / height < min_aspect:
-        new_height = max(1, math.floor(width / min_aspect))
-        top = (height - new_height) // 2
-        return image.crop((0, top, width, top + new_height))
-    return image
+    new_width, new_height = _cropped_size(image.size, min_aspect, max_aspect)
+    if (new_width, new_height) == (width, height):
+        return image
+    left, top = (width - new_width) // 2, (height - new_height) // 2
+    return image.crop((left, top, left + new_width, top + new_height))
 
 
 def _scaled(image: Image.Image, scale: float) -> Image.Image:
@@ -296,15 +401,21 @@ def _scaled(image: Image.Image, scale: float) -> Image.Image:
     return image.resize(size, Image.Resampling.LANCZOS)
 
 
-def _fit(image: Image.Image, p: dict) -> Image.Image:
-    """Within the profile's box and pixel count, at least its minimum width; never upscaled otherwise."""
-    width, height = image.size
+def _fit_scale(size: tuple[int, int], p: dict) -> float:
+    """The scale that puts ``size`` within the profile's box and pixel count, at least its minimum width;
+    never above 1 otherwise."""
+    width, height = size
     scale = min(1.0, p["max_width"] / width, p["max_height"] / height)
     if p.get("max_pixels"):
         scale = min(scale, math.sqrt(p["max_pixels"] / (width * height)))
     if p.get("min_width") and width * scale < p["min_width"]:
         scale = p["min_width"] / width
-    return _crop_to_aspect(_scaled(image, scale), p.get("min_aspect"), p.get("max_aspect"))
+    return scale
+
+
+def _fit(image: Image.Image, p: dict) -> Image.Image:
+    """Within the profile's box and pixel count, at least its minimum width; never upscaled otherwise."""
+    return _crop_to_aspect(_scaled(image, _fit_scale(image.size, p)), p.get("min_aspect"), p.get("max_aspect"))
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
@@ -476,7 +587,7 @@ def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
     if cached is not None:
         return cached
 
-    image = _to_srgb(_decode(data))
+    image = _to_srgb(_decode_for(data, p))
     image = _crop_to_aspect(image, p.get("min_aspect"), p.get("max_aspect"))
     image = _fit(image, p)
     transparent = image.mode == "RGBA"

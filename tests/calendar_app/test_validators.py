@@ -1,11 +1,14 @@
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
 from calendar_app.validators import validate_image_upload, validate_time_zone
+from publishing.renditions import render
 from tests import factories
 
 
@@ -55,6 +58,67 @@ def test_an_image_over_the_renditions_pixel_limit_is_refused_at_upload(settings)
     with pytest.raises(ValidationError) as raised:
         validate_image_upload(factories.image_upload(size=(64, 64)))
     assert raised.value.code == "decompression_bomb"
+
+
+def noisy(size: tuple[int, int]) -> Image.Image:
+    return Image.merge("RGB", [Image.effect_noise(size, 120) for _ in range(3)])
+
+
+def encoded(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def png_with_damaged_pixels() -> bytes:
+    """A PNG whose compressed pixels are garbled under a correct checksum: Pillow's verify() passes it."""
+    data = encoded(noisy((64, 64)), "PNG")
+    start = data.index(b"IDAT") - 4
+    (length,) = struct.unpack(">I", data[start : start + 4])
+    body = bytes(
+        byte ^ 0xFF if 10 <= index < 60 else byte for index, byte in enumerate(data[start + 8 : start + 8 + length])
+    )
+    chunk = struct.pack(">I", length) + b"IDAT" + body + struct.pack(">I", zlib.crc32(b"IDAT" + body))
+    return data[:start] + chunk + data[start + 12 + length :]
+
+
+def refusals(name: str, content: bytes) -> tuple[ValidationError, ValidationError]:
+    """What the upload validator says about ``content``, and what a rendition of it would say."""
+    with pytest.raises(ValidationError) as at_upload:
+        validate_image_upload(SimpleUploadedFile(name, content))
+    with pytest.raises(ValidationError) as at_publishing:
+        render(SimpleUploadedFile(name, content), "facebook")
+    return at_upload.value, at_publishing.value
+
+
+def test_a_truncated_jpeg_is_refused_at_upload_with_the_renditions_message():
+    whole = encoded(noisy((400, 400)), "JPEG")
+    at_upload, at_publishing = refusals("photo.jpg", whole[: len(whole) // 2])
+    assert at_upload.code == at_publishing.code == "truncated_image"
+    assert at_upload.messages == at_publishing.messages
+
+
+def test_a_png_whose_pixels_do_not_decode_is_refused_at_upload_with_the_renditions_message():
+    content = png_with_damaged_pixels()
+    Image.open(io.BytesIO(content)).verify()  # what the validator used to rely on
+    at_upload, at_publishing = refusals("affiche.png", content)
+    assert at_upload.code == at_publishing.code == "not_an_image"
+    assert at_upload.messages == at_publishing.messages
+
+
+def test_the_upload_check_decodes_a_jpeg_at_an_eighth_of_its_size(monkeypatch):
+    """A photo's pixels are decoded to find a cut file, but its full-size bitmap is never built."""
+    decoded = []
+    load = ImageFile.ImageFile.load
+
+    def recording_load(image):
+        result = load(image)
+        decoded.append(image.size)
+        return result
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
+    validate_image_upload(SimpleUploadedFile("photo.jpg", encoded(noisy((1600, 1200)), "JPEG")))
+    assert decoded == [(200, 150)]
 
 
 def test_time_zones_must_be_known():

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageFile
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageStat
 
 from publishing import renditions
 from publishing.adapters.base import MediaFile
@@ -405,6 +405,71 @@ def test_a_broken_setting_is_reported(settings):
     settings.VITRINE_RENDITIONS = {"networks": {"x": {"output_formats": ["TIFF"]}}}
     with pytest.raises(ImproperlyConfigured, match="output_formats"):
         renditions.profile("x")
+
+
+# Memory: a large source is decoded no larger than its target needs -----------------------------------
+
+
+@pytest.fixture
+def decoded_sizes(monkeypatch):
+    """The size of every image the pipeline starts from (what ``render`` decoded), in order."""
+    sizes = []
+    to_srgb = renditions._to_srgb
+
+    def recording(image):
+        sizes.append(image.size)
+        return to_srgb(image)
+
+    monkeypatch.setattr(renditions, "_to_srgb", recording)
+    return sizes
+
+
+def small_feed(settings, width: int = 400, height: int = 400, **extra) -> None:
+    settings.VITRINE_RENDITIONS = {
+        "networks": {"feed": {"max_width": width, "max_height": height, "max_bytes": 10_000_000, **extra}}
+    }
+
+
+@pytest.mark.parametrize(
+    "fmt, decoded",
+    [("JPEG", (800, 600)), ("PNG", (800, 600))],  # 3200 × 2400 for a 400 × 300 rendition: a quarter per side
+    ids=["jpeg-decoded-smaller", "png-reduced-once-decoded"],
+)
+def test_a_source_much_larger_than_its_target_is_reduced_before_it_is_processed(
+    fmt, decoded, tmp_path, settings, decoded_sizes
+):
+    small_feed(settings)
+    rendition = render(save(gradient((3200, 2400)), tmp_path / f"large.{fmt.lower()}", fmt), "feed")
+    assert decoded_sizes == [decoded]
+    assert (rendition.width, rendition.height) == (400, 300)
+    assert decoded[0] >= renditions.REDUCING_GAP * rendition.width
+
+
+def test_the_reduced_decoding_looks_like_the_full_one(tmp_path, settings, monkeypatch):
+    small_feed(settings)
+    source = save(noise((3200, 2400)).resize((800, 600)).resize((3200, 2400)), tmp_path / "photo.jpg", quality=92)
+    first = render(source, "feed")
+    reduced = opened(first)
+    first.path.unlink()  # made again, from the full-size decoding
+    monkeypatch.setattr(renditions, "REDUCING_GAP", 10**6)
+    full = opened(render(source, "feed"))
+    assert reduced.size == full.size
+    assert max(ImageStat.Stat(ImageChops.difference(reduced, full)).mean) < 3  # of 255; ~1.7 measured
+
+
+@pytest.mark.parametrize("size", [(5000, 5000), (4200, 1400), (2048, 1365)])
+def test_a_source_less_than_four_times_its_target_is_decoded_at_full_size(size, tmp_path, decoded_sizes):
+    render(save(gradient(size), tmp_path / "photo.jpg"), "facebook")  # 2048 px: 2.4 times smaller at most
+    assert decoded_sizes == [size]
+
+
+def test_the_reduction_follows_the_orientation_the_image_is_shown_in(tmp_path, settings):
+    """Stored 3200 × 800 and turned a quarter: shown 800 × 3200, it only halves to fit 400 × 3200."""
+    small_feed(settings, width=400, height=3200)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    rendition = render(save(gradient((3200, 800)), tmp_path / "turned.jpg", exif=exif), "feed")
+    assert (rendition.width, rendition.height) == (400, 1600)
 
 
 # Refusals ------------------------------------------------------------------------------------------
