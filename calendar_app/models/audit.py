@@ -29,6 +29,9 @@ ACTION_LABELS = {
     "emergency_off": _("emergency mode switched off"),
     "election_declared": _("election period declared"),
     "channel_authorised": _("channel authorised"),
+    "login_failed": _("log-in failed"),
+    "login_locked_out": _("log-in locked after too many failures"),
+    "login_refused_locked": _("log-in refused (locked)"),
 }
 
 
