@@ -7,11 +7,18 @@ is removed. Both feeds answer conditional requests (``ETag``, ``Last-Modified``)
 A version's text is plain text: it is escaped into HTML paragraphs (the RSS ``description`` and
 the Atom ``summary type="html"`` are HTML), then the feed generator escapes that HTML into XML,
 so a ``<script>`` in a text reaches a feed reader as text, never as markup.
+
+Whatever is stored, the feeds answer: a character that XML 1.0 cannot carry (a control character
+other than tab and line breaks, a lone surrogate, U+FFFE, U+FFFF) is removed from every value at
+the feed's boundary (``get_feed``), where Django's XML writer would otherwise refuse the whole feed
+with a 500. Forms refuse such characters (``calendar_app.text_input``); rows written another way
+(the admin, an import, older data) may still hold them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,6 +36,19 @@ from calendar_app.workflow import Status
 
 FEED_NETWORK = "feed"
 FEED_LENGTH = 50
+
+# Every character outside XML 1.0's Char production (https://www.w3.org/TR/xml/#charsets).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(value):
+    """``value`` with what XML cannot carry removed: a string, or a list or tuple of them (categories);
+    anything else as it is."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(map(xml_safe, value))
+    return value
 
 
 def published_versions():
@@ -84,6 +104,13 @@ class _PublishedFeed(Feed):
 
     def get_object(self, request, *args, **kwargs):
         return Municipality.current()
+
+    def get_feed(self, obj, request):
+        """The feed with every value made XML-safe (``xml_safe``): the one boundary all text crosses."""
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: xml_safe(value) for key, value in feed.feed.items()}
+        feed.items = [{key: xml_safe(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
     def title(self, municipality):
         return municipality.name if municipality else "Vitrine"

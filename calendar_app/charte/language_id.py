@@ -32,7 +32,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from calendar_app.charte.text import Analysed, fold, tokens
+from calendar_app.charte.text import INVISIBLE, Analysed, fold, tokens
 
 if TYPE_CHECKING:
     from calendar_app.charte.data import CharteData
@@ -69,8 +69,8 @@ def _start_before(folded: str, position: int, reversed_pattern: re.Pattern) -> i
 
 _LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
-# Characters a language model should not see: controls, zero-width and direction marks.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Characters a language model should not see: controls, and those people do not see either.
+_INVISIBLE = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{INVISIBLE}]")
 
 
 def terms(data: CharteData, code: str) -> list[str]:

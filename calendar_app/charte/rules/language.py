@@ -13,6 +13,10 @@ la langue doit être la plus impeccable possible en toute circonstance. »
   the ``spelling_allowed_words`` lexicon (the city's names, Québec usage, accepted technical terms).
 - ``Typography`` warns on French typography faults: no space before « : ; ! ? », no space inside
   « », and "…" or “…” instead of « … ». URLs, times (10:30), ratios (16:9) and emoticons pass.
+- ``DirectionControls`` blocks a text holding a bidirectional embedding, override or isolate
+  (``calendar_app.text_input.BIDI_CONTROLS``): it shows other words than it holds (« \u202eruop
+  zetov » shows « votez pour »), so no rule could read it as people see it. Forms refuse them; this
+  catches what comes another way (the admin, an import).
 
 Spelling and typography read only the texts judged French (or short texts with a French word and
 no English one): an English text allowed for health and safety is not corrected as French.
@@ -39,7 +43,8 @@ from calendar_app.charte.language_id import (
     not_prose_spans,
     terms,
 )
-from calendar_app.charte.text import Analysed, fold
+from calendar_app.charte.text import Analysed, fold, holds_unseen
+from calendar_app.text_input import BIDI_CONTROLS, code_point
 
 ALLOWED_WORDS = "spelling_allowed_words"
 SPACE_BEFORE = "typography_space_before"
@@ -543,3 +548,30 @@ class Typography(Check):
             if emoticon is not None and not text[emoticon.end() : emoticon.end() + 1].isalnum():
                 return True
         return False
+
+
+class DirectionControls(Check):
+    code = "direction_control"
+    article = "5.2"
+    severity = Severity.BLOCK
+    help_text = _(
+        "Characters that change the direction of writing are refused: a text must read as it is written, in French."
+    )
+    MESSAGE = _(
+        "The text contains a character that changes the direction of writing (%(code_point)s): what readers see "
+        "is not what was checked. Delete it; a text must read as it is written."
+    )
+
+    def check(self, context: CheckContext):
+        for unit in context.units():
+            analysed = unit.text
+            if analysed is None:
+                continue
+            # Every direction control is an unseen character: most texts hold none, which one encoding of
+            # the folded text (same positions) usually tells; then nine searches of str's own, in C.
+            text = analysed.text
+            if not holds_unseen(analysed.folded) or not any(map(text.__contains__, BIDI_CONTROLS)):
+                continue
+            position = min(text.find(char) for char in BIDI_CONTROLS if char in text)
+            char = text[position]
+            yield unit, Finding(self.MESSAGE, {"code_point": code_point(char)}, start=position, end=position + 1)

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity, TextUnit, quote
-from calendar_app.charte.text import Analysed, fold, learn, stem, tokens
+from calendar_app.charte.text import INVISIBLE, Analysed, characters, fold, learn, stem, tokens
 
 # The lexicons this rule reads (see the defaults file for what each holds).
 PHONE_EXTENSIONS = "personal_data_phone_extensions"
@@ -97,9 +97,9 @@ _MESSAGES = {
 
 _NEVER = r"(?!x)x"  # an alternation with no terms matches nothing
 _DASHES = "\u2010-\u2015"  # hyphen, non-breaking hyphen, figure dash, en dash, em dash, bar
-# Invisible characters slipped between digits to dodge a filter: zero-width spaces and joiners,
-# left-to-right and right-to-left marks, word joiner, byte order mark. They separate like a space.
-_INVISIBLE = "\u200b-\u200f\u2060\ufeff"
+# Invisible characters slipped between digits to dodge a filter (``text.INVISIBLE``: zero-width
+# spaces and joiners, direction marks, word joiner, byte order mark…). They separate like a space.
+_INVISIBLE = INVISIBLE
 # Where a phone number, a NAS or a postal code may be: a run of digits and separators long enough
 # for seven digits, or a digit, a letter and a digit (the end of a postal code). One scan, digit-led.
 # ([0-9] scans twice as fast as \d, which also tries every Unicode digit.)
@@ -108,9 +108,7 @@ _CANDIDATE = re.compile(
     rf"|[a-z][ \t\-{_DASHES}]?[0-9])"  # 5V 1 of G5V 1K4: a postal code
 )
 # Deleting the separators of a candidate run leaves its digits.
-_SEPARATORS = str.maketrans(
-    "", "", " \t-.()/" + "".join(map(chr, [*range(0x2010, 0x2016), *range(0x200B, 0x2010), 0x2060, 0xFEFF]))
-)
+_SEPARATORS = str.maketrans("", "", " \t-.()/" + "".join(map(chr, range(0x2010, 0x2016))) + characters(INVISIBLE))
 # How far after a candidate the thing found may go on (an extension: « , poste 123456 »).
 _TAIL = 40
 # Between the groups of a phone number: a space, a dot, a slash or any dash, possibly spaced.
