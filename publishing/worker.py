@@ -35,24 +35,26 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calendar_app.charte.registry import RuleSet, get_ruleset
 from calendar_app.models import Approval, Channel, ChannelVersion, Notification, Post
 from calendar_app.models.people import Role
-from calendar_app.services.audit import audit_status_moves
 from calendar_app.services.charte import charte_check
 from calendar_app.services.notifications import notify, people_with_role
-from calendar_app.services.workflow import version_transition
+from calendar_app.services.workflow import Move, bulk_transition, version_transition
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
 from publishing.adapters.base import (
     AdapterError,
     AuthError,
+    NetworkAdapter,
     OutcomeUnknown,
     Outgoing,
     Published,
     TemporaryError,
 )
+from publishing.credentials import CredentialsUnreadable
 from publishing.models import PublicationAttempt
 
 logger = logging.getLogger("vitrine.publishing")
@@ -60,6 +62,17 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 # Where a publication is waiting for the network, its post shows "publishing".
 _PENDING = (Status.SCHEDULED, Status.PUBLISHING)
+
+# A key change (CREDENTIALS_KEY or SECRET_KEY) leaves the stored credentials undecryptable.
+CREDENTIALS_UNREADABLE = gettext_lazy(
+    "The channel's credentials cannot be read (the encryption key may have changed); nothing was sent. "
+    "Reconnect the channel."
+)
+CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN = gettext_lazy(
+    "The channel's credentials cannot be read (the encryption key may have changed), so whether this "
+    "publication went out cannot be checked with the network. Reconnect the channel: it will be checked "
+    "before anything is sent again."
+)
 
 
 def options() -> dict:
@@ -120,41 +133,30 @@ def claim_due(
             candidates = candidates.filter(pk__in=list(only))
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        ids = list(candidates.values_list("pk", flat=True)[:limit])
-        if not ids:
+        candidates = list(candidates.values_list("pk", "post_id")[:limit])
+        if not candidates:
             return []
         # The conditional UPDATE is the claim: a row another dispatcher moved first is left out.
-        ChannelVersion.objects.filter(pk__in=ids, status=Status.SCHEDULED).update(
-            status=Status.PUBLISHING,
-            claim_token=token,
-            claimed_until=claimed_until,
-            attempts=F("attempts") + 1,
-            updated_at=now,
+        moved = set(
+            bulk_transition(
+                model=ChannelVersion,
+                moves=[pk for pk, _post_id in candidates],
+                source=Status.SCHEDULED,
+                target=Status.PUBLISHING,
+                claim_token=token,
+                claimed_until=claimed_until,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
         )
-        claimed = list(ChannelVersion.objects.filter(pk__in=ids, claim_token=token).values_list("pk", "post_id"))
-        _audit_moves((pk, Status.SCHEDULED, Status.PUBLISHING, "") for pk, _post_id in claimed)
+        claimed = [(pk, post_id) for pk, post_id in candidates if pk in moved]
         _posts_publishing({post_id for _pk, post_id in claimed})
     return [Claim(pk, token) for pk, _post_id in claimed]
 
 
-def _audit_moves(rows: Iterable[tuple[int, Status, Status, str]], *, model=ChannelVersion) -> None:
-    """The worker's status moves, made by bulk conditional UPDATEs, audited in one INSERT."""
-    audit_status_moves(
-        model=model, moves=((pk, before.value, after.value, message) for pk, before, after, message in rows)
-    )
-
-
 def _move_posts(post_ids: Iterable[int], sources: Iterable[Status], target: Status) -> None:
-    """Move the posts still in one of ``sources`` to ``target`` (rows locked, one UPDATE per source), audited."""
-    sources = [Status(source) for source in sources]
-    rows = list(
-        Post.objects.select_for_update().filter(pk__in=list(post_ids), status__in=sources).values_list("pk", "status")
-    )
-    for source in sources:
-        ids = [pk for pk, status in rows if status == source]
-        if ids:
-            Post.objects.filter(pk__in=ids, status=source).update(status=target, updated_at=timezone.now())
-    _audit_moves([(pk, Status(status), target, "") for pk, status in rows], model=Post)
+    """Move the posts still in one of ``sources`` to ``target`` (one locked, conditional UPDATE), audited."""
+    bulk_transition(model=Post, moves=post_ids, source=sources, target=target)
 
 
 def _posts_publishing(post_ids: set[int]) -> None:
@@ -209,6 +211,8 @@ class Job:
     published: Published | None = None
     error: AdapterError | None = None
     outcome: str = ""
+    adapter: NetworkAdapter | None = None
+    credentials_unreadable: bool = False
 
 
 def publish_claimed(version_id: int, token, *, wait: bool = True) -> str:
@@ -232,7 +236,7 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
         sending = [job for job in jobs if job.attempt is not None and not job.refusals]
         for job in sending:  # here, so that the threads below never touch the database
             _prepare(job)
-        sending = [job for job in sending if job.error is None]
+        sending = [job for job in sending if job.error is None and not job.refusals]
         if len(sending) > 1:
             with ThreadPoolExecutor(max_workers=min(len(sending), options()["THREADS_PER_TASK"])) as pool:
                 list(pool.map(lambda job: _in_thread(_send, job, wait=wait), sending))
@@ -303,7 +307,15 @@ def _in_thread(function, *args, **kwargs):
 
 
 def _prepare(job: Job) -> None:
-    """What goes out: the text, the image renditions, the link; an image that cannot fit is the job's error."""
+    """Who sends and what goes out: the adapter with the channel's credentials, the text, the image
+    renditions, the link. Credentials that cannot be decrypted block the job before any network call
+    (the channel goes "to reconnect" when it is recorded); an image that cannot fit is the job's error."""
+    try:
+        job.adapter = adapter_for(job.version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
+    except CredentialsUnreadable:
+        job.credentials_unreadable = True
+        job.refusals.append(str(CREDENTIALS_UNREADABLE))
+        return
     try:
         job.outgoing = outgoing_for(job.version)
     except AdapterError as error:
@@ -316,7 +328,7 @@ def _send(job: Job, *, wait: bool) -> None:
         delay = (job.due - timezone.now()).total_seconds()
         if delay > 0:
             time.sleep(delay)
-    adapter = adapter_for(job.version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
+    adapter = job.adapter
     job.called_at = timezone.now()
     try:
         job.published = adapter.publish(job.outgoing)
@@ -416,14 +428,16 @@ def _record(jobs: list[Job]) -> None:
     """Record every attempted job's outcome in one short transaction, then tell people what went wrong.
 
     Everything is prepared before the transaction opens; inside it, the versions still held by
-    their claim are locked and read (a version the reaper took over meanwhile is left to it), then
-    attempts and versions are written with one bulk UPDATE each.
+    their claim move through the workflow (``bulk_transition``: one locked, conditional UPDATE per
+    claim and outcome status; a version the reaper took over meanwhile is left to it), and the
+    attempts are written with one bulk UPDATE.
     """
     attempted = [job for job in jobs if job.attempt is not None]
     if not attempted:
         return
     now = timezone.now()
     decisions = {job.version.pk: _decide(job) for job in attempted}
+    groups: dict[tuple[uuid.UUID, Status], list[Move]] = {}
     for job in attempted:
         decision, published, error = decisions[job.version.pk], job.published, job.error
         attempt = job.attempt
@@ -433,56 +447,38 @@ def _record(jobs: list[Job]) -> None:
         attempt.error = "" if published else decision.message
         if decision.target is None:
             continue
-        version = job.version
-        version.status, version.updated_at = decision.target, now
-        version.claim_token = version.claimed_until = None
-        version.next_attempt_at = decision.retry_at
-        version.last_error = "" if published else decision.message
+        fields = {"next_attempt_at": decision.retry_at, "last_error": "" if published else decision.message}
         if published is not None:
-            version.external_id, version.external_url, version.published_at = (
-                published.external_id,
-                published.url,
-                now,
-            )
-    moving = [job for job in attempted if decisions[job.version.pk].target is not None]
+            fields.update(external_id=published.external_id, external_url=published.url, published_at=now)
+        groups.setdefault((job.token, decision.target), []).append(
+            Move(job.version.pk, fields=fields, reason=decision.message)
+        )
     with transaction.atomic():
         held = set()
-        for token in {job.token for job in moving}:
-            ids = [job.version.pk for job in moving if job.token == token]
+        for (token, target), moves in groups.items():
             held |= set(
-                ChannelVersion.objects.select_for_update()
-                .filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token)
-                .values_list("pk", flat=True)
+                bulk_transition(
+                    model=ChannelVersion,
+                    moves=moves,
+                    source=Status.PUBLISHING,
+                    target=target,
+                    where=Q(claim_token=token),
+                    updated_at=now,
+                    claim_token=None,
+                    claimed_until=None,
+                )
             )
         PublicationAttempt.objects.bulk_update(
             [job.attempt for job in attempted],
             ["outcome", "call_started_at", "finished_at", "http_status", "response_summary", "error"],
         )
-        moved = [job for job in moving if job.version.pk in held]
-        ChannelVersion.objects.bulk_update(
-            [job.version for job in moved],
-            [
-                "status",
-                "updated_at",
-                "claim_token",
-                "claimed_until",
-                "next_attempt_at",
-                "last_error",
-                "external_id",
-                "external_url",
-                "published_at",
-            ],
-        )
-        _audit_moves(
-            (job.version.pk, Status.PUBLISHING, decisions[job.version.pk].target, decisions[job.version.pk].message)
-            for job in moved
-        )
+        moved = [job for job in attempted if job.version.pk in held]
         settle_posts({job.version.post_id for job in moved})
         for job in moved:
             decision = decisions[job.version.pk]
-            if decision.outcome == PublicationAttempt.Outcome.AUTH:
+            if decision.outcome == PublicationAttempt.Outcome.AUTH or job.credentials_unreadable:
                 _to_reconnect(job.version.channel, decision.message)
-            elif decision.target in (Status.FAILED, Status.BLOCKED):
+            if decision.target in (Status.FAILED, Status.BLOCKED):
                 _notify_failure(job.version, decision.message, blocked=decision.target == Status.BLOCKED)
     for job in attempted:
         decision = decisions[job.version.pk]
@@ -537,40 +533,68 @@ def _notify_failure(version: ChannelVersion, message: str, *, blocked: bool) -> 
 
 
 def reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
-    """Release or reconcile every version left "publishing" past its claim (worker killed, task lost)."""
+    """Release or reconcile every version left "publishing" past its claim (worker killed, task lost).
+
+    A row that fails is logged and left for the next pass; it never stops the others.
+    """
     now = now or timezone.now()
     counts = {"released": 0, "reconciled": 0}
     stuck = ChannelVersion.objects.filter(status=Status.PUBLISHING, claimed_until__lt=now)
     for version in stuck.select_related("post", "channel", "post__author"):
-        expired = ChannelVersion.objects.filter(
-            pk=version.pk, status=Status.PUBLISHING, claim_token=version.claim_token, claimed_until__lt=now
-        )
-        attempted = PublicationAttempt.objects.filter(version=OuterRef("pk"), claim_token=OuterRef("claim_token"))
-        with transaction.atomic():
-            # Nothing was sent under this claim: it can simply be claimed again.
-            released = expired.filter(~Exists(attempted)).update(
-                status=Status.SCHEDULED, claim_token=None, claimed_until=None, updated_at=now
-            )
-            if released:
-                _audit_moves([(version.pk, Status.PUBLISHING, Status.SCHEDULED, "")])
-                counts["released"] += 1
-                continue
-            # Something may have been sent: one reaper takes the reconciliation (the claim is renewed).
-            renewed = expired.update(claimed_until=now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"]))
-        if not renewed:
+        try:
+            outcome = _reap_one(version, now=now)
+        except Exception:
+            logger.exception("reaper: version=%s could not be released or reconciled", version.pk)
             continue
-        job = Job(version, version.claim_token, now, [])
-        job.attempt = PublicationAttempt.objects.get(version=version, claim_token=version.claim_token)
-        with translation.override(settings.LANGUAGE_CODE):
-            _prepare(job)
-            if job.error is None:
-                adapter = adapter_for(version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
-                _reconcile(job, adapter, OutcomeUnknown(_("The worker stopped.")))
-            _record([job])
-        counts["reconciled"] += 1
+        if outcome in counts:
+            counts[outcome] += 1
     if any(counts.values()):
         logger.info("reaper %s", counts)
     return counts
+
+
+def _reap_one(version: ChannelVersion, *, now: datetime.datetime) -> str:
+    """Release ``version`` (nothing was sent under its claim) or reconcile it with the network; returns
+    "released", "reconciled" or "" (another reaper has it, or its channel must be reconnected first)."""
+    expired = Q(claim_token=version.claim_token, claimed_until__lt=now)
+    attempted = PublicationAttempt.objects.filter(version=OuterRef("pk"), claim_token=OuterRef("claim_token"))
+    # Nothing was sent under this claim: it can simply be claimed again.
+    if bulk_transition(
+        model=ChannelVersion,
+        moves=[version.pk],
+        source=Status.PUBLISHING,
+        target=Status.SCHEDULED,
+        where=expired & ~Exists(attempted),
+        updated_at=now,
+        claim_token=None,
+        claimed_until=None,
+    ):
+        return "released"
+    # Something may have been sent, and only the network can say what: without readable credentials
+    # it waits (publishing) until the channel is reconnected, never sent again before it is checked.
+    if version.channel.connection != Channel.Connection.CONNECTED:
+        return ""
+    # One reaper takes the reconciliation (the claim is renewed).
+    renewed = ChannelVersion.objects.filter(expired, pk=version.pk, status=Status.PUBLISHING).update(
+        claimed_until=now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
+    )
+    if not renewed:
+        return ""
+    job = Job(version, version.claim_token, now, [])
+    job.attempt = PublicationAttempt.objects.get(version=version, claim_token=version.claim_token)
+    with translation.override(settings.LANGUAGE_CODE):
+        _prepare(job)
+        if job.credentials_unreadable:
+            message = str(CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN)
+            with transaction.atomic():
+                ChannelVersion.objects.filter(pk=version.pk, claim_token=version.claim_token).update(last_error=message)
+                _to_reconnect(version.channel, message)
+            logger.warning("reaper: version=%s channel=%s credentials unreadable", version.pk, version.channel_id)
+            return ""
+        if job.error is None:
+            _reconcile(job, job.adapter, OutcomeUnknown(_("The worker stopped.")))
+        _record([job])
+    return "reconciled"
 
 
 # --- Retrying one channel by hand ----------------------------------------------------------------------

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
 from calendar_app.models import Channel
+from calendar_app.services.channels import AUTHORISATION_WITHDRAWN, channel_update
 
 
 class SecretTextarea(forms.Textarea):
@@ -114,9 +115,17 @@ class ChannelAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         credentials = form.cleaned_data.get("new_credentials")
-        if credentials is not None:
-            obj.set_credentials(credentials)
-        super().save_model(request, obj, form, change)
+        if not change:  # a new channel: saved and audited as created by AuditedAdminMixin
+            if credentials is not None:
+                obj.set_credentials(credentials)
+            super().save_model(request, obj, form, change)
+            return
+        # A change goes through the service, which withdraws the authorisation and the credentials when
+        # the account or its API address changed, and writes the audit entry.
+        fields = {model_field.name for model_field in Channel._meta.concrete_fields}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+        if channel_update(channel=obj, actor=request.user, changes=changes, credentials=credentials):
+            messages.warning(request, AUTHORISATION_WITHDRAWN)
 
     def audit_message(self, request, obj, form, change) -> str:
         # The encrypted value never enters the log; the entry says that it changed.
