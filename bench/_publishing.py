@@ -100,6 +100,7 @@ def schedule(adviser, channels, count: int) -> None:
     from django.utils import timezone
 
     from calendar_app.services import posts as post_services
+    from calendar_app.services import scheduling
 
     started = time.monotonic()
     later = timezone.now() + datetime.timedelta(days=1)
@@ -115,8 +116,9 @@ def schedule(adviser, channels, count: int) -> None:
             channels=[channels[number % len(channels)]],
         )
         post_services.post_approve(post=post, reviewer=adviser, acknowledge_warnings=True)
-        version = post.versions.get()
-        post_services.version_schedule(version=version, due_at=later, actor=adviser, acknowledge_warnings=True)
+        scheduling.post_schedule(
+            post=post, actor=adviser, timing=scheduling.Timing(default=later), acknowledge_warnings=True
+        )
     print(f"scheduled {count} posts in {time.monotonic() - started:.1f} s", flush=True)
 
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.models import Channel, Post
+from calendar_app.services.editing import PostTexts
 from calendar_app.services.requests import ImageInput, RequestInput
+from calendar_app.services.scheduling import Timing
+from calendar_app.text_input import TextField, validate_text
 from calendar_app.validators import validate_image_upload
+from calendar_app.workflow import Status
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,6 +58,7 @@ class LinksField(forms.CharField):
         super().validate("\n".join(value))
         check = URLValidator(schemes=["http", "https"])
         for url in value:
+            validate_text(url)
             try:
                 check(url)
             except ValidationError:
@@ -63,8 +70,8 @@ class LinksField(forms.CharField):
 class RequestForm(forms.Form):
     """A service's or committee's publication request (art. 9.4), or an organisation's visibility request (art. 9.5)."""
 
-    title = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
+    title = TextField(label=_("Subject"), max_length=200)
+    body = TextField(
         label=_("Short description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
@@ -81,9 +88,9 @@ class RequestForm(forms.Form):
         assume_scheme="https",
         help_text=_("If your organisation has its own social media, publish there first (art. 9.5)."),
     )
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_name = TextField(label=_("Contact person"), max_length=200)
     contact_email = forms.EmailField(label=_("Contact e-mail address"))
-    contact_phone = forms.CharField(label=_("Contact phone number"), max_length=40, required=False)
+    contact_phone = TextField(label=_("Contact phone number"), max_length=40, required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, requesters, for_organisation: bool = False, **kwargs):
@@ -124,9 +131,9 @@ class ImageForm(forms.Form):
     """One image with what art. 5.9 asks about it; an empty row is ignored."""
 
     file = forms.ImageField(label=_("Image"), required=False, validators=[validate_image_upload])
-    alt_text = forms.CharField(label=_("Alternative text"), required=False, max_length=1000)
-    credit = forms.CharField(label=_("Credit or source"), required=False, max_length=300)
-    rights_statement = forms.CharField(label=_("Rights statement"), required=False, max_length=1000)
+    alt_text = TextField(label=_("Alternative text"), required=False, max_length=1000)
+    credit = TextField(label=_("Credit or source"), required=False, max_length=300)
+    rights_statement = TextField(label=_("Rights statement"), required=False, max_length=1000)
     shows_identifiable_persons = forms.BooleanField(label=_("Shows identifiable persons"), required=False)
     consent_obtained = forms.BooleanField(
         label=_("Their written consent was obtained"),
@@ -159,34 +166,20 @@ class ImageForm(forms.Form):
         )
 
 
-ImageFormSet = forms.formset_factory(ImageForm, extra=2, max_num=4, validate_max=True)
+# absolute_max: a forged images-TOTAL_FORMS builds at most 4 forms (Django's default allows max_num + 1000).
+ImageFormSet = forms.formset_factory(ImageForm, extra=2, max_num=4, validate_max=True, absolute_max=4)
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-
-
-class TextEditForm(forms.Form):
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=63206)
-
-
-class ReasonsForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-
-
-class ScheduleForm(forms.Form):
-    due_at = forms.DateTimeField(label=_("Publish on"), widget=DATETIME_INPUT)
-    acknowledge_warnings = forms.BooleanField(
-        label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
-    )
+    body = TextField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
 class InternalPostForm(forms.Form):
     """An internal post by an authorised publisher (art. 8.4), on the channels they may use."""
 
-    title = forms.CharField(label=_("Title (for the calendar)"), max_length=200)
+    title = TextField(label=_("Title (for the calendar)"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Post.Category.choices)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=63206)
+    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=63206)
     channels = ChannelChoiceField(label=_("Channels"), queryset=Channel.objects.none())
     links = LinksField(label=_("Links (one per line)"), required=False)
     health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
@@ -197,12 +190,12 @@ class InternalPostForm(forms.Form):
 
 
 class EmergencySwitchForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 
 
 class EmergencyPostForm(forms.Form):
-    title = forms.CharField(label=_("Title (for the calendar)"), max_length=200)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    title = TextField(label=_("Title (for the calendar)"), max_length=200)
+    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     channels = ChannelChoiceField(label=_("Channels"), queryset=Channel.objects.none())
     health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
 
@@ -214,20 +207,22 @@ class EmergencyPostForm(forms.Form):
 
 
 class ElectionForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = TextField(label=_("Name"), max_length=200)
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE_INPUT)
     polling_day = forms.DateField(label=_("Polling day"), widget=DATE_INPUT)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE_INPUT)
-    parties = forms.CharField(
+    parties = TextField(
         label=_("Parties"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=10000,
         help_text=_("One per line: name, then other names separated by “|” (abbreviations, slogans, hashtags)."),
     )
-    candidates = forms.CharField(
+    candidates = TextField(
         label=_("Registered candidates"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
+        max_length=20000,
         help_text=_("One per line: full name | position sought | party (optional)."),
     )
 
@@ -268,3 +263,94 @@ class ElectionForm(forms.Form):
                     _("The party “%(party)s” is not in the list of parties.") % {"party": candidate.party},
                 )
         return data
+
+
+class RevisionForm(forms.Form):
+    """A form that changes a post: it sends back the revision the page showed (``services.revisions``)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, post=None, **kwargs):
+        if post is not None:
+            kwargs.setdefault("initial", {})["revision"] = post.revision
+        super().__init__(*args, **kwargs)
+
+
+class PostTextsForm(RevisionForm):
+    """The post's text and each channel version's own text (empty: the post's)."""
+
+    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=Post.TEXT_MAX_LENGTH)
+    approve_again = forms.BooleanField(
+        label=_("Keep it approved: I approve the new text (otherwise it returns to review)"), required=False
+    )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
+    )
+
+    def __init__(self, *args, post, versions, **kwargs):
+        kwargs.setdefault("initial", {}).update(
+            {"body": post.body, **{f"version-{version.pk}": version.text_override for version in versions}}
+        )
+        super().__init__(*args, post=post, **kwargs)
+        for version in versions:
+            self.fields[f"version-{version.pk}"] = TextField(
+                label=_("Text for %(channel)s (empty: the text above)") % {"channel": version.channel},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=Post.TEXT_MAX_LENGTH,
+                required=False,
+            )
+        self.versions = versions
+        if post.status not in (Status.APPROVED, Status.SCHEDULED):
+            del self.fields["approve_again"]
+            del self.fields["acknowledge_warnings"]
+
+    def texts(self) -> PostTexts:
+        data = self.cleaned_data
+        return PostTexts(
+            body=data["body"], versions={version.pk: data[f"version-{version.pk}"] for version in self.versions}
+        )
+
+
+# A time this far in the past is a mistake, not "now" (the form's times have minutes only).
+PAST_TOLERANCE = datetime.timedelta(minutes=1)
+
+
+class TimingForm(RevisionForm):
+    """When a post goes out: one time for every channel, or a time of its own for some (``scheduling.Timing``)."""
+
+    due_at = forms.DateTimeField(label=_("Publish on"), widget=DATETIME_INPUT, required=False)
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        times = [version.due_at for version in versions if version.due_at]
+        if times:
+            kwargs.setdefault("initial", {}).setdefault("due_at", min(times))
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+        if len(versions) > 1:
+            for version in versions:
+                self.fields[f"due_at-{version.pk}"] = forms.DateTimeField(
+                    label=_("Own time for %(channel)s (empty: the time above)") % {"channel": version.channel},
+                    widget=DATETIME_INPUT,
+                    required=False,
+                    initial=version.due_at if version.due_at and version.due_at != min(times) else None,
+                )
+
+    def clean(self):
+        data = super().clean()
+        earliest = timezone.now() - PAST_TOLERANCE
+        for name, value in list(data.items()):  # add_error takes the field out of cleaned_data
+            if name.startswith("due_at") and value is not None and value < earliest:
+                self.add_error(name, _("This time is already past."))
+        return data
+
+    def timing(self) -> Timing:
+        data = self.cleaned_data
+        own = {version.pk: data.get(f"due_at-{version.pk}") for version in self.versions}
+        return Timing(default=data["due_at"], per_version={pk: at for pk, at in own.items() if at is not None})
+
+
+class ReasonsForm(RevisionForm):
+    reasons = TextField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

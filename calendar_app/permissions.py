@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from calendar_app.models import Candidate, ElectionPeriod, EmergencySwitch, Post, RolePolicy
 from calendar_app.models.people import SERVICE_ROLES, Role
 from calendar_app.selectors import RoleGrant, role_grants
-from calendar_app.workflow import FINAL_STATES, Status
+from calendar_app.workflow import Status
 
 
 class Action(models.TextChoices):
@@ -44,7 +44,26 @@ class PermissionRefused(PermissionDenied):
 
     def __init__(self, message):
         self.message = message
+        self.audit: dict | None = None  # what ``require`` recorded: actor, action, target
+        self.entry_id: int | None = None
         super().__init__(message)
+
+    def record(self) -> None:
+        from calendar_app.services.audit import audit_refusal
+
+        entry = audit_refusal(message=self.message, **self.audit)
+        self.entry_id = entry.pk if entry is not None else None
+
+    def record_again_if_lost(self) -> None:
+        """Write the refusal again if the transaction around ``require`` rolled its entry back."""
+        from calendar_app.models import AuditEntry
+
+        if (
+            self.audit is not None
+            and self.entry_id is not None
+            and not AuditEntry.objects.filter(pk=self.entry_id).exists()
+        ):
+            self.record()
 
     def __str__(self):
         return str(self.message)
@@ -52,6 +71,15 @@ class PermissionRefused(PermissionDenied):
 
 # The states in which a requester may still change what they asked for.
 _REQUESTER_EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+# The states in which the communications department may change a text; once a post goes out it is not
+# edited in place.
+_REVIEWER_EDITABLE = _REQUESTER_EDITABLE | {
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.APPROVED,
+    Status.SCHEDULED,
+    Status.BLOCKED,
+}
 
 
 class Abilities:
@@ -135,12 +163,10 @@ class Abilities:
         return post.requesting_organisation_id is not None and post.requesting_organisation_id in self.organisation_ids
 
     def can_edit(self, post: Post) -> bool:
-        """The reviewer edits until publication; the requester only while asked for changes."""
-        if post.status in FINAL_STATES or post.status == Status.PUBLISHED:
-            return False
+        """The reviewer edits until publication; the author of a draft, or of a request sent back for changes."""
         if self.is_reviewer:
-            return True
-        return post.status in _REQUESTER_EDITABLE and self.can_view(post)
+            return post.status in _REVIEWER_EDITABLE
+        return post.status in _REQUESTER_EDITABLE and post.author_id == self.person.pk
 
     def can_review(self, post: Post | None = None) -> bool:
         return self.is_reviewer
@@ -162,10 +188,18 @@ class Abilities:
         return self.can_approve(post)
 
     def can_schedule(self, post: Post, channel=None) -> bool:
-        """The reviewer schedules anything; a publisher schedules their own posts on their own channels."""
+        """The reviewer schedules anything; a publisher schedules their own posts on their own channels
+        (``channel``, or else every channel of the post)."""
         if self.is_reviewer:
             return True
-        return post.author_id == self.person.pk and (channel is None or self.can_write_internal(channel))
+        if post.author_id != self.person.pk:
+            return False
+        channels = (
+            [channel]
+            if channel is not None
+            else [version.channel for version in post.versions.select_related("channel")]
+        )
+        return bool(channels) and all(self.can_write_internal(channel) for channel in channels)
 
     def holds_mission(self) -> bool:
         return self.superuser or self.holds(Role.MISSION_COMMUNICATION)
@@ -188,17 +222,16 @@ class Abilities:
 
 
 def require(allowed: bool, *, actor, action: Action, target, message=None) -> None:
-    """Raise ``PermissionRefused`` unless ``allowed``, recording the refusal in the audit log."""
+    """Raise ``PermissionRefused`` unless ``allowed``, recording the refusal in the audit log.
+
+    Call it before the transaction of the change it guards: a refusal inside a transaction that
+    then rolls back would take its audit entry with it (the web's ``RefusalMiddleware`` writes it
+    again in that case, but other callers have no such net).
+    """
     if allowed:
         return
-    from calendar_app.services.audit import audit_record
-
-    message = message or _("You are not allowed to %(action)s here.") % {"action": Action(action).label}
-    audit_record(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action="permission_refused",
-        target=target if target is not None else actor,
-        after={"action": str(action)},
-        message=str(message),
-    )
-    raise PermissionRefused(message)
+    message = str(message or _("You are not allowed to %(action)s here.") % {"action": Action(action).label})
+    refusal = PermissionRefused(message)
+    refusal.audit = {"actor": actor, "action": str(action), "target": target if target is not None else actor}
+    refusal.record()
+    raise refusal

@@ -17,7 +17,7 @@ urlpatterns = [
     path("revision/<int:pk>/", review.review_detail, name="review_detail"),
     # Internal posts (art. 8.4) and emergencies (art. 6)
     path("publications/nouvelle/", publishing.internal_post_new, name="internal_post_new"),
-    path("publications/<int:pk>/programmer/", publishing.post_schedule, name="post_schedule"),
+    path("publications/<int:pk>/programmer/", publishing.post_schedule_view, name="post_schedule"),
     path("urgence/", publishing.emergency, name="emergency"),
     path("urgence/basculer/", publishing.emergency_toggle, name="emergency_toggle"),
     # The Direction générale's decisions (art. 7, 8.1)

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # Turns a log-in refused for too many failures into the log-in page saying so (django-axes).
     "axes.middleware.AxesMiddleware",
     "calendar_app.middleware.MunicipalityTimeZoneMiddleware",
+    "calendar_app.middleware.RefusalMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -278,6 +279,7 @@ CHARTE = {
         {"NAME": f"{_RULES}.political.PoliticalContent"},
         {"NAME": f"{_RULES}.political.ElectionAuthor"},
         {"NAME": f"{_RULES}.language.OfficialLanguage"},
+        {"NAME": f"{_RULES}.language.DirectionControls"},
         {"NAME": f"{_RULES}.language.Spelling"},
         {"NAME": f"{_RULES}.language.Typography"},
         {"NAME": f"{_RULES}.personal_data.PersonalData"},

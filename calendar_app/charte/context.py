@@ -78,6 +78,21 @@ def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime, *, d
     return texts
 
 
+def requested_moment(post: Post) -> datetime.datetime | None:
+    """When a request not yet scheduled is judged: inside an election period if one overlaps the dates asked
+    for (the strictest moment of the window, art. 7), else on its first day; None without dates."""
+    if post.desired_from is None:
+        return None
+    last_day = post.desired_until or post.desired_from
+    period = (
+        ElectionPeriod.objects.filter(starts_on__lte=last_day, ends_on__gte=post.desired_from)
+        .order_by("starts_on")
+        .first()
+    )
+    day = max(post.desired_from, period.starts_on) if period is not None else post.desired_from
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
 def context_for_post(
     post: Post, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
 ) -> CheckContext:
@@ -86,7 +101,7 @@ def context_for_post(
     versions = list(post.versions.select_related("channel").order_by("pk"))
     if at is None:
         due_times = [version.due_at for version in versions if version.due_at]
-        at = min(due_times) if due_times else timezone.now()
+        at = min(due_times) if due_times else requested_moment(post) or timezone.now()
     election = election_at(at)
     media = [
         MediaInfo(

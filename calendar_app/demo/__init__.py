@@ -59,6 +59,7 @@ from calendar_app.models import (
 )
 from calendar_app.permissions import Abilities
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 
 # The local stand-ins that `make run` starts: the sandbox that plays every network, and the site.
@@ -466,9 +467,10 @@ class _Loader:
             return
         # 3. Every channel version goes out at the same time.
         due_at = self._due_at(spec)
+        scheduling.post_schedule(
+            post=post, actor=scheduler, timing=scheduling.Timing(default=due_at), acknowledge_warnings=True
+        )
         versions = list(post.versions.select_related("channel").order_by("pk"))
-        for version in versions:
-            post_services.version_schedule(version=version, due_at=due_at, actor=scheduler, acknowledge_warnings=True)
         if target == Status.SCHEDULED:
             return
         # 4. What the publishing worker does when the sandbox answers.

@@ -1,5 +1,5 @@
 from calendar_app.models.approvals import Approval
-from calendar_app.models.audit import AppendOnlyError, AuditEntry, RefusalTally
+from calendar_app.models.audit import AppendOnlyError, AuditEntry
 from calendar_app.models.channels import Channel
 from calendar_app.models.charte import (
     AllowedLinkDomain,
@@ -32,7 +32,6 @@ __all__ = [
     "AppendOnlyError",
     "Approval",
     "AuditEntry",
-    "RefusalTally",
     "Candidate",
     "Channel",
     "ChannelVersion",

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "emergency_off": _("emergency mode switched off"),
     "election_declared": _("election period declared"),
     "channel_authorised": _("channel authorised"),
+    "channel_account_changed": _("channel account changed (authorisation withdrawn)"),
     "login_failed": _("log-in failed"),
     "login_locked_out": _("log-in locked after too many failures"),
     "login_refused_locked": _("log-in refused (locked)"),
@@ -107,3 +108,6 @@ class RefusalTally(models.Model):
     class Meta:
         verbose_name = _("repeated refusal")
         verbose_name_plural = _("repeated refusals")
+
+    def __str__(self):
+        return f"{self.key[:12]} ×{self.repeated}"

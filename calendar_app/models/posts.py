@@ -264,6 +264,8 @@ class ChannelVersion(models.Model):
 class PostMessage(models.Model):
     """The conversation between a requester and the communications department about one post (art. 9.4, 9.5)."""
 
+    MAX_LENGTH = 5000
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="messages", verbose_name=_("post"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from calendar_app.models import AuditEntry
+from calendar_app.models.audit import RefusalTally
+
+# Identical refusals of one person within this window are written to the log once (a 403 flood).
+REFUSAL_WINDOW = datetime.timedelta(minutes=1)
 
 
 def audit_record(
@@ -27,6 +35,33 @@ def audit_record(
         after=after or {},
         message=message,
     )
+
+
+def audit_refusal(*, actor, action: str, target: models.Model, message: str) -> AuditEntry | None:
+    """Record that ``actor`` was refused ``action`` on ``target``; returns the entry, or None when an
+    identical refusal was written less than ``REFUSAL_WINDOW`` ago (it is then only counted, and the
+    next entry written says how many were).
+
+    Call it outside the transaction that the refusal rolls back (``permissions.require`` does; the
+    web's ``RefusalMiddleware`` writes again any entry that a rollback took away).
+    """
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    kind = ContentType.objects.get_for_model(target, for_concrete_model=False)
+    parts = (actor.pk if actor else "", action, kind.pk, target.pk, message)
+    key = hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+    now = timezone.now()
+    with transaction.atomic():
+        if RefusalTally.objects.filter(key=key, window_ends_at__gt=now).update(repeated=models.F("repeated") + 1):
+            return None
+        tally, _created = RefusalTally.objects.select_for_update().get_or_create(
+            key=key, defaults={"window_ends_at": now}
+        )
+        after = {"action": action}
+        if tally.repeated:
+            after["repeated"] = tally.repeated
+        entry = audit_record(actor=actor, action="permission_refused", target=target, after=after, message=message)
+        RefusalTally.objects.filter(pk=tally.pk).update(window_ends_at=now + REFUSAL_WINDOW, repeated=0)
+    return entry
 
 
 def audit_status_moves(*, model: type[models.Model], moves, actor=None) -> list[AuditEntry]:

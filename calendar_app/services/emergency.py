@@ -17,7 +17,8 @@ from calendar_app.permissions import Abilities, Action, require
 from calendar_app.services.audit import audit_record
 from calendar_app.services.charte import CharteBlocked, charte_acknowledge_warnings, charte_check
 from calendar_app.services.notifications import notify, people_with_role
-from calendar_app.services.posts import _require_authorised, _schedule, post_create, require_may_write
+from calendar_app.services.posts import post_create, record_decision, require_may_write
+from calendar_app.services.scheduling import require_authorised, schedule_versions
 from calendar_app.services.workflow import post_transition, version_transition
 from calendar_app.workflow import Status
 
@@ -60,7 +61,7 @@ def emergency_publish(*, actor, title: str, body: str, channels: Sequence[Channe
         raise ValidationError({"channels": _("Choose at least one channel.")}, code="no_channel")
     require_may_write(actor, origin=Post.Origin.INTERNAL, channels=channels, is_emergency=True)
     for channel in channels:
-        _require_authorised(channel)
+        require_authorised(channel)
     now = timezone.now()
     with transaction.atomic():
         post = post_create(
@@ -77,16 +78,15 @@ def emergency_publish(*, actor, title: str, body: str, channels: Sequence[Channe
             raise CharteBlocked(report)
         charte_acknowledge_warnings(post=post, actor=actor, report=report)
         post_transition(post=post, target=Status.APPROVED, actor=actor, reason=_("Emergency (art. 6)"))
-        Approval.objects.create(
-            post=post,
+        record_decision(
+            post,
+            Approval.Decision.APPROVED,
             reviewer=actor,
-            decision=Approval.Decision.APPROVED,
             reasons=_("Published during an emergency without prior review (art. 6)."),
-            decided_at=now,
-            ruleset_version=report.version,
-            check_results=report.as_json(),
+            report=report,
         )
-        for version in post.versions.select_related("channel"):
+        versions = list(post.versions.select_related("channel"))
+        for version in versions:
             version_transition(version=version, target=Status.APPROVED, actor=actor)
-            _schedule(version, now, actor=actor)
+        schedule_versions(post, versions, dict.fromkeys((version.pk for version in versions), now), actor=actor)
     return post

@@ -22,11 +22,15 @@ from calendar_app.permissions import Abilities, Action, require
 from calendar_app.services.audit import audit_record, field_values
 from calendar_app.services.charte import CharteReport, charte_check, charte_require_passing
 from calendar_app.services.notifications import notify, people_with_role, post_requesters
+from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
 from calendar_app.services.workflow import post_transition, version_transition
+from calendar_app.text_input import clean_text
 from calendar_app.workflow import FINAL_STATES, IllegalTransition, Status
 
 # Editorial moves apply to the post and to every channel version still following it.
 _EDITORIAL = frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED})
+# What the communications department decides on.
+AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 
 
 def post_create(
@@ -44,6 +48,12 @@ def post_create(
 ) -> Post:
     """Create a post in draft, with one version per channel, as ``author`` (who must be allowed to write it)."""
     channels = list(channels)
+    title = clean_text(title, max_length=Post._meta.get_field("title").max_length)
+    body = clean_text(body, max_length=Post.TEXT_MAX_LENGTH).strip()
+    version_texts = {
+        channel: clean_text(text, max_length=Post.TEXT_MAX_LENGTH).strip()
+        for channel, text in (version_texts or {}).items()
+    }
     require_may_write(
         author,
         origin=origin,
@@ -56,7 +66,6 @@ def post_create(
         author=author, title=title, category=category, body=body, origin=origin, source_uid=source_uid, **fields
     )
     post.full_clean()
-    version_texts = version_texts or {}
     with transaction.atomic():
         post.save()
         ChannelVersion.objects.bulk_create(
@@ -67,6 +76,18 @@ def post_create(
             url, kind = (link, PostLink.Kind.LINK) if isinstance(link, str) else link
             PostLink.objects.create(post=post, url=url, kind=kind, position=position)
         audit_record(actor=author, action="created", target=post, after=field_values(post))
+    return post
+
+
+def post_write(*, author, channels: Iterable[Channel], **fields) -> Post:
+    """An internal post by an authorised publisher (art. 8.4): created, then sent to review unless the author's
+    roles need none (it stays a draft that its author approves and schedules)."""
+    channels = list(channels)
+    can = require_may_write(author, origin=Post.Origin.INTERNAL, channels=channels)
+    with transaction.atomic():
+        post = post_create(author=author, channels=channels, **fields)
+        if can.internal_posts_need_review():
+            post_submit(post=post, actor=author)
     return post
 
 
@@ -116,6 +137,7 @@ def _move_post_and_versions(post: Post, target: Status, *, actor, reason: str = 
 
 def post_submit(*, post: Post, actor) -> None:
     """Send a draft, or a request changed as asked, to the communications department."""
+    post = post_as_stored(post)
     can = require_may_write(
         actor,
         origin=post.origin,
@@ -127,6 +149,21 @@ def post_submit(*, post: Post, actor) -> None:
     _move_post_and_versions(post, Status.SUBMITTED, actor=actor)
     notify(
         recipients=people_with_role(Role.COMMUNICATIONS),
+        kind=Notification.Kind.REQUEST_TO_REVIEW,
+        template="to_review",
+        post=post,
+        url=post_review_url(post),
+    )
+
+
+def post_back_to_review(post: Post, *, actor, reason: str) -> None:
+    """Send an approved, scheduled or blocked post back to review with its channel versions, and tell the
+    communications department; inside the caller's transaction (a change made after approval, art. 9.4)."""
+    post_transition(post=post, target=Status.IN_REVIEW, actor=actor, reason=reason)
+    for version in post.versions.filter(status__in=(Status.APPROVED, Status.SCHEDULED, Status.BLOCKED)):
+        version_transition(version=version, target=Status.IN_REVIEW, actor=actor, reason=reason)
+    notify(
+        recipients=[person for person in people_with_role(Role.COMMUNICATIONS) if person.pk != actor.pk],
         kind=Notification.Kind.REQUEST_TO_REVIEW,
         template="to_review",
         post=post,
@@ -158,39 +195,47 @@ _DECISION_NOTICES = {
 }
 
 
-def _decide(post: Post, decision: str, target: Status, *, reviewer, reasons: str, report: CharteReport) -> Approval:
-    """Record ``decision`` on ``post`` as it was when the reviewer read it.
+def _decide(
+    post: Post, decision: str, target: Status, *, reviewer, reasons: str, report: CharteReport, seen_revision: int
+) -> Approval:
+    """Record ``decision`` on ``post`` as it was at ``seen_revision``, the revision the reviewer read.
 
-    A post still waiting in the queue enters review first. If someone else decided or changed
-    the post since it was read (``post.status`` is what the reviewer saw), nothing changes and
-    ``IllegalTransition`` says so: of two reviewers deciding at once, one wins.
+    A post still waiting in the queue enters review first. If anyone changed the post since that
+    revision (another reviewer decided, the requester edited it), nothing changes and
+    ``ConcurrentChange`` says who did what: of two reviewers deciding at once, one wins and the
+    other is told.
     """
     with transaction.atomic():
-        current = Post.objects.select_for_update().values_list("status", flat=True).get(pk=post.pk)
-        if current != post.status:
-            raise IllegalTransition(subject=post, current=current, target=target, concurrent=True)
-        if current == Status.SUBMITTED:
+        claim_revision(post, seen=seen_revision)
+        if post.status == Status.SUBMITTED:
             _move_post_and_versions(post, Status.IN_REVIEW, actor=reviewer)
         _move_post_and_versions(post, target, actor=reviewer, reason=reasons)
-        approval = Approval.objects.create(
+        approval = record_decision(post, decision, reviewer=reviewer, reasons=reasons, report=report)
+    return approval
+
+
+def record_decision(post: Post, decision: str, *, reviewer, reasons: str, report: CharteReport) -> Approval:
+    """Store a decision with the rule-set version and the Charte results it was made on (art. 10), audit it,
+    and tell the requester (unless the reviewer is the author); inside the caller's transaction."""
+    approval = Approval.objects.create(
+        post=post,
+        reviewer=reviewer,
+        decision=decision,
+        reasons=reasons,
+        decided_at=timezone.now(),
+        ruleset_version=report.version,
+        check_results=report.as_json(),
+    )
+    audit_record(actor=reviewer, action="decided", target=post, after={"decision": decision}, message=reasons)
+    if reviewer.pk != post.author_id:
+        notify(
+            recipients=post_requesters(post),
+            kind=_DECISION_NOTICES[decision],
+            template="decision",
+            context={"decision": approval},
             post=post,
-            reviewer=reviewer,
-            decision=decision,
-            reasons=reasons,
-            decided_at=timezone.now(),
-            ruleset_version=report.version,
-            check_results=report.as_json(),
+            url=post_follow_url(post),
         )
-        audit_record(actor=reviewer, action="decided", target=post, after={"decision": decision}, message=reasons)
-        if reviewer.pk != post.author_id:
-            notify(
-                recipients=post_requesters(post),
-                kind=_DECISION_NOTICES[decision],
-                template="decision",
-                context={"decision": approval},
-                post=post,
-                url=post_follow_url(post),
-            )
     return approval
 
 
@@ -199,93 +244,99 @@ def _require_reasons(reasons: str, *, code: str) -> None:
         raise ValidationError({"reasons": _("Give your reasons: the requester receives them (art. 9.5).")}, code=code)
 
 
-def post_approve(*, post: Post, reviewer, reasons: str = "", acknowledge_warnings: bool = False) -> Approval:
-    """Approve ``post``, recording the rule-set version and the Charte results it passed (art. 10).
-
-    Refuses (``CharteBlocked``) while the Charte blocks the post, and (``WarningsNotAcknowledged``)
-    while a warning is unacknowledged, unless ``acknowledge_warnings`` records the reviewer's
-    acknowledgement now.
-    """
+def require_may_approve(post: Post, reviewer) -> None:
+    """Refuse unless ``reviewer`` may approve ``post`` as stored: a post awaiting review, by the communications
+    department but never on their own request; or a draft by its author whose role needs no review (art. 8.4)."""
     can = Abilities(reviewer)
-    if not can.can_approve_own(post):
+    own = can.can_approve_own(post)
+    if not own:
         message = _("Nobody approves their own request; another member of the communications department must.")
         require(
             can.can_approve(post),
             actor=reviewer,
             action=Action.APPROVE,
             target=post,
-            message=message if can.is_reviewer else None,
+            message=message if can.is_reviewer and post.author_id == reviewer.pk else None,
         )
+    if not (own and post.status == Status.DRAFT):  # only its author approves a draft nobody submitted
+        _require_awaiting_decision(post, Status.APPROVED)
+
+
+def _require_awaiting_decision(post: Post, target: Status) -> None:
+    if post.status not in AWAITING_DECISION:
+        raise IllegalTransition(subject=post, current=post.status, target=target)
+
+
+def post_approve(
+    *, post: Post, reviewer, reasons: str = "", acknowledge_warnings: bool = False, seen_revision: int | None = None
+) -> Approval:
+    """Approve ``post`` (awaiting review, or its own author's draft when their role needs no review),
+    recording the rule-set version and the Charte results it passed (art. 10).
+
+    Refuses (``CharteBlocked``) while the Charte blocks the post, and (``WarningsNotAcknowledged``)
+    while a warning is unacknowledged, unless ``acknowledge_warnings`` records the reviewer's
+    acknowledgement now; ``ConcurrentChange`` if the post is no longer at ``seen_revision``.
+    """
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
+    require_may_approve(post, reviewer)
     with transaction.atomic():
         report = charte_require_passing(post=post, actor=reviewer, acknowledge_warnings=acknowledge_warnings)
         return _decide(
-            post, Approval.Decision.APPROVED, Status.APPROVED, reviewer=reviewer, reasons=reasons, report=report
+            post,
+            Approval.Decision.APPROVED,
+            Status.APPROVED,
+            reviewer=reviewer,
+            reasons=reasons,
+            report=report,
+            seen_revision=post.revision,
         )
 
 
-def post_request_changes(*, post: Post, reviewer, reasons: str) -> Approval:
+def _refuse_or_ask(post: Post, decision: str, target: Status, *, reviewer, reasons: str, seen_revision) -> Approval:
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
     require(Abilities(reviewer).can_refuse(post), actor=reviewer, action=Action.REFUSE, target=post)
-    _require_reasons(reasons, code="changes_need_reasons")
+    _require_awaiting_decision(post, target)
+    _require_reasons(reasons, code="refusal_needs_reasons" if target == Status.REFUSED else "changes_need_reasons")
+    reasons = clean_text(reasons, max_length=Post.TEXT_MAX_LENGTH)
     report = charte_check(post=post)
     return _decide(
+        post, decision, target, reviewer=reviewer, reasons=reasons, report=report, seen_revision=post.revision
+    )
+
+
+def post_request_changes(*, post: Post, reviewer, reasons: str, seen_revision: int | None = None) -> Approval:
+    """Send ``post`` back to its requester with the changes asked for (reasons required)."""
+    return _refuse_or_ask(
         post,
         Approval.Decision.CHANGES_REQUESTED,
         Status.CHANGES_REQUESTED,
         reviewer=reviewer,
         reasons=reasons,
-        report=report,
+        seen_revision=seen_revision,
     )
 
 
-def post_refuse(*, post: Post, reviewer, reasons: str) -> Approval:
+def post_refuse(*, post: Post, reviewer, reasons: str, seen_revision: int | None = None) -> Approval:
     """Refuse ``post``; the reasons are required, sent to the requester and shown on the request (art. 9.5)."""
-    require(Abilities(reviewer).can_refuse(post), actor=reviewer, action=Action.REFUSE, target=post)
-    _require_reasons(reasons, code="refusal_needs_reasons")
-    report = charte_check(post=post)
-    return _decide(post, Approval.Decision.REFUSED, Status.REFUSED, reviewer=reviewer, reasons=reasons, report=report)
+    return _refuse_or_ask(
+        post, Approval.Decision.REFUSED, Status.REFUSED, reviewer=reviewer, reasons=reasons, seen_revision=seen_revision
+    )
 
 
-def post_withdraw(*, post: Post, actor, reason: str = "") -> None:
+def post_withdraw(*, post: Post, actor, reason: str = "", seen_revision: int | None = None) -> None:
+    """Withdraw ``post`` and every channel version not yet gone out (the reviewer, or the requester)."""
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
     can = Abilities(actor)
     allowed = can.is_reviewer or (can.can_view(post) and not can.is_direction)
     require(allowed, actor=actor, action=Action.EDIT, target=post)
     with transaction.atomic():
+        claim_revision(post, seen=post.revision)
         post_transition(post=post, target=Status.WITHDRAWN, actor=actor, reason=reason)
         for version in post.versions.exclude(status__in=FINAL_STATES | {Status.PUBLISHED, Status.PUBLISHING}):
             version_transition(version=version, target=Status.WITHDRAWN, actor=actor, reason=reason)
-
-
-def version_schedule(
-    *, version: ChannelVersion, due_at: datetime.datetime, actor, acknowledge_warnings: bool = False
-) -> None:
-    """Schedule one channel version; the post is scheduled with its first version.
-
-    Refuses (``ValidationError``) a channel that the Direction générale has not authorised
-    (art. 8.1), and a post that the Charte blocks at ``due_at`` (an election period may cover it).
-    """
-    channel = version.channel
-    require(Abilities(actor).can_schedule(version.post, channel), actor=actor, action=Action.SCHEDULE, target=version)
-    _require_authorised(channel)
-    with transaction.atomic():
-        charte_require_passing(post=version.post, actor=actor, at=due_at, acknowledge_warnings=acknowledge_warnings)
-        _schedule(version, due_at, actor=actor)
-
-
-def _require_authorised(channel: Channel) -> None:
-    if not channel.is_authorised:
-        raise ValidationError(
-            _("The channel “%(channel)s” has no authorisation from the Direction générale yet (art. 8.1)."),
-            code="channel_not_authorised",
-            params={"channel": channel},
-        )
-
-
-def _schedule(version: ChannelVersion, due_at: datetime.datetime, *, actor) -> None:
-    with transaction.atomic():
-        version_transition(version=version, target=Status.SCHEDULED, actor=actor, due_at=due_at)
-        post = version.post
-        if post.status == Status.APPROVED:
-            post_transition(post=post, target=Status.SCHEDULED, actor=actor)
 
 
 def version_start_publishing(*, version: ChannelVersion, actor=None) -> None:
@@ -316,43 +367,12 @@ def version_record_published(
             post_transition(post=post, target=Status.PUBLISHED, actor=actor)
 
 
-def post_edit_texts(*, post: Post, actor, body: str, version_texts: Mapping[ChannelVersion, str] | None = None) -> bool:
-    """Change the post's text and each channel version's own text (empty: the post's text).
-
-    The reviewer edits until publication; a requester only while changes are asked for. Every
-    change is audited with its before and after. Returns whether anything changed.
-    """
-    require(Abilities(actor).can_edit(post), actor=actor, action=Action.EDIT, target=post)
-    body = body.strip()
-    changed = False
-    with transaction.atomic():
-        if body != post.body:
-            audit_record(
-                actor=actor, action="text_edited", target=post, before={"body": post.body}, after={"body": body}
-            )
-            Post.objects.filter(pk=post.pk).update(body=body, updated_at=timezone.now())
-            post.body, changed = body, True
-        for version, text in (version_texts or {}).items():
-            text = text.strip()
-            if version.post_id != post.pk or text == version.text_override:
-                continue
-            audit_record(
-                actor=actor,
-                action="text_edited",
-                target=version,
-                before={"text": version.text_override},
-                after={"text": text},
-            )
-            ChannelVersion.objects.filter(pk=version.pk).update(text_override=text, updated_at=timezone.now())
-            version.text_override, changed = text, True
-    return changed
-
-
 def post_add_message(*, post: Post, author, body: str) -> PostMessage:
     """A question from the reviewer or an answer from the requester; the other side is notified."""
     can = Abilities(author)
+    post = post_as_stored(post)
     require(can.can_view(post), actor=author, action=Action.VIEW, target=post)
-    body = body.strip()
+    body = clean_text(body, max_length=PostMessage.MAX_LENGTH).strip()
     if not body:
         raise ValidationError({"body": _("Write a message.")}, code="empty_message")
     with transaction.atomic():

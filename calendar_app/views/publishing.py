@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,14 +12,15 @@ from calendar_app.forms import (
     EmergencyPostForm,
     EmergencySwitchForm,
     InternalPostForm,
-    ScheduleForm,
+    TimingForm,
     apply_service_errors,
 )
 from calendar_app.models import Channel, EmergencySwitch, Post
 from calendar_app.permissions import Action
 from calendar_app.services.charte import charte_check
 from calendar_app.services.emergency import emergency_publish, emergency_switch
-from calendar_app.services.posts import post_approve, post_create, post_submit, version_schedule
+from calendar_app.services.posts import post_write
+from calendar_app.services.scheduling import post_approve_and_schedule, post_reschedule, post_schedule
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
 from calendar_app.workflow import Status
 
@@ -35,64 +35,76 @@ def internal_post_new(request):
     if not can.is_reviewer:
         channels = channels.filter(pk__in=can.publisher_channel_ids())
     form = InternalPostForm(request.POST or None, channels=channels)
-    needs_review = can.internal_posts_need_review()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                post = post_create(
-                    author=request.user,
-                    title=data["title"],
-                    category=data["category"],
-                    body=data["body"],
-                    channels=data["channels"],
-                    links=data["links"],
-                    health_and_safety=data["health_and_safety"],
-                )
-                if needs_review:
-                    post_submit(post=post, actor=request.user)
+            post = post_write(
+                author=request.user,
+                title=data["title"],
+                category=data["category"],
+                body=data["body"],
+                channels=data["channels"],
+                links=data["links"],
+                health_and_safety=data["health_and_safety"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            if needs_review:
+            if post.status == Status.SUBMITTED:
                 messages.success(request, _("Your post was sent to the communications department for review."))
                 return redirect("calendar_app:request_detail", post.pk)
             messages.success(request, _("Your post was saved as a draft; approve and schedule it below."))
             return redirect("calendar_app:post_schedule", post.pk)
-    return render(request, "calendar_app/publishing/internal_form.html", {"form": form, "needs_review": needs_review})
+    return render(
+        request,
+        "calendar_app/publishing/internal_form.html",
+        {"form": form, "needs_review": can.internal_posts_need_review()},
+    )
+
+
+# What the scheduling page does with a post, by its stored status: one service per intent.
+_SCHEDULING = {
+    Status.DRAFT: (post_approve_and_schedule, _("Approve and schedule"), _("Approved and scheduled.")),
+    Status.APPROVED: (post_schedule, _("Schedule"), _("Scheduled.")),
+    Status.SCHEDULED: (post_reschedule, _("Reschedule"), _("Rescheduled.")),
+}
+
+
+def _may_schedule(can, post) -> bool:
+    if post.status == Status.DRAFT:
+        return can.can_approve_own(post)
+    return can.can_schedule(post)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def post_schedule(request, pk: int):
-    """Schedule a post on every channel: an approved post (the communications department, or its author on
-    their channels), or a draft whose author's role needs no review, approved by its author now (art. 8.4)."""
+def post_schedule_view(request, pk: int):
+    """Schedule a post on each of its channels, one time for all or one per channel: an approved post (the
+    communications department, or its author on their channels), a draft whose author's role needs no review
+    (approved by its author now, art. 8.4), or a scheduled post moved to other times."""
     post = visible_post(request, pk)
     can = abilities_of(request)
-    approve_first = post.status == Status.DRAFT
-    if approve_first:
-        allow(request, can.can_approve_own(post), Action.APPROVE, post)
-    else:
-        allow(request, can.can_schedule(post), Action.SCHEDULE, post)
-    form = ScheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        acknowledge = form.cleaned_data["acknowledge_warnings"]
+    allow(request, _may_schedule(can, post), Action.SCHEDULE, post)
+    versions = list(post.versions.select_related("channel").order_by("channel__network", "pk"))
+    intent = _SCHEDULING.get(Status(post.status))
+    form = TimingForm(request.POST if request.method == "POST" and intent else None, post=post, versions=versions)
+    if form.is_bound and form.is_valid():
+        service, _label, done = intent
         try:
-            with transaction.atomic():  # approved and scheduled on every channel, or nothing
-                if approve_first:
-                    post_approve(post=post, reviewer=request.user, acknowledge_warnings=acknowledge)
-                for version in post.versions.filter(status=Status.APPROVED).select_related("channel", "post"):
-                    version_schedule(
-                        version=version,
-                        due_at=form.cleaned_data["due_at"],
-                        actor=request.user,
-                        acknowledge_warnings=acknowledge,
-                    )
+            outcome = service(
+                post=post,
+                actor=request.user,
+                timing=form.timing(),
+                acknowledge_warnings=form.cleaned_data["acknowledge_warnings"],
+                seen_revision=form.cleaned_data["revision"],
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
-            post.refresh_from_db()
+            post = visible_post(request, pk)
         else:
-            messages.success(request, _("Approved and scheduled.") if approve_first else _("Scheduled."))
+            if outcome is False:  # rescheduled by someone who may not approve it again
+                done = _("Rescheduled; the new times need approval, so the post is back in review.")
+            messages.success(request, done)
             return redirect("calendar_app:home")
     return render(
         request,
@@ -101,9 +113,8 @@ def post_schedule(request, pk: int):
             "post": post,
             "form": form,
             "report": charte_check(post=post),
-            "versions": post.versions.select_related("channel"),
-            "can_schedule": post.status in (Status.DRAFT, Status.APPROVED),
-            "approve_first": approve_first,
+            "versions": versions,
+            "button": intent[1] if intent else None,
         },
     )
 

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calendar_app.forms import ImageFormSet, MessageForm, RequestForm, TextEditForm, apply_service_errors
+from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, apply_service_errors
 from calendar_app.models import AccreditedOrganisation, AuditEntry, Post, Service
 from calendar_app.permissions import Action
 from calendar_app.services.charte import charte_check
-from calendar_app.services.posts import post_add_message, post_edit_texts, post_submit
+from calendar_app.services.editing import post_edit
+from calendar_app.services.posts import post_add_message, post_submit
 from calendar_app.services.requests import request_submit
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
 from calendar_app.workflow import Status
@@ -105,24 +106,31 @@ def post_history(post: Post):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_detail(request, pk: int):
-    """A request as its requester follows it: status, Charte results, decisions, messages."""
+    """A request as its requester follows it: status, Charte results, decisions, messages; its author changes
+    the text while it is a draft or sent back for changes."""
     post = visible_post(request, pk)
-    can_edit = abilities_of(request).can_edit(post) and post.status == Status.CHANGES_REQUESTED
+    can = abilities_of(request)
+    can_edit = can.can_edit(post) and post.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
     editing = request.method == "POST" and request.POST.get("action") == "edit"
     form = MessageForm(request.POST if request.method == "POST" and not editing else None)
-    edit_form = TextEditForm(request.POST if editing else None, initial={"text": post.body})
-    if form.is_bound and form.is_valid():
-        try:
+    edit_form = PostTextsForm(request.POST if editing else None, post=post, versions=[])
+    try:
+        if form.is_bound and form.is_valid():
             post_add_message(post=post, author=request.user, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
             messages.success(request, _("Your message was sent."))
             return redirect("calendar_app:request_detail", post.pk)
-    if edit_form.is_bound and edit_form.is_valid():
-        post_edit_texts(post=post, actor=request.user, body=edit_form.cleaned_data["text"])
-        messages.success(request, _("The text was saved; send the request back for review when it is ready."))
-        return redirect("calendar_app:request_detail", post.pk)
+        if edit_form.is_bound and edit_form.is_valid():
+            post_edit(
+                post=post,
+                actor=request.user,
+                texts=edit_form.texts(),
+                seen_revision=edit_form.cleaned_data["revision"],
+            )
+            messages.success(request, _("The text was saved; send the request back for review when it is ready."))
+            return redirect("calendar_app:request_detail", post.pk)
+    except ValidationError as error:
+        apply_service_errors(edit_form if editing else form, error)
+        post = visible_post(request, pk)
     return render(
         request,
         "calendar_app/requests/detail.html",
@@ -133,8 +141,8 @@ def request_detail(request, pk: int):
             "decisions": post.approvals.select_related("reviewer").order_by("decided_at"),
             "thread": post.messages.select_related("author"),
             "versions": post.versions.select_related("channel"),
-            "can_resubmit": can_edit,
-            "can_schedule": post.status == Status.APPROVED and abilities_of(request).can_schedule(post),
+            "can_resubmit": can_edit and post.status == Status.CHANGES_REQUESTED,
+            "can_schedule": post.status == Status.APPROVED and can.can_schedule(post),
             "edit_form": edit_form if can_edit else None,
         },
     )

@@ -35,13 +35,15 @@ from calendar_app.models import (
     RoleAssignment,
     Substitution,
 )
+from calendar_app.models.audit import RefusalTally
 from calendar_app.workflow import Status
 from publishing.networks import NETWORKS
 
 pytestmark = pytest.mark.django_db
 
 # The demo leaves emergency mode off and relays no outside press release.
-NOT_IN_THE_DEMO = {EmergencySwitch, PressReleaseAuthorisation}
+# RefusalTally is the audit log's own bookkeeping of repeated refusals, written only when someone is refused.
+NOT_IN_THE_DEMO = {EmergencySwitch, PressReleaseAuthorisation, RefusalTally}
 # pytest-django turns DEBUG off, and the command refuses to run without it; hashing eight
 # passwords with the production hasher would dominate the run.
 DEMO_SETTINGS = {"DEBUG": True, "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"]}

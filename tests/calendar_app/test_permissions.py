@@ -21,6 +21,7 @@ from calendar_app.models import (
     Role,
 )
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
 from calendar_app.services.elections import election_flagged_published
 from calendar_app.services.emergency import emergency_switch
 from calendar_app.workflow import Status
@@ -95,6 +96,11 @@ def _request_data(world, requester_pk):
     }
 
 
+def _revision(post) -> int:
+    """The revision a page showing ``post`` now would send back."""
+    return Post.objects.values_list("revision", flat=True).get(pk=post.pk)
+
+
 def _due():
     return (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
 
@@ -117,7 +123,8 @@ ACTIONS = {
     ),
     "edit": (
         lambda client, w: client.post(
-            reverse("calendar_app:review_detail", args=[w.request.pk]), {"action": "save", "body": "Texte revu."}
+            reverse("calendar_app:review_detail", args=[w.request.pk]),
+            {"action": "save", "body": "Texte revu.", "revision": _revision(w.request)},
         ),
         lambda w: Post.objects.get(pk=w.request.pk).body == "Texte revu.",
     ),
@@ -126,7 +133,7 @@ ACTIONS = {
             reverse("calendar_app:review_detail", args=[w.request.pk]),
             {
                 "action": "approve",
-                "seen_status": "submitted",
+                "revision": _revision(w.request),
                 "body": CLEAN,
                 "due_at": _due(),
                 "acknowledge_warnings": "on",
@@ -137,14 +144,14 @@ ACTIONS = {
     "refuse": (
         lambda client, w: client.post(
             reverse("calendar_app:review_detail", args=[w.request.pk]),
-            {"action": "refuse", "seen_status": "submitted", "reasons": "Hors mandat."},
+            {"action": "refuse", "revision": _revision(w.request), "reasons": "Hors mandat."},
         ),
         lambda w: Post.objects.get(pk=w.request.pk).status == Status.REFUSED,
     ),
     "schedule": (
         lambda client, w: client.post(
             reverse("calendar_app:post_schedule", args=[w.approved.pk]),
-            {"due_at": _due(), "acknowledge_warnings": "on"},
+            {"due_at": _due(), "acknowledge_warnings": "on", "revision": _revision(w.approved)},
         ),
         lambda w: ChannelVersion.objects.filter(post=w.approved, status=Status.SCHEDULED).exists(),
     ),
@@ -311,17 +318,10 @@ def test_a_new_channel_cannot_be_scheduled_on_until_the_direction_generale_autho
     post = factories.post(body=CLEAN, channels=[world.new_channel])
     post_services.post_approve(post=post, reviewer=post.author, acknowledge_warnings=True)
     version = post.versions.get()
+    timing = scheduling.Timing(default=timezone.now() + datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
-        post_services.version_schedule(
-            version=version, due_at=timezone.now() + datetime.timedelta(days=1), actor=post.author
-        )
+        scheduling.post_schedule(post=post, actor=post.author, timing=timing)
     client.force_login(world.people[Role.DIRECTION_GENERALE])
     client.post(reverse("calendar_app:channel_authorise", args=[world.new_channel.pk]))
-    version.channel.refresh_from_db()
-    post_services.version_schedule(
-        version=version,
-        due_at=timezone.now() + datetime.timedelta(days=1),
-        actor=post.author,
-        acknowledge_warnings=True,
-    )
+    scheduling.post_schedule(post=post, actor=post.author, timing=timing, acknowledge_warnings=True)
     assert ChannelVersion.objects.get(pk=version.pk).status == Status.SCHEDULED

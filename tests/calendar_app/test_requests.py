@@ -23,6 +23,8 @@ from calendar_app.models import (
 )
 from calendar_app.permissions import PermissionRefused
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
+from calendar_app.services.revisions import ConcurrentChange
 from calendar_app.workflow import IllegalTransition, Status
 from tests import factories
 
@@ -260,7 +262,7 @@ class TestTheReview:
                 reverse("calendar_app:review_detail", args=[submitted.pk]),
                 {
                     "action": "approve",
-                    "seen_status": "submitted",
+                    "revision": submitted.revision,
                     "body": submitted.body,
                     "due_at": due.strftime("%Y-%m-%dT%H:%M"),
                     "acknowledge_warnings": "on",
@@ -278,14 +280,14 @@ class TestTheReview:
     ):
         client.force_login(city.reviewer)
         url = reverse("calendar_app:review_detail", args=[submitted.pk])
-        response = client.post(url, {"action": "refuse", "seen_status": "submitted", "reasons": ""})
+        response = client.post(url, {"action": "refuse", "revision": submitted.revision, "reasons": ""})
         assert response.status_code == 200
         submitted.refresh_from_db()
         assert submitted.status == Status.SUBMITTED
 
         reasons = "Hors du mandat de la Ville (art. 9.5)."
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(url, {"action": "refuse", "seen_status": "submitted", "reasons": reasons})
+            client.post(url, {"action": "refuse", "revision": submitted.revision, "reasons": reasons})
         submitted.refresh_from_db()
         assert submitted.status == Status.REFUSED
         assert any(reasons in message.body for message in mail.outbox if message.to == ["membre@example.org"])
@@ -296,11 +298,15 @@ class TestTheReview:
         client.force_login(city.reviewer)
         client.post(
             reverse("calendar_app:review_detail", args=[submitted.pk]),
-            {"action": "request_changes", "seen_status": "submitted", "reasons": "Ajoutez le lien (art. 5.4)."},
+            {"action": "request_changes", "revision": submitted.revision, "reasons": "Ajoutez le lien (art. 5.4)."},
         )
         client.force_login(city.member)
         detail = reverse("calendar_app:request_detail", args=[submitted.pk])
-        client.post(detail, {"action": "edit", "text": CLEAN + " Détails : https://www.ville.montmagny.qc.ca"})
+        revision = Post.objects.get(pk=submitted.pk).revision
+        client.post(
+            detail,
+            {"action": "edit", "body": CLEAN + " Détails : https://www.ville.montmagny.qc.ca", "revision": revision},
+        )
         client.post(detail, {"body": "C'est fait, merci."})
         client.post(reverse("calendar_app:request_resubmit", args=[submitted.pk]))
         submitted.refresh_from_db()
@@ -327,18 +333,22 @@ class TestTheReview:
 
     def test_of_two_reviewers_deciding_at_once_one_wins_and_the_other_is_told(self, city, submitted):
         second = factories.reviewer()
-        mine, theirs = Post.objects.get(pk=submitted.pk), Post.objects.get(pk=submitted.pk)
-        post_services.post_approve(post=mine, reviewer=city.reviewer, acknowledge_warnings=True)
-        with pytest.raises(IllegalTransition) as raised:
-            post_services.post_refuse(post=theirs, reviewer=second, reasons="Non.")
-        assert raised.value.code == "concurrent_transition"
+        seen = submitted.revision  # both read the same page
+        post_services.post_approve(
+            post=submitted, reviewer=city.reviewer, acknowledge_warnings=True, seen_revision=seen
+        )
+        with pytest.raises(ConcurrentChange) as raised:
+            post_services.post_refuse(post=submitted, reviewer=second, reasons="Non.", seen_revision=seen)
+        assert raised.value.code == "concurrent_change"
+        assert str(city.reviewer) in raised.value.messages[0] and "Approuvée" in raised.value.messages[0]
         assert Approval.objects.filter(post=submitted).count() == 1
 
     def test_a_request_cannot_be_scheduled_without_an_approval(self, city, submitted):
-        version = submitted.versions.get()
         with pytest.raises(IllegalTransition):
-            post_services.version_schedule(
-                version=version, due_at=timezone.now() + datetime.timedelta(days=1), actor=city.reviewer
+            scheduling.post_schedule(
+                post=submitted,
+                actor=city.reviewer,
+                timing=scheduling.Timing(default=timezone.now() + datetime.timedelta(days=1)),
             )
 
 
@@ -431,7 +441,8 @@ class TestInternalPosts:
         assert mine.status == Status.DRAFT
         due = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
         client.post(
-            reverse("calendar_app:post_schedule", args=[mine.pk]), {"due_at": due, "acknowledge_warnings": "on"}
+            reverse("calendar_app:post_schedule", args=[mine.pk]),
+            {"due_at": due, "acknowledge_warnings": "on", "revision": mine.revision},
         )
         mine.refresh_from_db()
         assert mine.status == Status.SCHEDULED and mine.approvals.get().reviewer == city.reviewer

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from calendar_app.models import AuditEntry, ChannelVersion, Post
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
 from calendar_app.services.workflow import post_transition, version_transition
 from calendar_app.workflow import FINAL_STATES, TRANSITIONS, IllegalTransition, Status
 from tests import factories
@@ -133,9 +134,8 @@ class TestThePostLifecycle:
         post_services.post_start_review(post=post, reviewer=reviewer)
         approval = post_services.post_approve(post=post, reviewer=reviewer)
         due = timezone.now() + datetime.timedelta(minutes=5)
+        scheduling.post_schedule(post=post, actor=reviewer, timing=scheduling.Timing(default=due))
         versions = list(post.versions.order_by("pk"))
-        for version in versions:
-            post_services.version_schedule(version=version, due_at=due, actor=reviewer)
         post.refresh_from_db()
         assert post.status == Status.SCHEDULED
         assert approval.reviewer == reviewer and approval.ruleset_version
@@ -162,7 +162,7 @@ class TestThePostLifecycle:
         version.refresh_from_db()
 
         with pytest.raises(ValidationError) as raised:
-            post_services.version_schedule(version=version, due_at=timezone.now(), actor=post.author)
+            scheduling.post_schedule(post=post, actor=post.author, timing=scheduling.Timing(default=timezone.now()))
 
         assert raised.value.code == "channel_not_authorised" and "art. 8.1" in raised.value.messages[0]
         version.refresh_from_db()

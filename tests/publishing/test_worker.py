@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from calendar_app.models import Candidate, Channel, ChannelVersion, ElectionPeriod, Notification, Post, Role
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 from publishing import worker
 from publishing.models import PublicationAttempt
@@ -34,8 +35,7 @@ def scheduled(author, channels, *, body=CLEAN, due=None, **fields) -> Post:
     post = factories.post(author=author, body=body, channels=channels, **fields)
     post_services.post_approve(post=post, reviewer=author, acknowledge_warnings=True)
     due = due or timezone.now() + datetime.timedelta(seconds=1)
-    for version in post.versions.all():
-        post_services.version_schedule(version=version, due_at=due, actor=author, acknowledge_warnings=True)
+    scheduling.post_schedule(post=post, actor=author, timing=scheduling.Timing(default=due), acknowledge_warnings=True)
     return post
 
 

@@ -26,6 +26,7 @@ from calendar_app.models import (
     WarningAcknowledgement,
 )
 from calendar_app.services import posts as post_services
+from calendar_app.services import scheduling
 from calendar_app.services.charte import CharteBlocked, WarningsNotAcknowledged, charte_check
 from calendar_app.workflow import Status
 from tests import factories
@@ -99,7 +100,9 @@ def test_a_post_approved_before_an_election_period_cannot_be_scheduled_inside_it
     version = post.versions.get()
 
     with pytest.raises(CharteBlocked):
-        post_services.version_schedule(version=version, due_at=due, actor=reviewer, acknowledge_warnings=True)
+        scheduling.post_schedule(
+            post=post, actor=reviewer, timing=scheduling.Timing(default=due), acknowledge_warnings=True
+        )
 
     assert ChannelVersion.objects.get(pk=version.pk).status == Status.APPROVED
 

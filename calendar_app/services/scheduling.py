@@ -1,0 +1,218 @@
+"""When posts go out: approve and schedule, schedule, reschedule (art. 8.2, 8.4).
+
+One service per intent, each deciding from the post as stored (never from what a page says
+about it) and claiming the post's revision, so that two people acting on the same post cannot
+both succeed. A post is scheduled on all its channels or on none; each channel version may have
+its own due time. A change of time after approval re-runs the Charte at the new time and is
+either approved again on the spot by someone who may approve, or sends the post back to review.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calendar_app.models import Approval, Channel, ChannelVersion, Post
+from calendar_app.permissions import Abilities, Action, require
+from calendar_app.services.audit import audit_record
+from calendar_app.services.charte import CharteReport, charte_require_passing
+from calendar_app.services.posts import post_back_to_review, record_decision, require_may_approve
+from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
+from calendar_app.services.workflow import post_transition, version_transition
+from calendar_app.workflow import IllegalTransition, Status
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When each channel version goes out: its own time in ``per_version`` (by version id), else ``default``."""
+
+    default: datetime.datetime | None = None
+    per_version: Mapping[int, datetime.datetime] = field(default_factory=dict)
+
+    def due_times(self, versions: list[ChannelVersion]) -> dict[int, datetime.datetime]:
+        """Each version's due time; ``ValidationError`` (keyed ``due_at``) if one has none."""
+        times = {version.pk: self.per_version.get(version.pk) or self.default for version in versions}
+        missing = [version.channel for version in versions if times[version.pk] is None]
+        if missing:
+            raise ValidationError(
+                {"due_at": _("Give a publication time for every channel (missing: %(channels)s).")},
+                code="due_at_missing",
+                params={"channels": ", ".join(str(channel) for channel in missing)},
+            )
+        return times
+
+
+def _require_may_schedule(post: Post, actor, versions: list[ChannelVersion]) -> None:
+    """Refuse unless ``actor`` may schedule ``post`` on each of its channels, and each is authorised (art. 8.1)."""
+    can = Abilities(actor)
+    require(
+        all(can.can_schedule(post, version.channel) for version in versions),
+        actor=actor,
+        action=Action.SCHEDULE,
+        target=post,
+    )
+    for version in versions:
+        require_authorised(version.channel)
+
+
+def require_authorised(channel: Channel) -> None:
+    if not channel.is_authorised:
+        raise ValidationError(
+            _("The channel “%(channel)s” has no authorisation from the Direction générale yet (art. 8.1)."),
+            code="channel_not_authorised",
+            params={"channel": channel},
+        )
+
+
+def _versions(post: Post, *statuses: Status) -> list[ChannelVersion]:
+    return list(post.versions.filter(status__in=statuses).select_related("channel").order_by("pk"))
+
+
+def _check_at_each_time(
+    post: Post, times: dict[int, datetime.datetime], *, actor, acknowledge_warnings: bool
+) -> CharteReport:
+    """The Charte at every due time (an election period or a closure day may cover one); the report of the
+    first time, which the approval records."""
+    reports = [
+        charte_require_passing(post=post, actor=actor, at=at, acknowledge_warnings=acknowledge_warnings)
+        for at in sorted(set(times.values()))
+    ]
+    return reports[0]
+
+
+def schedule_versions(post: Post, versions: list[ChannelVersion], times: dict[int, datetime.datetime], *, actor):
+    for version in versions:
+        version_transition(version=version, target=Status.SCHEDULED, actor=actor, due_at=times[version.pk])
+    post_transition(post=post, target=Status.SCHEDULED, actor=actor)
+
+
+def post_approve_and_schedule(
+    *,
+    post: Post,
+    actor,
+    timing: Timing,
+    acknowledge_warnings: bool = False,
+    seen_revision: int | None = None,
+    texts=None,
+) -> Approval:
+    """Approve ``post`` and schedule it on every channel, all at once or not at all.
+
+    For a post awaiting review (the communications department, never on their own request), or a
+    draft by its author whose role needs no review (art. 8.4). ``texts`` (``editing.PostTexts``),
+    if given, are saved first, so the approval covers what goes out.
+    """
+    from calendar_app.services.editing import apply_texts
+
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
+    require_may_approve(post, actor)
+    versions = _versions(post, Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW)
+    _require_may_schedule(post, actor, versions)
+    times = timing.due_times(versions)
+    with transaction.atomic():
+        claim_revision(post, seen=post.revision)
+        if texts is not None:
+            apply_texts(post, texts, actor=actor)
+        report = _check_at_each_time(post, times, actor=actor, acknowledge_warnings=acknowledge_warnings)
+        if post.status == Status.SUBMITTED:
+            _move(post, versions, Status.IN_REVIEW, actor=actor)
+        _move(post, versions, Status.APPROVED, actor=actor)
+        approval = record_decision(post, Approval.Decision.APPROVED, reviewer=actor, reasons="", report=report)
+        schedule_versions(post, versions, times, actor=actor)
+    return approval
+
+
+def _move(post: Post, versions: list[ChannelVersion], target: Status, *, actor) -> None:
+    post_transition(post=post, target=target, actor=actor)
+    for version in versions:
+        version_transition(version=version, target=target, actor=actor)
+
+
+def post_schedule(
+    *,
+    post: Post,
+    actor,
+    timing: Timing,
+    acknowledge_warnings: bool = False,
+    seen_revision: int | None = None,
+) -> None:
+    """Schedule an approved post on every channel approved with it: the communications department, or the
+    author on their own channels (art. 8.4). The Charte runs at each due time."""
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
+    versions = _versions(post, Status.APPROVED)
+    _require_may_schedule(post, actor, versions)
+    if post.status != Status.APPROVED or not versions:
+        raise IllegalTransition(subject=post, current=post.status, target=Status.SCHEDULED)
+    times = timing.due_times(versions)
+    with transaction.atomic():
+        claim_revision(post, seen=post.revision)
+        _check_at_each_time(post, times, actor=actor, acknowledge_warnings=acknowledge_warnings)
+        schedule_versions(post, versions, times, actor=actor)
+
+
+def post_reschedule(
+    *,
+    post: Post,
+    actor,
+    timing: Timing,
+    acknowledge_warnings: bool = False,
+    seen_revision: int | None = None,
+) -> bool:
+    """Move the scheduled channel versions of ``post`` to new times.
+
+    Someone who may approve the post approves it again at once (the Charte at the new times, its
+    warnings acknowledged, a new approval recorded); anyone else sends it back to review with the
+    new times. Returns whether the post stays scheduled.
+    """
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
+    versions = _versions(post, Status.SCHEDULED)
+    _require_may_schedule(post, actor, versions)
+    if post.status != Status.SCHEDULED or not versions:
+        raise IllegalTransition(subject=post, current=post.status, target=Status.SCHEDULED)
+    times = timing.due_times(versions)
+    moved = [version for version in versions if times[version.pk] != version.due_at]
+    if not moved:
+        return True
+    can = Abilities(actor)
+    reapprove = can.can_approve(post) or can.can_approve_own(post)
+    with transaction.atomic():
+        claim_revision(post, seen=post.revision)
+        for version in moved:
+            _move_due_time(version, times[version.pk], actor=actor)
+        if not reapprove:
+            post_back_to_review(post, actor=actor, reason=_("Rescheduled after approval."))
+            return False
+        report = _check_at_each_time(post, times, actor=actor, acknowledge_warnings=acknowledge_warnings)
+        record_decision(
+            post,
+            Approval.Decision.APPROVED,
+            reviewer=actor,
+            reasons=_("Approved again at the new time."),
+            report=report,
+        )
+    return True
+
+
+def _move_due_time(version: ChannelVersion, due_at: datetime.datetime, *, actor) -> None:
+    """A scheduled version's new time; ``IllegalTransition`` if the worker took it in the meantime."""
+    if not ChannelVersion.objects.filter(pk=version.pk, status=Status.SCHEDULED).update(
+        due_at=due_at, updated_at=timezone.now()
+    ):
+        current = ChannelVersion.objects.values_list("status", flat=True).get(pk=version.pk)
+        raise IllegalTransition(subject=version, current=current, target=Status.SCHEDULED, concurrent=True)
+    audit_record(
+        actor=actor,
+        action="rescheduled",
+        target=version,
+        before={"due_at": version.due_at.isoformat()},
+        after={"due_at": due_at.isoformat()},
+    )
+    version.due_at = due_at
