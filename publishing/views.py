@@ -7,17 +7,19 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calendar_app.models import Channel, ChannelVersion
 from calendar_app.permissions import Action
+from calendar_app.services.scheduling import version_retry
 from calendar_app.views.base import abilities_of, allow, login_required
 from calendar_app.workflow import Status
 from publishing.models import PublicationAttempt
-from publishing.worker import next_due_at, retry_now
+from publishing.worker import next_due_at
 
 
 @login_required
+@require_safe
 def status(request):
     can = abilities_of(request)
     allow(request, can.is_reviewer or can.is_direction, Action.VIEW)
@@ -45,7 +47,7 @@ def status(request):
 def retry(request, pk: int):
     version = get_object_or_404(ChannelVersion.objects.select_related("post", "channel"), pk=pk)
     try:
-        retry_now(version, actor=request.user)
+        version_retry(version=version, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

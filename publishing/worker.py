@@ -42,7 +42,7 @@ from calendar_app.models import Approval, Channel, ChannelVersion, Notification,
 from calendar_app.models.people import Role
 from calendar_app.services.charte import charte_check
 from calendar_app.services.notifications import notify, people_with_role
-from calendar_app.services.workflow import Move, bulk_transition, version_transition
+from calendar_app.services.workflow import Move, bulk_transition
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
 from publishing.adapters.base import (
@@ -600,18 +600,4 @@ def _reap_one(version: ChannelVersion, *, now: datetime.datetime) -> str:
 # --- Retrying one channel by hand ----------------------------------------------------------------------
 
 
-def retry_now(version: ChannelVersion, *, actor) -> None:
-    """Send a failed channel version again now, leaving the post's other channels alone."""
-    from calendar_app.permissions import Abilities, Action, require
-
-    require(
-        Abilities(actor).can_schedule(version.post, version.channel),
-        actor=actor,
-        action=Action.SCHEDULE,
-        target=version,
-    )
-    with transaction.atomic():
-        version_transition(version=version, target=Status.SCHEDULED, actor=actor, next_attempt_at=timezone.now())
-
-
-__all__ = ["claim_due", "publish_batch", "publish_claimed", "reap", "retry_now"]
+__all__ = ["claim_due", "publish_batch", "publish_claimed", "reap"]

@@ -135,9 +135,11 @@ def _move_post_and_versions(post: Post, target: Status, *, actor, reason: str = 
             version_transition(version=version, target=target, actor=actor, reason=reason)
 
 
-def post_submit(*, post: Post, actor) -> None:
-    """Send a draft, or a request changed as asked, to the communications department."""
+def post_submit(*, post: Post, actor, seen_revision: int | None = None) -> None:
+    """Send a draft, or a request changed as asked, to the communications department (``ConcurrentChange`` if
+    the post is no longer at ``seen_revision``)."""
     post = post_as_stored(post)
+    require_revision(post, seen_revision)
     can = require_may_write(
         actor,
         origin=post.origin,
@@ -146,7 +148,9 @@ def post_submit(*, post: Post, actor) -> None:
         requesting_organisation=post.requesting_organisation,
     )
     require(can.can_view(post), actor=actor, action=Action.SUBMIT, target=post)
-    _move_post_and_versions(post, Status.SUBMITTED, actor=actor)
+    with transaction.atomic():
+        claim_revision(post, seen=post.revision)
+        _move_post_and_versions(post, Status.SUBMITTED, actor=actor)
     notify(
         recipients=people_with_role(Role.COMMUNICATIONS),
         kind=Notification.Kind.REQUEST_TO_REVIEW,

@@ -216,3 +216,18 @@ def _move_due_time(version: ChannelVersion, due_at: datetime.datetime, *, actor)
         after={"due_at": due_at.isoformat()},
     )
     version.due_at = due_at
+
+
+def version_retry(*, version: ChannelVersion, actor) -> None:
+    """Send a failed channel version again now, leaving the post's other channels alone.
+
+    Only a failed version is retried: one being published, or not yet scheduled, is refused
+    (``IllegalTransition``), so a retry never sends twice what is in flight.
+    """
+    version = ChannelVersion.objects.select_related("channel", "post").get(pk=version.pk)
+    _require_may_schedule(version.post, actor, [version])
+    if version.status != Status.FAILED:
+        raise IllegalTransition(subject=version, current=version.status, target=Status.SCHEDULED)
+    version_transition(
+        version=version, target=Status.SCHEDULED, actor=actor, source=Status.FAILED, next_attempt_at=timezone.now()
+    )

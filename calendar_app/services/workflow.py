@@ -14,12 +14,15 @@ from calendar_app.services.audit import audit_record, audit_status_moves
 from calendar_app.workflow import IllegalTransition, Status, can_transition
 
 
-def _transition(instance: Post | ChannelVersion, target: str, *, actor, reason: str = "", **fields) -> None:
+def _transition(
+    instance: Post | ChannelVersion, target: str, *, actor, reason: str = "", source: str | None = None, **fields
+) -> None:
     """Move ``instance`` to ``target``, with ``fields`` set in the same update, and audit it.
 
     Guarantees: the move is legal from the status in the database (not the one in memory);
     two concurrent moves from the same status cannot both succeed (the update is conditional);
-    on refusal nothing changes and ``IllegalTransition`` is raised.
+    on refusal nothing changes and ``IllegalTransition`` is raised. With ``source``, the move is
+    made only from that status (a retry only from "failed"), as if another were concurrent.
     """
     model = type(instance)
     target = Status(target)
@@ -27,6 +30,8 @@ def _transition(instance: Post | ChannelVersion, target: str, *, actor, reason: 
         current = model.objects.select_for_update().values_list("status", flat=True).get(pk=instance.pk)
         if not can_transition(current, target):
             raise IllegalTransition(subject=instance, current=current, target=target)
+        if source is not None and current != source:
+            raise IllegalTransition(subject=instance, current=current, target=target, concurrent=True)
         if model is Post:  # every change raises the post's revision (calendar_app.services.revisions)
             fields = {"revision": F("revision") + 1, **fields}
         changed = model.objects.filter(pk=instance.pk, status=current).update(
@@ -57,8 +62,10 @@ def post_transition(*, post: Post, target: str, actor, reason: str = "") -> None
     _transition(post, target, actor=actor, reason=reason)
 
 
-def version_transition(*, version: ChannelVersion, target: str, actor, reason: str = "", **fields) -> None:
-    _transition(version, target, actor=actor, reason=reason, **fields)
+def version_transition(
+    *, version: ChannelVersion, target: str, actor, reason: str = "", source: str | None = None, **fields
+) -> None:
+    _transition(version, target, actor=actor, reason=reason, source=source, **fields)
 
 
 # --- Many rows at once (the publishing worker) ---------------------------------------------------

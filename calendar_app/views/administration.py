@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calendar_app.forms import ElectionForm, apply_service_errors
 from calendar_app.models import Channel, ElectionPeriod
@@ -18,6 +18,7 @@ from calendar_app.views.base import abilities_of, allow, login_required
 
 
 @login_required
+@require_safe
 def election_list(request):
     can = abilities_of(request)
     allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
@@ -54,6 +55,7 @@ def election_new(request):
 
 
 @login_required
+@require_safe
 def election_detail(request, pk: int):
     """A period, its parties and candidates, and the published posts the Charte now flags for removal."""
     can = abilities_of(request)
@@ -72,6 +74,7 @@ def election_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def channel_list(request):
     can = abilities_of(request)
     allow(request, can.is_direction or can.is_reviewer, Action.VIEW)

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from calendar_app.models import Post
 from calendar_app.views.base import abilities_of, login_required
@@ -6,6 +7,7 @@ from calendar_app.workflow import Status
 
 
 @login_required
+@require_safe
 def home(request):
     """Where each person starts: the actions their roles allow."""
     can = abilities_of(request)

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, apply_service_errors
+from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, RevisionForm, apply_service_errors
 from calendar_app.models import AccreditedOrganisation, AuditEntry, Post, Service
 from calendar_app.permissions import Action
 from calendar_app.services.charte import charte_check
@@ -21,6 +21,7 @@ from calendar_app.workflow import Status
 
 
 @login_required
+@require_safe
 def request_list(request):
     """The person's own posts and the requests of their services and organisations, newest first."""
     can = abilities_of(request)
@@ -153,8 +154,11 @@ def request_detail(request, pk: int):
 def request_resubmit(request, pk: int):
     """Send a request back to review once the requested changes are made."""
     post = visible_post(request, pk)
+    form = RevisionForm(request.POST)
     try:
-        post_submit(post=post, actor=request.user)
+        if not form.is_valid():
+            raise ValidationError(_("This page is out of date; reload it and try again."), code="no_revision")
+        post_submit(post=post, actor=request.user, seen_revision=form.cleaned_data["revision"])
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from calendar_app.forms import MessageForm, PostTextsForm, ReasonsForm, TimingForm, apply_service_errors
 from calendar_app.models import Post
@@ -22,6 +22,7 @@ from calendar_app.views.requests import post_history
 
 
 @login_required
+@require_safe
 def review_queue(request):
     """What awaits review, oldest first."""
     allow(request, abilities_of(request).can_review(), Action.REVIEW)

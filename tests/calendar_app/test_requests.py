@@ -308,7 +308,8 @@ class TestTheReview:
             {"action": "edit", "body": CLEAN + " Détails : https://www.ville.montmagny.qc.ca", "revision": revision},
         )
         client.post(detail, {"body": "C'est fait, merci."})
-        client.post(reverse("calendar_app:request_resubmit", args=[submitted.pk]))
+        revision = Post.objects.get(pk=submitted.pk).revision
+        client.post(reverse("calendar_app:request_resubmit", args=[submitted.pk]), {"revision": revision})
         submitted.refresh_from_db()
         assert submitted.status == Status.SUBMITTED and submitted.body.endswith("montmagny.qc.ca")
         assert submitted.messages.get().author == city.member

@@ -134,7 +134,7 @@ class TestOutcomes:
         assert "Validation failed" in failed.last_error
         assert Notification.objects.filter(recipient=adviser, post=post).exists()
 
-        worker.retry_now(failed, actor=adviser)
+        scheduling.version_retry(version=failed, actor=adviser)
         assert run_due() == ["published"]
         post.refresh_from_db()
         assert post.status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 2
