@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "emergency_off": _("emergency mode switched off"),
     "election_declared": _("election period declared"),
     "channel_authorised": _("channel authorised"),
+    "rescheduled": _("rescheduled"),
     "channel_account_changed": _("channel account changed (authorisation withdrawn)"),
     "login_failed": _("log-in failed"),
     "login_locked_out": _("log-in locked after too many failures"),

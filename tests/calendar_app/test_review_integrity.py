@@ -338,7 +338,7 @@ class TestTheLosingReviewerIsTold:
 
         assert response.status_code == 200
         page = response.content.decode()
-        assert str(first) in page and "pendant que vous" in page
+        assert str(first) in page and "Pendant que vous travailliez" in page
         assert _stored(post).status == Status.SCHEDULED
         assert not post.approvals.filter(decision=Approval.Decision.REFUSED).exists()
 
