@@ -300,6 +300,7 @@ class PostTextsForm(RevisionForm):
                 required=False,
             )
         self.versions = versions
+        self.order_fields(["revision", "body", *(f"version-{version.pk}" for version in versions)])
         if post.status not in (Status.APPROVED, Status.SCHEDULED):
             del self.fields["approve_again"]
             del self.fields["acknowledge_warnings"]
@@ -337,6 +338,7 @@ class TimingForm(RevisionForm):
                     required=False,
                     initial=version.due_at if version.due_at and version.due_at != min(times) else None,
                 )
+        self.order_fields(["revision", "due_at", *(f"due_at-{version.pk}" for version in versions)])
 
     def clean(self):
         data = super().clean()

@@ -41,14 +41,15 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
     # Back to review when an approved or scheduled text is edited.
     S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN}),
-    S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW, S.BLOCKED, S.WITHDRAWN}),
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.IN_REVIEW, S.WITHDRAWN}),
     # Back to scheduled when a temporary network error leaves a later attempt to make.
     S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
     # One channel retried alone: the post is publishing again while that channel goes out.
-    S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING, S.PUBLISHED, S.REMOVED}),
+    S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING}),
     S.FAILED: frozenset({S.SCHEDULED, S.PUBLISHING, S.WITHDRAWN}),
     S.BLOCKED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
-    S.PUBLISHED: frozenset({S.REMOVED}),
+    # Removal after publication (art. 7) comes with the service that removes; nothing performs it yet.
+    S.PUBLISHED: frozenset(),
     S.REFUSED: frozenset(),
     S.WITHDRAWN: frozenset(),
     S.REMOVED: frozenset(),

@@ -201,6 +201,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HANDLER = "calendar_app.login_throttling.AuditedAxesHandler"
 AXES_LOCKOUT_CALLABLE = "calendar_app.login_throttling.locked_out_response"
 AXES_CLIENT_IP_CALLABLE = "calendar_app.login_throttling.client_address"
+# Failures and lock-outs go to the audit log (AuditedAxesHandler); axes' own INFO lines per log-in are noise.
+AXES_VERBOSE = False
 # How many reverse proxies in front of Vitrine append the client's address to X-Forwarded-For.
 # 0 (the default) trusts only the connection's address: behind a proxy every log-in then seems to
 # come from the proxy, and the lock-out is per account only. Never set it higher than the real
