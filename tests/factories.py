@@ -52,6 +52,20 @@ def role(person_: Person, role_: Role, **fields) -> RoleAssignment:
     return RoleAssignment.objects.create(person=person_, role=role_, **fields)
 
 
+def holder(role_: Role, *, service=None, organisation=None, channels=()) -> Person:
+    """A new person holding ``role_``, scoped as the role needs: a service, an organisation, or channels."""
+    someone = person()
+    scope = {}
+    if role_ in (Role.SERVICE_DIRECTOR, Role.SERVICE_MEMBER):
+        scope = {"service": service}
+    elif role_ == Role.ORGANISATION_REPRESENTATIVE:
+        scope = {"organisation": organisation}
+    assignment = role(someone, role_, **scope)
+    if role_ == Role.PUBLISHER:
+        assignment.channels.add(*channels)
+    return someone
+
+
 def reviewer(**fields) -> Person:
     """A member of the communications department, who reviews, schedules and writes without review."""
     someone = person(**fields)

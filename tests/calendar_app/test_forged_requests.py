@@ -143,16 +143,7 @@ class ForgeryWorld:
         return self.clients[person.pk if person is not None else None]
 
     def _person(self, role: Role) -> Person:
-        person = factories.person()
-        scope = {}
-        if role in (Role.SERVICE_DIRECTOR, Role.SERVICE_MEMBER):
-            scope = {"service": self.service}
-        elif role == Role.ORGANISATION_REPRESENTATIVE:
-            scope = {"organisation": self.organisation}
-        assignment = factories.role(person, role, **scope)
-        if role == Role.PUBLISHER:
-            assignment.channels.add(*self.channels)
-        return person
+        return factories.holder(role, service=self.service, organisation=self.organisation, channels=self.channels)
 
     def _post(self, kind: str) -> Post:
         if kind == REQUEST:

@@ -51,16 +51,9 @@ class World:
         self.new_channel = factories.channel("mastodon", authorised_by=None, authorised_at=None)
         self.people = {}
         for role in ROLES:
-            person = factories.person()
-            scope = {}
-            if role in (Role.SERVICE_DIRECTOR, Role.SERVICE_MEMBER):
-                scope = {"service": self.service}
-            elif role == Role.ORGANISATION_REPRESENTATIVE:
-                scope = {"organisation": self.organisation}
-            assignment = factories.role(person, role, **scope)
-            if role == Role.PUBLISHER:
-                assignment.channels.add(self.channel)
-            self.people[role] = person
+            self.people[role] = factories.holder(
+                role, service=self.service, organisation=self.organisation, channels=[self.channel]
+            )
         author = factories.person()
         factories.role(author, Role.SERVICE_MEMBER, service=self.service)
         self.request = factories.post(
