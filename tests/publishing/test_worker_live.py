@@ -70,11 +70,13 @@ def wait_until(condition, timeout: float, what: str) -> None:
     raise AssertionError(f"Timed out after {timeout:.0f} s waiting for {what}.")
 
 
-def burst(sandbox, count: int, *, channels: int = 1) -> list[int]:
+def burst(sandbox, count: int, *, channels: int = 1, over_seconds: float = 0.0) -> list[int]:
+    """``count`` posts due from 3 s from now, spread evenly over ``over_seconds`` (0: all at one second)."""
     adviser = factories.reviewer()
     targets = [sandbox_channel(sandbox) for _ in range(channels)]
-    due = timezone.now() + datetime.timedelta(seconds=3)
-    posts = [scheduled(adviser, targets, due=due, title=f"Avis {number}") for number in range(count)]
+    start = timezone.now() + datetime.timedelta(seconds=3)
+    step = datetime.timedelta(seconds=over_seconds / count)
+    posts = [scheduled(adviser, targets, due=start + number * step, title=f"Avis {number}") for number in range(count)]
     return [post.pk for post in posts]
 
 
@@ -86,8 +88,10 @@ def assert_each_published_once(sandbox, expected: int) -> None:
 
 
 def test_a_worker_killed_mid_burst_loses_nothing_and_doubles_nothing(sandbox):
+    # Spread over 6 s, so that the burst is still going out when the kill comes: the worker sends all
+    # that is due at one second at once.
     sandbox.state.latency = 0.05
-    burst(sandbox, 60)
+    burst(sandbox, 60, over_seconds=6)
     dispatcher = manage("publish_dispatcher", **FAST)
     cluster = manage("qcluster", **FAST)
     try:
