@@ -92,7 +92,7 @@ ORGANISATIONS = [
     },
 ]
 
-# One account per network of publishing.networks; the loader points each at the local sandbox.
+# One account per network of kernel.networks; the loader points each at the local sandbox.
 CHANNELS = [
     {
         "network": "facebook",

@@ -7,7 +7,7 @@ import django.contrib.auth.validators
 import django.core.serializers.json
 import django.db.models.deletion
 import django.utils.timezone
-import publishing.networks
+import kernel.networks
 from django.conf import settings
 from django.db import migrations, models
 
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('network', models.CharField(choices=publishing.networks.network_choices, max_length=20, verbose_name='network')),
+                ('network', models.CharField(choices=kernel.networks.network_choices, max_length=20, verbose_name='network')),
                 ('handle', models.CharField(help_text="The account's name on the network, e.g. @villemontmagny.", max_length=200, verbose_name='account')),
                 ('url', calendar_app.fields.URLField(max_length=500, verbose_name='public address')),
                 ('authorised_at', models.DateTimeField(blank=True, null=True, verbose_name='authorised at')),
@@ -216,7 +216,7 @@ class Migration(migrations.Migration):
             name='OrganisationSocialAccount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(choices=publishing.networks.network_choices, max_length=20, verbose_name='network')),
+                ('network', models.CharField(choices=kernel.networks.network_choices, max_length=20, verbose_name='network')),
                 ('url', calendar_app.fields.URLField(max_length=500, verbose_name='address')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='social_accounts', to='calendar_app.accreditedorganisation')),
             ],

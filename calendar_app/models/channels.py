@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.fields import URLField
-from publishing.credentials import decrypt_credentials, encrypt_credentials
-from publishing.networks import NETWORKS, network_choices
+from kernel.credentials import decrypt_credentials, encrypt_credentials
+from kernel.networks import NETWORKS, network_choices
 
 
 class Channel(models.Model):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from publishing.networks import network_choices
+from kernel.networks import network_choices
 
 
 class CharteSettings(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.fields import URLField
-from publishing.networks import network_choices
+from kernel.networks import network_choices
 
 
 class Service(models.Model):

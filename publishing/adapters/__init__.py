@@ -1,11 +1,11 @@
-"""One adapter per network (``publishing.networks.NETWORKS`` names each one's class)."""
+"""One adapter per network (``kernel.networks.NETWORKS`` names each one's class)."""
 
 from __future__ import annotations
 
 from django.utils.module_loading import import_string
 
+from kernel.networks import NETWORKS
 from publishing.adapters.base import NetworkAdapter
-from publishing.networks import NETWORKS
 
 
 def adapter_class(network: str) -> type[NetworkAdapter]:

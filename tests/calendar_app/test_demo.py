@@ -37,7 +37,7 @@ from calendar_app.models import (
 )
 from calendar_app.models.audit import RefusalTally
 from calendar_app.workflow import Status
-from publishing.networks import NETWORKS
+from kernel.networks import NETWORKS
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from calendar_app.charte.base import CheckContext, LinkInfo
 from calendar_app.charte.context import election_at, election_info, takes_part_in_election
 from calendar_app.charte.registry import get_ruleset
 from calendar_app.models import Person, Post
-from publishing.networks import NETWORKS
+from kernel.networks import NETWORKS
 
 
 class Command(BaseCommand):
