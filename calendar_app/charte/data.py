@@ -79,6 +79,10 @@ class CharteData:
     settings: dict = field(default_factory=lambda: dict(SETTING_DEFAULTS))
     official_contacts: list[OfficialContactData] = field(default_factory=list)
     website_domain: str = ""
+    # What the rules print for a post's category and a channel's network: the code's own labels
+    # (lazy translations), given by whoever builds the data; a code without a label prints itself.
+    category_labels: dict[str, str] = field(default_factory=dict)
+    network_labels: dict[str, str] = field(default_factory=dict)
 
     def lexicon(self, code: str) -> Lexicon:
         """The compiled lexicon ``code`` (empty when the data has none)."""
@@ -97,6 +101,14 @@ class CharteData:
             return self.settings[name]
         return file_settings().get(name, SETTING_DEFAULTS.get(name))
 
+    def category_label(self, category: str) -> str:
+        """The label of the post category ``category`` (the code itself when it has none)."""
+        return self.category_labels.get(category, category)
+
+    def network_label(self, network: str) -> str:
+        """The label of the network ``network`` (the code itself when it has none)."""
+        return self.network_labels.get(network, network)
+
     @cached_property
     def _lexicons(self) -> dict[str, Lexicon]:
         return {}
@@ -110,7 +122,7 @@ class CharteData:
     @classmethod
     def from_defaults(cls, *, website_domain: str = "ville.montmagny.qc.ca", official_contacts=None) -> CharteData:
         """Montmagny's defaults from the files, without a database."""
-        data = cls(website_domain=website_domain)
+        data = cls(website_domain=website_domain, category_labels=_category_labels())
         for document in file_documents():
             data._merge(document)
         if official_contacts is None:
@@ -156,7 +168,7 @@ class CharteData:
             OfficialContact,
         )
 
-        data = cls()
+        data = cls(category_labels=_category_labels())
         for code, kind, term in CharteTerm.objects.values_list("lexicon__code", "lexicon__kind", "term"):
             target = data.pattern_terms if kind == "patterns" else data.lexicon_terms
             target.setdefault(code, []).append(term)
@@ -185,6 +197,12 @@ class CharteData:
                 )
             ]
         return data
+
+
+def _category_labels() -> dict[str, str]:
+    from calendar_app.models import Post
+
+    return dict(Post.Category.choices)
 
 
 def install_defaults(apps=None) -> None:

@@ -434,15 +434,6 @@ class LinkDomains(Check):
                 yield finding
 
 
-def _category_label(category: str):
-    try:
-        from calendar_app.models import Post
-
-        return Post.Category(category).label
-    except (ImportError, ValueError, LookupError):
-        return category
-
-
 class WebsiteLink(Check):
     code = "website_link"
     article = "2, 5.4"
@@ -469,7 +460,8 @@ class WebsiteLink(Check):
             return
         if not _links_to(self.scanner, context, self.domains):
             yield Finding(
-                message=self.MESSAGE, params={"category": _category_label(context.category), "domain": self.domain}
+                message=self.MESSAGE,
+                params={"category": self.data.category_label(context.category), "domain": self.domain},
             )
 
 
