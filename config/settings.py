@@ -284,7 +284,7 @@ CHARTE = {
         {"NAME": f"{_RULES}.language.DirectionControls"},
         {"NAME": f"{_RULES}.language.Spelling"},
         {"NAME": f"{_RULES}.language.Typography"},
-        {"NAME": f"{_RULES}.personal_data.PersonalData"},
+        {"NAME": f"{_RULES}.personal_data.rule.PersonalData"},
         {"NAME": f"{_RULES}.advertising.Advertising"},
         {"NAME": f"{_RULES}.links.MalformedLinks"},
         {"NAME": f"{_RULES}.links.LinkDomains"},

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 
 from calendar_app.charte.base import TARGET_POST, TARGET_VERSION, CheckContext, Severity
 from calendar_app.charte.data import CharteData, OfficialContactData
-from calendar_app.charte.rules.personal_data import PersonalData, _luhn
+from calendar_app.charte.rules.personal_data.rule import PersonalData
+from calendar_app.charte.rules.personal_data.social_insurance import luhn as _luhn
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,149 @@
+"""Civic addresses: a civic number and street leading to a postal code on the same line, or after a
+word that announces where someone lives (« j'habite au »); the city's own addresses pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from calendar_app.charte.rules.personal_data.patterns import (
+    ADDRESS,
+    DASHES,
+    ORDINAL_SUFFIXES,
+    CuedPattern,
+    Found,
+    alternation,
+)
+from calendar_app.charte.text import Analysed, fold
+
+# The lexicons this detector reads (see the defaults file for what each holds).
+STREET_TYPES = "personal_data_street_types"
+STREET_FILLERS = "personal_data_street_fillers"
+ADDRESS_CUES = "personal_data_address_cues"
+
+# A Canadian postal code; the letters D, F, I, O, Q, U never appear, W and Z never first.
+_POSTAL = re.compile(
+    rf"(?<!\w)([abceghj-nprstvxy]\d[abceghj-nprstv-z])[ \t]?[-{DASHES}]?[ \t]?(\d[abceghj-nprstv-z]\d)(?!\w)"
+)
+_CIVIC_NUMBER = r"(?P<number>\d{1,6}(?:[a-z](?!\w))?(?:[-/]\d{1,6})?)"
+_SEGMENT_END = re.compile(r"[,\n;()]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """What two addresses are compared by, each part when known."""
+
+    number: str | None
+    street: frozenset[str]
+    postal: str | None
+
+
+class CivicAddresses:
+    """Finds civic addresses; ``allow`` adds one of the city's."""
+
+    def __init__(self, terms):
+        street_types = alternation(terms.get(STREET_TYPES, ()))
+        ordinal = alternation(terms.get(ORDINAL_SUFFIXES, ()), bound_start=False)
+        self._street_fillers = {fold(term).strip(". ") for term in terms.get(STREET_FILLERS, ())}
+        self._street_types = {fold(term).strip(". ") for term in terms.get(STREET_TYPES, ())}
+        # A civic number and its street type: 143, rue ...; 214, 3e Avenue; 45 Main Street.
+        self._civic = re.compile(
+            rf"(?<![\w.,\-/]){_CIVIC_NUMBER}(?:[ \t]*,)?[ \t]+"
+            rf"(?:(?:\d{{1,3}}{ordinal}[ \t]+)?{street_types}"  # French order
+            rf"|(?:[^\W\d_][\w'\-]*[ \t]+){{1,3}}{street_types})"  # English order
+        )
+        # An address with no postal code is someone's only after a word such as « j'habite au ».
+        self.cued = CuedPattern(terms.get(ADDRESS_CUES, []), r"[^\n.!?\d]{0,40}?(?<!\w)(?=\d)")
+        self._official: list[Address] = []
+
+    def allow(self, value: str) -> None:
+        """One of the city's addresses: each with a postal code, else its first civic number and street."""
+        analysed = Analysed(value)
+        postal = [address for _found, address in self._postal_addresses(analysed.folded)]
+        self._official.extend(postal or self._first_address(analysed))
+
+    def with_postal_codes(self, folded: str) -> Iterator[Found]:
+        """The addresses that end with a postal code (a text that has one: see the digit scan)."""
+        for found, address in self._postal_addresses(folded):
+            if not self._is_official(address):
+                yield found
+
+    def after_cues(self, analysed: Analysed, stems: set[str]) -> Iterator[Found]:
+        """The addresses after a word that announces one (``stems``: the cue words the text has)."""
+        for cue in self.cued.finditer(analysed, stems):
+            found, address = self._address_at(analysed, cue.end())
+            if found is not None and not self._is_official(address):
+                yield found
+
+    def _is_official(self, address: Address) -> bool:
+        """Compared by civic number, street (its distinctive words) and postal code, each when known."""
+        for official in self._official:
+            if address.postal and official.postal and address.postal != official.postal:
+                continue
+            if address.number is None:  # a postal code alone: the city hall's passes
+                if address.postal and address.postal == official.postal:
+                    return True
+                continue
+            if address.number != official.number:
+                continue
+            if address.street and official.street and not (address.street & official.street):
+                continue
+            return True
+        return False
+
+    def _postal_addresses(self, folded: str) -> Iterator[tuple[Found, Address]]:
+        """Each postal code, with the civic address that leads to it on the same line, if any."""
+        for match in _POSTAL.finditer(folded):
+            postal = match.group(1) + match.group(2)
+            floor = max(0, match.start() - 120, folded.rfind("\n", 0, match.start()) + 1)
+            civic = None
+            for civic in self._civic.finditer(folded, floor, match.start()):  # noqa: B007 — the last one
+                pass
+            if civic is not None:
+                start, number = civic.start(), civic.group("number")
+                street = self._street_key(folded[civic.end("number") : match.start()])
+            else:
+                start, number, street = match.start(), None, frozenset()
+            yield Found(ADDRESS, start, match.end()), Address(number, street, postal)
+
+    def _first_address(self, analysed: Analysed) -> list[Address]:
+        """An official address written without a postal code: its first civic number and street."""
+        civic = self._civic.search(analysed.folded)
+        return [self._address_at(analysed, civic.start())[1]] if civic else []
+
+    def _address_at(self, analysed: Analysed, position: int) -> tuple[Found | None, Address | None]:
+        civic = self._civic.match(analysed.folded, position)
+        if civic is None:
+            return None, None
+        end = self._street_name_end(analysed, civic.end())
+        street = self._street_key(analysed.folded[civic.end("number") : end])
+        return Found(ADDRESS, civic.start(), end), Address(civic.group("number"), street, None)
+
+    def _street_name_end(self, analysed: Analysed, position: int) -> int:
+        """Where a street name beginning at ``position`` ends: its capitalised words, numbers and
+        particles (rue des Érables | depuis 20 ans)."""
+        text, folded = analysed.text, analysed.folded
+        segment_end = _SEGMENT_END.search(folded, position)
+        limit = min(segment_end.start() if segment_end else len(folded), position + 80)
+        end = position
+        for word in _WORD.finditer(folded, position, limit):
+            first = text[word.start()]
+            if first.isupper() or first.isdigit():
+                end = word.end()
+            elif word.group() not in self._street_fillers:
+                break
+        return end
+
+    def _street_key(self, segment: str) -> frozenset[str]:
+        """The words that name a street, without its type, particles and direction (for comparison)."""
+        segment = segment.lstrip(" \t,")
+        cut = _SEGMENT_END.search(segment)
+        if cut:
+            segment = segment[: cut.start()]
+        return frozenset(
+            word
+            for word in _WORD.findall(segment)
+            if word not in self._street_fillers and word not in self._street_types and not word.isdigit()
+        )

@@ -1,0 +1,173 @@
+"""The personal-information rule (art. 5.13): runs each detector of this package over every text
+of a post, keeps the longest of overlapping findings, and lets the city's official contacts pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.utils.translation import gettext_lazy as _
+
+from calendar_app.charte.base import Check, CheckContext, Finding, Severity, TextUnit, quote
+from calendar_app.charte.rules.personal_data.births import DatesOfBirth
+from calendar_app.charte.rules.personal_data.civic_addresses import CivicAddresses
+from calendar_app.charte.rules.personal_data.emails import EmailAddresses
+from calendar_app.charte.rules.personal_data.files import IndividualCases
+from calendar_app.charte.rules.personal_data.health import HealthInformation
+from calendar_app.charte.rules.personal_data.patterns import (
+    ADDRESS,
+    BIRTH,
+    CASE,
+    DASHES,
+    EMAIL,
+    FILE,
+    HEALTH_INFO,
+    NAS,
+    PHONE,
+    PRIORITY,
+    Found,
+)
+from calendar_app.charte.rules.personal_data.phones import Phones
+from calendar_app.charte.rules.personal_data.social_insurance import SocialInsuranceNumbers
+from calendar_app.charte.text import INVISIBLE, Analysed, characters
+
+# Public help lines the city relays (prevention, emergencies): they pass like its own number.
+PUBLIC_PHONES = "personal_data_public_phones"
+
+_MESSAGES = {
+    # fr: Un numéro de téléphone personnel : « %(found)s ». Retirez-le ou indiquez plutôt le numéro de téléphone officiel de la Ville.  # noqa: E501
+    PHONE: _("A personal phone number: « %(found)s ». Remove it, or give the city's official phone number instead."),
+    # fr: Une adresse courriel personnelle : « %(found)s ». Retirez-la ou indiquez plutôt l'adresse courriel officielle de la Ville.  # noqa: E501
+    EMAIL: _(
+        "A personal e-mail address: « %(found)s ». Remove it, or give the city's official e-mail address instead."
+    ),
+    # fr: Une adresse civique : « %(found)s ». Retirez-la ou indiquez plutôt l'adresse officielle de la Ville.
+    ADDRESS: _("A civic address: « %(found)s ». Remove it, or give the city's official address instead."),
+    # fr: Un numéro d'assurance sociale : « %(found)s ». Retirez-le : un numéro d'assurance sociale ne se publie jamais.
+    NAS: _("A social insurance number: « %(found)s ». Remove it: a social insurance number is never published."),
+    # fr: Une date de naissance : « %(found)s ». Retirez-la : la date de naissance d'une personne est un renseignement personnel.  # noqa: E501
+    BIRTH: _("A date of birth: « %(found)s ». Remove it: a person's date of birth is personal information."),
+    # fr: Un numéro de dossier : « %(found)s ». Retirez-le : un dossier particulier ne se traite pas sur les médias sociaux ; dirigez la personne vers les coordonnées officielles de la Ville.  # noqa: E501
+    FILE: _(
+        "A file or case number: « %(found)s ». Remove it: an individual case is not handled on social media; "
+        "refer the person to the city's official contact."
+    ),
+    # fr: Un dossier particulier : « %(found)s ». Retirez-le : un dossier particulier ne se traite pas sur les médias sociaux ; dirigez la personne vers les coordonnées officielles de la Ville.  # noqa: E501
+    CASE: _(
+        "An individual case: « %(found)s ». Remove it: an individual case is not handled on social media; "
+        "refer the person to the city's official contact."
+    ),
+    # fr: Un renseignement de santé : « %(found)s ». Retirez-le : la santé d'une personne est un renseignement personnel.  # noqa: E501
+    HEALTH_INFO: _("Health information: « %(found)s ». Remove it: a person's health is personal information."),
+}
+
+# Where a phone number, a NAS or a postal code may be: a run of digits and separators long enough
+# for seven digits, or a digit, a letter and a digit (the end of a postal code). One scan, digit-led.
+# ([0-9] scans twice as fast as \d, which also tries every Unicode digit.) Invisible characters
+# slipped between digits to dodge a filter (``text.INVISIBLE``) separate like a space.
+_CANDIDATE = re.compile(
+    rf"[0-9](?:(?P<run>[0-9 \t\-.()/{DASHES}{INVISIBLE}]{{5,20}}[0-9])"  # a run: phone number, NAS
+    rf"|[a-z][ \t\-{DASHES}]?[0-9])"  # 5V 1 of G5V 1K4: a postal code
+)
+# Deleting the separators of a candidate run leaves its digits.
+_SEPARATORS = str.maketrans("", "", " \t-.()/" + "".join(map(chr, range(0x2010, 0x2016))) + characters(INVISIBLE))
+
+
+class PersonalData(Check):
+    code = "personal_data"
+    article = "5.13"
+    severity = Severity.BLOCK
+    # fr: Un renseignement personnel (numéro de téléphone, adresse courriel, adresse civique, numéro d'assurance sociale, date de naissance, numéro de dossier ou santé d'une personne) ne se publie jamais ; les coordonnées officielles de la Ville sont permises.  # noqa: E501
+    help_text = _(
+        "Personal information (a person's phone number, e-mail address, civic address, social insurance number, "
+        "date of birth, file number or health) is never published; the city's official contacts are allowed."
+    )
+
+    def __init__(self, data, **options):
+        super().__init__(data, **options)
+        terms = data.lexicon_terms
+        self._phones = Phones(terms)
+        self._emails = EmailAddresses(terms)
+        self._addresses = CivicAddresses(terms)
+        self._social_insurance = SocialInsuranceNumbers(terms)
+        self._births = DatesOfBirth(terms)
+        self._cases = IndividualCases(terms)
+        self._health = HealthInformation(terms, data)
+        self._allow_official_contacts(data)
+        # Every word a cue-led pattern can start from: a text with none of them skips them all.
+        cued = (self._phones.local, self._addresses.cued, self._births.cued, self._cases.cued)
+        phrases = (self._health.terms, self._health.conditions, self._cases.case_phrases)
+        self._cue_keys = set(self._emails.at_keys).union(*(item.keys for item in cued + phrases))
+        # A cue list with a term made of signs only must be scanned for in every text.
+        self._scan_always = any(item.scan for item in cued)
+
+    def _allow_official_contacts(self, data) -> None:
+        # Any e-mail address at the city's own domain (or one of its sub-domains) is official: it
+        # is a municipal mailbox (info@, loisirs@, an employee's work address) that the city
+        # answers, not a person's private address. The domains of official website contacts count
+        # too; other addresses pass only when listed one by one as official e-mail contacts.
+        if data.website_domain:
+            self._emails.allow_domain(data.website_domain)
+        for number in data.lexicon_terms.get(PUBLIC_PHONES, ()):
+            self._phones.allow(number)
+        for contact in data.official_contacts:
+            if contact.kind == "phone":
+                self._phones.allow(contact.value)
+            elif contact.kind == "email":
+                self._emails.allow_address(contact.value)
+            elif contact.kind == "website":
+                self._emails.allow_domain(contact.value)
+            elif contact.kind == "address":
+                self._addresses.allow(contact.value)
+
+    def _numbers(self, analysed: Analysed) -> Iterator[Found]:
+        """Phone numbers, NAS and addresses with a postal code, read around the candidates of one scan."""
+        folded = analysed.folded
+        postal_codes, phones_end = False, 0
+        for candidate in _CANDIDATE.finditer(folded):
+            run = candidate.group("run")
+            if run is None:
+                postal_codes = True
+                continue
+            digits = len(run.translate(_SEPARATORS)) + 1
+            start, end = candidate.start(), candidate.end()
+            if digits >= 10:
+                phones, phones_end = self._phones.around_run(folded, start, end, phones_end)
+                yield from phones
+            if digits >= 9:
+                yield from self._social_insurance.in_run(folded, start, end)
+        if postal_codes:
+            yield from self._addresses.with_postal_codes(folded)
+
+    def found_in(self, analysed: Analysed) -> list[Found]:
+        """Every piece of personal information in one text, overlaps resolved, in reading order."""
+        found = list(self._numbers(analysed))
+        stems = self._cue_keys.intersection(analysed.vocabulary_stems())  # the cue words this text has, if any
+        if stems or "@" in analysed.folded:
+            found.extend(self._emails.find(analysed, stems))
+        if stems or self._scan_always:
+            found.extend(self._phones.local_numbers(analysed, stems))
+            found.extend(self._addresses.after_cues(analysed, stems))
+            found.extend(self._births.find(analysed, stems))
+            found.extend(self._cases.find(analysed, stems))
+            found.extend(self._health.find(analysed, stems))
+        return _without_overlaps(found)
+
+    def check(self, context: CheckContext) -> Iterator[tuple[TextUnit, Finding]]:
+        for unit in context.units():
+            if unit.text is None or not unit.text.text:
+                continue
+            for item in self.found_in(unit.text):
+                found = quote(unit.text.text[item.start : item.end])
+                yield unit, Finding(_MESSAGES[item.kind], {"found": found}, start=item.start, end=item.end)
+
+
+def _without_overlaps(found: list[Found]) -> list[Found]:
+    """Keep the longest of overlapping findings (the more sensitive kind on a tie), in text order."""
+    if len(found) < 2:
+        return found
+    kept: list[Found] = []
+    for item in sorted(found, key=lambda item: (item.start - item.end, PRIORITY[item.kind], item.start)):
+        if all(item.end <= other.start or item.start >= other.end for other in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda item: item.start)
