@@ -14,9 +14,9 @@ that file's ``sources`` entries; in short:
 
 ``render`` refuses, with a ``ValidationError``, what must not be processed: files over the upload limit,
 non-images, damaged or truncated files, formats outside the allowed list, and images with too many
-pixels (decompression bombs). ``calendar_app.validators.validate_image_upload`` refuses all of these when
-a file is uploaded, asking this module for its format list, its pixel limit (``check_source``) and whether
-the pixels decode (``check_decodes``); ``render`` decodes again, in full, for a source stored before.
+pixels (decompression bombs). These checks, their limits and their messages are ``kernel.images``'s,
+which the upload validator makes too, so such a file is refused when it is uploaded; ``render`` checks
+again, and decodes in full, for a source stored before.
 
 A rendition's memory follows its target, not its source: a source much larger than the network's box is
 decoded at a reduced scale where the format allows it (a JPEG's ``draft``), and otherwise reduced by a whole
@@ -38,8 +38,6 @@ import math
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,9 +47,9 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
-from calendar_app.validators import not_an_image, too_many_pixels, validate_image_upload
+from kernel.images import check_image_file, decoding, load_image, open_image
 from publishing.adapters.base import MediaFile
 
 DEFAULTS_PATH = Path(__file__).resolve().parent / "defaults" / "renditions.json"
@@ -59,15 +57,11 @@ DEFAULTS_PATH = Path(__file__).resolve().parent / "defaults" / "renditions.json"
 PIPELINE_VERSION = 1
 OUTPUT_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 POSITIONS = {"top-left", "top-right", "bottom-left", "bottom-right"}
-# How formats are named to people; MPO is a JPEG as far as they know.
-FORMAT_NAMES = {"JPEG": "JPEG", "MPO": "", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 # A source is decoded smaller only while it keeps this many times its target's size per side, so the final
 # LANCZOS resampling still has the detail it needs: Pillow's own default for ``thumbnail`` (whose
 # documentation says the result is then close to resampling the full image). A source less than twice this
 # (4 times) larger per side than its target, ordinary photos included, is decoded and resampled as before.
 REDUCING_GAP = 2.0
-# Formats whose decoder can itself decode at 1/2, 1/4 or 1/8 scale (libjpeg's scaled IDCT, Pillow's draft).
-DRAFT_FORMATS = {"JPEG", "MPO"}
 # Modes that Image.reduce averages correctly (not palette indices, not 16-bit greys before _to_srgb).
 REDUCIBLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK"}
 # Exif orientations that turn the image a quarter: the source's width becomes the rendition's height.
@@ -114,16 +108,6 @@ def config() -> dict:
     return _merge(_file_config(), getattr(settings, "VITRINE_RENDITIONS", None) or {})
 
 
-def limits() -> dict:
-    """What any source must respect: the allowed formats and the pixel limit."""
-    result = dict(config()["limits"])
-    result.pop("sources", None)
-    if not isinstance(result.get("max_source_pixels"), int) or result["max_source_pixels"] < 1:
-        raise ImproperlyConfigured("Renditions: limits.max_source_pixels must be a positive integer.")
-    result["allowed_source_formats"] = {name.upper() for name in result.get("allowed_source_formats", ())}
-    return result
-
-
 def profile(network: str) -> dict:
     """The effective profile of ``network``: the defaults with the network's own values over them."""
     data = config()
@@ -166,21 +150,6 @@ def _check_profile(network: str, p: dict) -> None:
 # Errors (English msgids; the catalogues translate them) --------------------------------------------
 
 
-def _truncated() -> ValidationError:
-    return ValidationError(
-        _("This image is incomplete: the file was cut short. Upload it again."), code="truncated_image"
-    )
-
-
-def _format_not_allowed(found: str, allowed: set[str]) -> ValidationError:
-    names = sorted({FORMAT_NAMES.get(name, name) for name in allowed} - {""})
-    return ValidationError(
-        _("Images in the %(format)s format cannot be published; use one of: %(allowed)s."),
-        code="format_not_allowed",
-        params={"format": found, "allowed": ", ".join(names)},
-    )
-
-
 def _cannot_fit(limit: int) -> ValidationError:
     return ValidationError(
         _("This image cannot be made lighter than %(limit)s without becoming unusable."),
@@ -193,34 +162,21 @@ def _cannot_fit(limit: int) -> ValidationError:
 
 
 def _read_file(file: File) -> bytes:
-    """The bytes of a Django ``File`` that passes the upload validator (its size, Pillow's verify, check_source)."""
+    """The bytes of a Django ``File`` that passes the upload checks (``kernel.images.check_image_file``)."""
     was_closed = file.closed
     file.open("rb")
     try:
         with warnings.catch_warnings():
-            # The validator would let the warning through; _decoding turns it into a refusal.
+            # check_image_file would let the warning through; decoding() turns it into a refusal.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            # render decodes the pixels itself right after, with check_decodes's messages.
-            validate_image_upload(file, decode=False)
+            # render decodes the pixels itself right after, with the same messages.
+            check_image_file(file, decode=False)
         return file.read()
     finally:
         if was_closed:
             file.close()
         else:
             file.seek(0)
-
-
-def check_source(image_format: str | None, size: tuple[int, int]) -> None:
-    """Refuse an image whose format or size no rendition may start from (``limits()``), with the reason.
-
-    Asked by the upload validator, which every source passes (``_read_file``): such a file is refused
-    when it is uploaded, not by the worker when the post is due."""
-    rules = limits()
-    if image_format not in rules["allowed_source_formats"]:
-        raise _format_not_allowed(image_format or "?", rules["allowed_source_formats"])
-    width, height = size
-    if width * height > rules["max_source_pixels"]:
-        raise too_many_pixels()
 
 
 def _read_source(source) -> tuple[bytes, str]:
@@ -236,70 +192,9 @@ def _read_source(source) -> tuple[bytes, str]:
     raise TypeError(f"Cannot render {type(source).__name__}: give a path, a Django File or a MediaAsset.")
 
 
-def check_decodes(file) -> None:
-    """Refuse a file whose pixels do not decode (cut short, a damaged chunk...), with ``render``'s message.
-
-    Asked by the upload validator after ``check_source``: Pillow's ``verify()`` reads a PNG's chunks but
-    decodes no pixels, and reads almost nothing of a JPEG, so a truncated photo would pass it and be
-    refused only by the worker when the post is due. Decoding costs memory, so it is bounded: a JPEG
-    is decoded at 1/8 scale (libjpeg still reads and decodes every block of the file, so a cut or damaged
-    stream is found, but it keeps 1/64 of the pixels: 1.2 Mpx for an 80 Mpx photo); other formats
-    have no reduced decoding and are decoded in full, within ``max_source_pixels``, as their rendition
-    will be. (A progressive JPEG makes libjpeg hold every block's coefficients whatever the scale.)
-    Leaves ``file`` at its start.
-    """
-    file.seek(0)
-    try:
-        _load(_open(file), reduced_by=8)  # not closed: Image.close() would close the caller's file
-    finally:
-        file.seek(0)
-
-
-@contextmanager
-def _decoding() -> Iterator[None]:
-    """Turn what Pillow raises on a file it cannot use into a ``ValidationError`` saying why."""
-    try:
-        # Pillow warns between MAX_IMAGE_PIXELS and twice that, and raises above; both are refusals here.
-        # (catch_warnings is process-wide; at worst another thread sees this filter for a moment.)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise too_many_pixels() from None
-    except UnidentifiedImageError:
-        raise not_an_image() from None
-    except OSError as error:
-        # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a cut file is refused, never padded with grey.
-        if "truncated" in str(error).lower():
-            raise _truncated() from None
-        raise not_an_image() from None
-    except Exception:
-        # Plugins fail in many ways on malformed data (SyntaxError, struct.error, ValueError...).
-        raise not_an_image() from None
-
-
-def _open(file) -> Image.Image:
-    """``file`` opened by Pillow: its format, size and metadata read, no pixels decoded yet."""
-    with _decoding():
-        return Image.open(file)  # its format and size passed check_source (_read_file)
-
-
-def _load(image: Image.Image, *, reduced_by: int = 1) -> Image.Image:
-    """The first frame of ``image`` (a GIF's, a WebP's, an MPO's), decoded; a JPEG up to ``reduced_by`` times
-    smaller per side, by its decoder (1, 2, 4 or 8 times: the largest not over ``reduced_by``)."""
-    with _decoding():
-        if reduced_by >= 2 and image.format in DRAFT_FORMATS:
-            width, height = image.size
-            # Draft picks the largest of 8, 4, 2 not above min(width // asked width, height // ...): ask for
-            # the rounded-down size, or an odd side would halve it once less.
-            image.draft(image.mode, (max(1, width // reduced_by), max(1, height // reduced_by)))
-        image.load()
-    return image
-
-
 def _decode(data: bytes) -> Image.Image:
     """A fully loaded first frame of ``data``, or a ``ValidationError`` saying why it cannot be used."""
-    return _load(_open(io.BytesIO(data)))
+    return load_image(open_image(io.BytesIO(data)))
 
 
 def _reduction_for(image: Image.Image, p: dict) -> int:
@@ -307,7 +202,7 @@ def _reduction_for(image: Image.Image, p: dict) -> int:
     is at least ``REDUCING_GAP`` times the size the pipeline gives it (``_crop_to_aspect``, then ``_fit``),
     so the rendition does not change to the eye. 1 for a source not that much larger than its target."""
     width, height = image.size
-    with _decoding():  # a PNG's Exif may follow its pixels: Pillow decodes them to read it
+    with decoding():  # a PNG's Exif may follow its pixels: Pillow decodes them to read it
         if image.getexif().get(ExifTags.Base.Orientation) in QUARTER_TURNS:
             width, height = height, width
     scale = _fit_scale(_cropped_size((width, height), p.get("min_aspect"), p.get("max_aspect")), p)
@@ -323,10 +218,10 @@ def _decode_for(data: bytes, p: dict) -> Image.Image:
     reduced image. ``Image.reduce`` averages boxes of pixels, which keeps the detail the final
     LANCZOS needs. A source within ``2 * REDUCING_GAP`` of its target is returned as decoded.
     """
-    image = _open(io.BytesIO(data))
+    image = open_image(io.BytesIO(data))
     source_width = image.width
     factor = _reduction_for(image, p)
-    image = _load(image, reduced_by=factor)
+    image = load_image(image, reduced_by=factor)
     remaining = factor // round(source_width / image.width)  # what the decoder did not already do
     if remaining >= 2 and image.mode in REDUCIBLE_MODES:
         image = image.reduce(remaining)
