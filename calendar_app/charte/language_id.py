@@ -183,6 +183,13 @@ class Verdict:
     def undetermined(self) -> bool:
         return self.language == UNDETERMINED
 
+    @property
+    def reads_as_french(self) -> bool:
+        """Whether the quality rules read a text: judged French, or short with French words only."""
+        if self.undetermined:
+            return self.french_share > 0 and self.foreign_share == 0
+        return self.is_french
+
 
 class _Library:
     """py3langid's model, loaded once per process and per list of candidate languages."""

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, Severity
 from calendar_app.charte.data import CharteData
-from calendar_app.charte.rules.language import DirectionControls
+from calendar_app.charte.rules.language.direction import DirectionControls
 from calendar_app.charte.rules.personal_data.rule import PersonalData
 from calendar_app.charte.rules.political import PoliticalContent
 from calendar_app.charte.text import COMBINING_MARKS, INVISIBLE, Analysed, Lexicon, characters, fold, holds_unseen

@@ -10,7 +10,9 @@ from django.utils import timezone
 from calendar_app.charte.base import TARGET_VERSION, CheckContext, Severity
 from calendar_app.charte.data import CharteData
 from calendar_app.charte.language_id import LanguageIdentifier, not_prose_spans
-from calendar_app.charte.rules.language import OfficialLanguage, Spelling, Typography, _Dictionary
+from calendar_app.charte.rules.language.official import OfficialLanguage
+from calendar_app.charte.rules.language.spelling import Spelling, _Dictionary
+from calendar_app.charte.rules.language.typography import Typography
 from calendar_app.charte.text import Analysed
 
 NNBSP = "\u202f"
