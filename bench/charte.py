@@ -27,7 +27,7 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, LinkInfo  # noqa: E402
-from calendar_app.charte.data import CharteData  # noqa: E402
+from calendar_app.charte.loader import data_from_defaults  # noqa: E402
 from calendar_app.charte.registry import build_ruleset  # noqa: E402
 
 SENTENCES = [
@@ -120,7 +120,7 @@ def main() -> None:
     arguments = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})  # one core, as the target says
-    ruleset = build_ruleset(CharteData.from_defaults())
+    ruleset = build_ruleset(data_from_defaults())
     print(f"rule set {ruleset.version}: {len(ruleset.rules)} rules")
     corpus = generate(arguments.posts)
     average = sum(len(context.body) for context in corpus) / len(corpus)

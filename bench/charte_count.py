@@ -34,7 +34,7 @@ def measured(posts: int) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import charte  # noqa: PLC0415 - sets Django up
 
-    ruleset = charte.build_ruleset(charte.CharteData.from_defaults())
+    ruleset = charte.build_ruleset(charte.data_from_defaults())
     for context in charte.generate(200, seed=1):
         ruleset.check(context)
     contexts = [replace(context) for context in charte.generate(posts)]

@@ -341,8 +341,8 @@ def detectors(candidates):
     def vitrine_detect():
         # What the official_language rule decides: a text too short to judge ("und") is never
         # blocked, so it counts here as "French" (right for French samples, wrong for English ones).
-        from calendar_app.charte.data import CharteData
         from calendar_app.charte.language_id import LanguageIdentifier
+        from calendar_app.charte.loader import data_from_defaults
         from calendar_app.charte.text import Analysed
 
         def run(text):
@@ -351,7 +351,7 @@ def detectors(candidates):
             decided_by[text] = verdict.decided_by
             return "fr" if verdict.undetermined else verdict.language
 
-        identifier = LanguageIdentifier.from_data(CharteData.from_defaults())
+        identifier = LanguageIdentifier.from_data(data_from_defaults())
         # The engine analyses each text once for all the rules; that is not the rule's cost.
         analysed = {text: Analysed(text) for _kind, text in SAMPLES}
         return run
@@ -386,11 +386,11 @@ def main() -> None:
     )
     # The rule judges only texts with at least short_text_length letters (URLs, hashtags left out);
     # "judged" accuracies are over those samples, for every library alike.
-    from calendar_app.charte.data import CharteData
     from calendar_app.charte.language_id import LanguageIdentifier
+    from calendar_app.charte.loader import data_from_defaults
     from calendar_app.charte.text import Analysed
 
-    identifier = LanguageIdentifier.from_data(CharteData.from_defaults())
+    identifier = LanguageIdentifier.from_data(data_from_defaults())
     judged_samples = [not identifier.identify(Analysed(text)).undetermined for text in texts]
     print(
         f"{sum(judged_samples)} samples have at least {identifier.short_text_length} letters of prose "

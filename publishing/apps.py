@@ -15,6 +15,6 @@ class PublishingConfig(AppConfig):
 def warm_worker(sender, proc_name=None, **kwargs):
     """A new django-q2 worker builds the Charte's rule set (dictionaries, lexicons) before its first
     task, so that the first publications of a burst do not pay for it at their due second."""
-    from calendar_app.charte.registry import get_ruleset
+    from calendar_app.charte.loader import get_ruleset
 
     get_ruleset()

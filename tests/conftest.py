@@ -9,7 +9,7 @@ import socket
 import pytest
 from django.core.cache import cache
 
-from calendar_app.charte.registry import clear_cache as clear_ruleset_cache
+from calendar_app.charte.loader import clear_cache as clear_ruleset_cache
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

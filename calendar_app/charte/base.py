@@ -126,7 +126,7 @@ class ElectionInfo:
 class CheckContext:
     """Everything the rules may read about one post, as plain data (no database access in rules).
 
-    Built from a post by ``calendar_app.charte.context.context_for_post`` or from the command
+    Built from a post by ``calendar_app.charte.loader.context_for_post`` or from the command
     line by ``charte_check``; ``versions`` holds the channel versions that have a text of their own
     and, for network limits, every version with its network.
     """

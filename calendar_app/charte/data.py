@@ -1,9 +1,11 @@
-"""The data the Charte's rules read: lexicons, patterns, allowed domains, limits, contacts.
+"""The data the Charte's rules read: lexicons, patterns, allowed domains, limits, contacts, labels.
 
-Montmagny's French defaults live in ``calendar_app/charte/defaults/*.json`` (one file per family
-of rules). A fresh database is loaded with them by a migration; from then on the communications
-team edits them in the admin. ``CharteData.from_defaults()`` builds the same data without a
-database (benchmarks, the tests of a rule); ``CharteData.from_database()`` reads the tables.
+Plain data: ``calendar_app.charte.loader`` builds it from the tables (``data_from_database``) or,
+without a database, from the defaults files (``data_from_defaults``), with the code's labels for
+categories and networks. Montmagny's French defaults live in ``calendar_app/charte/defaults/*.json``
+(one file per family of rules, read once and kept: a parameter missing from the data falls back
+to them). A fresh database is loaded with them by a migration; from then on the communications
+team edits them in the admin.
 
 Defaults file shape (every key optional)::
 
@@ -117,25 +119,10 @@ class CharteData:
     def _patterns(self) -> dict[str, list[Pattern]]:
         return {}
 
-    # Construction ----------------------------------------------------------------------------
+    # Construction (``calendar_app.charte.loader`` reads the files and the tables) -------------
 
-    @classmethod
-    def from_defaults(cls, *, website_domain: str = "ville.montmagny.qc.ca", official_contacts=None) -> CharteData:
-        """Montmagny's defaults from the files, without a database."""
-        data = cls(website_domain=website_domain, category_labels=_category_labels())
-        for document in file_documents():
-            data._merge(document)
-        if official_contacts is None:
-            official_contacts = [
-                OfficialContactData("email", "info@ville.montmagny.qc.ca"),
-                OfficialContactData("phone", "418 248-3361"),
-                OfficialContactData("address", "143, rue Saint-Jean-Baptiste Est, Montmagny (Québec) G5V 1K4"),
-                OfficialContactData("website", "https://www.ville.montmagny.qc.ca"),
-            ]
-        data.official_contacts = list(official_contacts)
-        return data
-
-    def _merge(self, document: dict) -> None:
+    def add_document(self, document: dict) -> None:
+        """Add what a defaults document holds (the shape in this module's docstring)."""
         for code, lexicon in document.get("lexicons", {}).items():
             target = self.pattern_terms if lexicon.get("kind") == "patterns" else self.lexicon_terms
             target.setdefault(code, []).extend(lexicon.get("terms", []))
@@ -144,7 +131,7 @@ class CharteData:
             self.network_limits[network] = NetworkLimitData(network=network, **limits)
         self.settings.update(document.get("settings", {}))
 
-    def _add_file_defaults_missing_from(self, *, lexicon_codes: set[str], networks: set[str]) -> None:
+    def add_file_defaults_missing_from(self, *, lexicon_codes: set[str], networks: set[str]) -> None:
         """A lexicon or a network limit that a newer defaults file brings and the database does not
         know yet comes from the file; what the database has (an emptied lexicon included) wins."""
         for document in file_documents():
@@ -155,92 +142,3 @@ class CharteData:
             for network, limits in document.get("network_limits", {}).items():
                 if network not in networks:
                     self.network_limits[network] = NetworkLimitData(network=network, **limits)
-
-    @classmethod
-    def from_database(cls) -> CharteData:
-        from calendar_app.models import (
-            AllowedLinkDomain,
-            CharteLexicon,
-            CharteParameter,
-            CharteTerm,
-            Municipality,
-            NetworkLimit,
-            OfficialContact,
-        )
-
-        data = cls(category_labels=_category_labels())
-        for code, kind, term in CharteTerm.objects.values_list("lexicon__code", "lexicon__kind", "term"):
-            target = data.pattern_terms if kind == "patterns" else data.lexicon_terms
-            target.setdefault(code, []).append(term)
-        data.allowed_domains = list(AllowedLinkDomain.objects.values_list("domain", flat=True))
-        for limit in NetworkLimit.objects.all():
-            data.network_limits[limit.network] = NetworkLimitData(
-                network=limit.network,
-                max_length=limit.max_length,
-                counts_graphemes=limit.counts_graphemes,
-                url_length=limit.url_length,
-                max_hashtags=limit.max_hashtags,
-                image_required=limit.image_required,
-            )
-        data.settings.update(CharteParameter.objects.values_list("name", "value"))
-        data._add_file_defaults_missing_from(
-            lexicon_codes=set(CharteLexicon.objects.values_list("code", flat=True)),
-            networks=set(data.network_limits),
-        )
-        municipality = Municipality.objects.first()
-        if municipality is not None:
-            data.website_domain = municipality.website_domain
-            data.official_contacts = [
-                OfficialContactData(kind, value)
-                for kind, value in OfficialContact.objects.filter(municipality=municipality).values_list(
-                    "kind", "value"
-                )
-            ]
-        return data
-
-
-def _category_labels() -> dict[str, str]:
-    from calendar_app.models import Post
-
-    return dict(Post.Category.choices)
-
-
-def install_defaults(apps=None) -> None:
-    """Load the defaults files into the Charte tables, adding only what is missing.
-
-    Takes the historical ``apps`` registry in a migration, the real models otherwise. Never
-    changes or deletes a row: what the communications team edited stays as they left it.
-    """
-    if apps is None:
-        from django.apps import apps
-    get = lambda name: apps.get_model("calendar_app", name)  # noqa: E731
-    lexicon_model, term_model = get("CharteLexicon"), get("CharteTerm")
-    domain_model, limit_model = get("AllowedLinkDomain"), get("NetworkLimit")
-    parameter_model = get("CharteParameter")
-    get("CharteSettings").objects.get_or_create(singleton=True)
-    for name, value in SETTING_DEFAULTS.items():
-        parameter_model.objects.get_or_create(name=name, defaults={"value": value})
-    for path in sorted(DEFAULTS_DIR.glob("*.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        for code, spec in document.get("lexicons", {}).items():
-            lexicon, _created = lexicon_model.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name": spec.get("name", code),
-                    "article": spec.get("article", ""),
-                    "kind": spec.get("kind", "words"),
-                    "description": spec.get("description", ""),
-                },
-            )
-            existing = set(term_model.objects.filter(lexicon=lexicon).values_list("term", flat=True))
-            term_model.objects.bulk_create(
-                term_model(lexicon=lexicon, term=term)
-                for term in dict.fromkeys(spec.get("terms", []))
-                if term not in existing
-            )
-        for domain in document.get("allowed_domains", []):
-            domain_model.objects.get_or_create(domain=domain)
-        for network, limits in document.get("network_limits", {}).items():
-            limit_model.objects.get_or_create(network=network, defaults=limits)
-        for name, value in document.get("settings", {}).items():
-            parameter_model.objects.get_or_create(name=name, defaults={"value": value})

@@ -1,13 +1,11 @@
-"""The versioned rule set: the rules listed in ``settings.CHARTE``, built with the current data.
+"""The versioned rule set: the rules listed in ``settings.CHARTE``, built with the given data.
 
-``get_ruleset()`` builds the rules once and keeps them while the data revision stays the same
-(one small query per call tells); any edit of the Charte's data bumps the revision, so the next
-call builds the rules anew and the version it reports changes (art. 10).
+``build_ruleset`` makes a ``RuleSet`` from plain ``CharteData``; the rule set in use, for the data
+in the database now and kept while its revision holds, is ``calendar_app.charte.loader.get_ruleset``.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -44,28 +42,3 @@ def build_ruleset(data: CharteData, *, revision: int | str = "defaults") -> Rule
     if duplicates:
         raise ValueError(f"settings.CHARTE lists rules with the same code: {sorted(duplicates)}")
     return RuleSet(version=f"{config['VERSION']}.{revision}", rules=tuple(rules), data=data)
-
-
-_lock = threading.Lock()
-_cached: dict[str, RuleSet] = {}
-
-
-def get_ruleset() -> RuleSet:
-    """The rule set for the data in the database now."""
-    from calendar_app.models import CharteSettings
-
-    revision = CharteSettings.current().revision
-    key = f"{settings.CHARTE['VERSION']}.{revision}"
-    ruleset = _cached.get(key)
-    if ruleset is None:
-        with _lock:
-            ruleset = _cached.get(key)
-            if ruleset is None:
-                ruleset = build_ruleset(CharteData.from_database(), revision=revision)
-                _cached.clear()
-                _cached[key] = ruleset
-    return ruleset
-
-
-def clear_cache() -> None:
-    _cached.clear()

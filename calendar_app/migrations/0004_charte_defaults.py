@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from calendar_app.charte.data import install_defaults
+    from calendar_app.charte.loader import install_defaults
 
     install_defaults(apps)
 

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import CheckResult
-from calendar_app.charte.context import context_for_post
-from calendar_app.charte.registry import RuleSet, get_ruleset
+from calendar_app.charte.loader import context_for_post, get_ruleset
+from calendar_app.charte.registry import RuleSet
 from calendar_app.models import Post, WarningAcknowledgement
 from calendar_app.services.audit import audit_record
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.charte.context import requested_moment
+from calendar_app.charte.loader import requested_moment
 from calendar_app.models import (
     Approval,
     AuditEntry,

@@ -62,21 +62,12 @@ def similarity(first: tuple[str, ...], second: tuple[str, ...], threshold: float
     return common / (len(a) + len(b) - common)
 
 
-def _network_label(network: str):
-    from publishing.networks import NETWORKS
-
-    entry = NETWORKS.get(network)
-    return entry.label if entry is not None else network
-
-
 class Repetition(Check):
     code = "repetition"
     article = "5"
     severity = Severity.WARN
     help_text = _("A near-identical text already scheduled or published on the same channel within a few days.")
 
-    # fr: Ce texte est identique à %(similarity)s %% à un texte déjà programmé ou publié sur ce canal %(network)s à
-    #     moins de %(days)s jours d'intervalle : reformulez-le ou espacez davantage les publications.
     MESSAGE = _(
         "This text is %(similarity)s%% identical to a text already scheduled or published on this %(network)s "
         "channel less than %(days)s days apart: rewrite it or space the posts further apart."
@@ -106,5 +97,5 @@ class Repetition(Check):
                         break
             if best and best >= self.threshold:
                 unit = TextUnit(target=TARGET_VERSION, text=None, channel_id=channel_id, network=network)
-                params = {"similarity": int(best * 100), "network": _network_label(network), "days": self.days}
+                params = {"similarity": int(best * 100), "network": self.data.network_label(network), "days": self.days}
                 yield unit, Finding(message=self.MESSAGE, params=params)

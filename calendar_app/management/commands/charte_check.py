@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from calendar_app.charte.base import CheckContext, LinkInfo
-from calendar_app.charte.context import election_at, election_info, takes_part_in_election
-from calendar_app.charte.registry import get_ruleset
+from calendar_app.charte.loader import election_at, election_info, get_ruleset, takes_part_in_election
 from calendar_app.models import Person, Post
 from kernel.networks import NETWORKS
 

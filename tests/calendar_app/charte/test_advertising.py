@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.advertising import Advertising
 
 
 @pytest.fixture(scope="module")
 def data():
-    return CharteData.from_defaults()
+    return data_from_defaults()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from calendar_app.charte.registry import get_ruleset
+from calendar_app.charte.loader import get_ruleset
 from calendar_app.models import (
     AuditEntry,
     Candidate,
@@ -130,12 +130,12 @@ def test_editing_the_charte_data_changes_the_version_and_the_results():
 
 
 def test_a_lexicon_the_database_does_not_know_yet_comes_from_the_defaults_files():
-    from calendar_app.charte.data import CharteData
+    from calendar_app.charte.loader import data_from_database
 
     CharteLexicon.objects.filter(code="netiquette_vulgar").delete()  # as if added by a newer release
-    assert CharteData.from_database().lexicon_terms["netiquette_vulgar"]
+    assert data_from_database().lexicon_terms["netiquette_vulgar"]
     CharteLexicon.objects.create(code="netiquette_vulgar", name="Vulgaire", kind="words")  # emptied by the team
-    assert "netiquette_vulgar" not in CharteData.from_database().lexicon_terms
+    assert "netiquette_vulgar" not in data_from_database().lexicon_terms
 
 
 def test_the_admin_saves_of_charte_data_revise_the_rule_set(admin_client):

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, ElectionInfo
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.registry import build_ruleset
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "charte_corpus.jsonl"
@@ -41,7 +41,7 @@ TARGETS = {
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, dict]:
-    ruleset = build_ruleset(CharteData.from_defaults())
+    ruleset = build_ruleset(data_from_defaults())
     entries = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     counts = {code: {"tp": 0, "fp": 0, "fn": 0, "misses": [], "false_alarms": []} for code in TARGETS}
     for entry in entries:

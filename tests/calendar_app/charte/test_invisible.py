@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.language.direction import DirectionControls
 from calendar_app.charte.rules.personal_data.rule import PersonalData
 from calendar_app.charte.rules.political import PoliticalContent
@@ -25,7 +25,7 @@ UNSEEN = characters(INVISIBLE + COMBINING_MARKS)
 
 @pytest.fixture(scope="module")
 def data():
-    return CharteData.from_defaults()
+    return data_from_defaults()
 
 
 def context(body: str, **fields) -> CheckContext:

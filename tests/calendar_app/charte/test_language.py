@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import TARGET_VERSION, CheckContext, Severity
-from calendar_app.charte.data import CharteData
 from calendar_app.charte.language_id import LanguageIdentifier, not_prose_spans
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.language.official import OfficialLanguage
 from calendar_app.charte.rules.language.spelling import Spelling, _Dictionary
 from calendar_app.charte.rules.language.typography import Typography
@@ -21,7 +21,7 @@ NBSP = "\u00a0"
 
 @pytest.fixture(scope="module")
 def data():
-    return CharteData.from_defaults()
+    return data_from_defaults()
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +182,7 @@ def test_addresses_hashtags_and_mentions_are_not_prose(text, spans):
 
 def test_the_short_text_length_is_a_setting(data):
     text = "Stay safe, everyone: see you soon!"
-    strict = CharteData.from_defaults()
+    strict = data_from_defaults()
     strict.settings["short_text_length"] = 40
     assert check(OfficialLanguage(data), text) != []
     assert check(OfficialLanguage(strict), text) == []
@@ -213,7 +213,7 @@ def test_plain_french_is_cleared_by_the_function_words_and_doubtful_texts_go_to_
 def test_the_french_function_words_are_data(data):
     text = "Zorglub la bibliothèque zorglub les travaux zorglub."
     assert LanguageIdentifier.from_data(data).identify(Analysed(text)).decided_by == "function_words"
-    other = CharteData.from_defaults()
+    other = data_from_defaults()
     other.lexicon_terms["language_french_function_words"] = ["ceci"]
     assert LanguageIdentifier.from_data(other).identify(Analysed(text)).decided_by == "library"
 
@@ -309,8 +309,8 @@ def test_an_english_text_is_not_spell_checked_as_french(spelling):
 
 def test_the_allowed_words_are_data():
     text = "Le zrbltq municipal ouvre ses portes samedi prochain pour tous les citoyens."
-    assert spans(check(Spelling(CharteData.from_defaults()), text), text) == ["zrbltq"]
-    other = CharteData.from_defaults()
+    assert spans(check(Spelling(data_from_defaults()), text), text) == ["zrbltq"]
+    other = data_from_defaults()
     other.lexicon_terms.setdefault("spelling_allowed_words", []).append("zrbltq")
     assert check(Spelling(other), text) == []
 
@@ -372,7 +372,7 @@ def test_an_english_text_is_not_held_to_french_typography(typography):
 
 def test_the_marks_that_need_a_space_are_data():
     text = "Bravo aux bénévoles! Qui viendra? Le parc est ouvert tous les jours."
-    other = CharteData.from_defaults()
+    other = data_from_defaults()
     other.lexicon_terms["typography_space_before"] = ["?"]
     assert spans(check(Typography(other), text), text) == ["viendra?"]
 

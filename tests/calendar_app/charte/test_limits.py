@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, MediaInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.limits import NetworkLimits
 
-DATA = CharteData.from_defaults()
+DATA = data_from_defaults()
 RULE = NetworkLimits(DATA)
 IMAGE = MediaInfo(id=1, alt_text="Le quai de Montmagny", credit="Ville", rights_statement="Ville")
 LONG_URL = "https://www.ville.montmagny.qc.ca/services-aux-citoyens/avis-publics/2026/reglement-numero-1234"
@@ -126,7 +126,7 @@ def test_a_version_without_its_own_text_is_counted_with_the_post_body():
 
 
 def test_a_network_without_limits_in_the_data_is_not_checked():
-    data = CharteData.from_defaults()
+    data = data_from_defaults()
     data.network_limits.pop("x")
     context = CheckContext(body="a" * 1000, category="event", at=timezone.now(), versions=[(3, "x", "")])
     assert NetworkLimits(data).results(context) == []

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, LinkInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.links import LinkDomains, MalformedLinks, TenderLink, WebsiteLink
 
-DATA = CharteData.from_defaults()
+DATA = data_from_defaults()
 
 
 def _context(body="", category="public_interest", **fields) -> CheckContext:
@@ -121,7 +121,7 @@ def test_it_passes_links_to_the_city_and_its_allowed_partners_and_their_subdomai
 
 
 def test_the_city_website_passes_even_when_it_is_not_in_the_list():
-    data = CharteData.from_defaults(website_domain="www.ville.exemple.qc.ca")
+    data = data_from_defaults(website_domain="www.ville.exemple.qc.ca")
     data.allowed_domains = []
     assert LinkDomains(data).results(_context("Voir https://ville.exemple.qc.ca/avis")) == []
 
@@ -194,7 +194,7 @@ def test_a_tender_linking_to_the_seao_passes(fields):
 
 
 def test_the_tender_site_is_data():
-    data = CharteData.from_defaults()
+    data = data_from_defaults()
     data.settings["tender_site_domain"] = ["seao.ca", "seao.gouv.qc.ca"]
     assert TenderLink(data).results(_context("Voir https://seao.gouv.qc.ca/avis/1", "tender")) == []
     assert TenderLink(DATA).results(_context("Bonjour", "event")) == []

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, MediaInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.media import ImageAltText, ImageConsent, ImageSource
 
-DATA = CharteData.from_defaults()
+DATA = data_from_defaults()
 GOOD = {
     "alt_text": "Des enfants patinent sur l'anneau de glace du parc Saint-Nicolas.",
     "credit": "Photo : Ville de Montmagny",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
 from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.netiquette import (
     _CAPITAL_FLAGS,
     _DOTS,
@@ -24,7 +25,7 @@ from calendar_app.charte.rules.netiquette import (
 
 @pytest.fixture(scope="module")
 def data():
-    return CharteData.from_defaults()
+    return data_from_defaults()
 
 
 @pytest.fixture(scope="module")

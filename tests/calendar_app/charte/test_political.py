@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.political import ElectionAuthor, PoliticalContent
 
 ELECTION = ElectionInfo(
@@ -18,7 +18,7 @@ ELECTION = ElectionInfo(
 
 @pytest.fixture(scope="module")
 def data():
-    return CharteData.from_defaults()
+    return data_from_defaults()
 
 
 @pytest.fixture(scope="module")

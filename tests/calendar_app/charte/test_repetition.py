@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.repetition import Repetition, similarity
 
-DATA = CharteData.from_defaults()
+DATA = data_from_defaults()
 NOTICE = (
     "Avis aux citoyens : en raison des travaux de réfection de la rue Saint-Jean-Baptiste, la circulation se fera "
     "en alternance entre la rue Saint-Louis et la rue Sainte-Marie du lundi 12 au vendredi 16 mai, de 7 h à 17 h. "
@@ -80,7 +80,7 @@ def test_a_version_with_its_own_text_is_compared_with_that_text():
 
 
 def test_the_threshold_is_data():
-    data = CharteData.from_defaults()
+    data = data_from_defaults()
     data.settings["repetition_similarity"] = 1.0
     context = CheckContext(
         body=NOTICE.replace("patience", "compréhension"),

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, LinkInfo, Severity
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.requirements import ContestRules, OutsidePressRelease
 
-DATA = CharteData.from_defaults()
+DATA = data_from_defaults()
 
 
 def _context(category="contest", **fields) -> CheckContext:

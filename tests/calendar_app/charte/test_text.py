@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_app.charte.data import CharteData
+from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.text import (
     _FOLD_CHARS,
     _MIXED,
@@ -260,7 +260,7 @@ def test_whatever_python_matches_case_insensitively_folds_as_the_needle(letter):
 
 
 def test_a_data_pattern_finds_what_its_regular_expression_finds():
-    data = CharteData.from_defaults()
+    data = data_from_defaults()
     texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts += [
         "Code : NOEL20",

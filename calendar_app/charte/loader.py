@@ -1,0 +1,300 @@
+"""Everything the Charte reads from the database, in one place; the rules themselves stay pure.
+
+The rules read only a ``CharteData`` and a ``CheckContext`` (``calendar_app/charte/data.py`` and
+``base.py``). This module builds them:
+
+- the rule data: ``data_from_database()`` (the tables the communications team edits in the admin)
+  and ``data_from_defaults()`` (Montmagny's defaults files, without a database: benchmarks, the
+  tests of a rule), both with the code's labels for categories and networks;
+- ``install_defaults()``: the defaults files into the Charte's tables (a migration calls it);
+- ``get_ruleset()``: the rule set for the data in the database now, kept while its revision holds
+  (one small query per call tells; any edit of the data bumps the revision, so the next call
+  builds the rules anew and the version it reports changes, art. 10);
+- ``context_for_post()`` and its parts (``election_at``, ``recent_texts``, ``requested_moment``…):
+  what the rules read about one post, in a few queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+from django.conf import settings
+from django.utils import timezone
+
+from calendar_app.charte.base import CheckContext, ElectionInfo, LinkInfo, MediaInfo
+from calendar_app.charte.data import (
+    SETTING_DEFAULTS,
+    CharteData,
+    NetworkLimitData,
+    OfficialContactData,
+    file_documents,
+)
+from calendar_app.charte.registry import RuleSet, build_ruleset
+from calendar_app.models import (
+    AllowedLinkDomain,
+    Candidate,
+    ChannelVersion,
+    CharteLexicon,
+    CharteParameter,
+    CharteSettings,
+    CharteTerm,
+    ElectionPeriod,
+    Municipality,
+    NetworkLimit,
+    OfficialContact,
+    Post,
+    PressReleaseAuthorisation,
+    Role,
+)
+from calendar_app.selectors import has_role
+from calendar_app.workflow import Status
+from kernel.networks import NETWORKS
+
+# The rule data -------------------------------------------------------------------------------
+
+MONTMAGNY_WEBSITE_DOMAIN = "ville.montmagny.qc.ca"
+MONTMAGNY_CONTACTS = (
+    OfficialContactData("email", "info@ville.montmagny.qc.ca"),
+    OfficialContactData("phone", "418 248-3361"),
+    OfficialContactData("address", "143, rue Saint-Jean-Baptiste Est, Montmagny (Québec) G5V 1K4"),
+    OfficialContactData("website", "https://www.ville.montmagny.qc.ca"),
+)
+
+
+def code_labels() -> dict[str, dict[str, str]]:
+    """The labels the rules print for a post's category and a channel's network (lazy translations)."""
+    return {
+        "category_labels": dict(Post.Category.choices),
+        "network_labels": {code: network.label for code, network in NETWORKS.items()},
+    }
+
+
+def data_from_defaults(
+    *, website_domain: str = MONTMAGNY_WEBSITE_DOMAIN, official_contacts: list[OfficialContactData] | None = None
+) -> CharteData:
+    """Montmagny's defaults from the files, without a database."""
+    data = CharteData(website_domain=website_domain, **code_labels())
+    for document in file_documents():
+        data.add_document(document)
+    data.official_contacts = list(MONTMAGNY_CONTACTS if official_contacts is None else official_contacts)
+    return data
+
+
+def data_from_database() -> CharteData:
+    """The data in the Charte's tables; what a newer defaults file brings and the tables lack comes
+    from the file."""
+    data = CharteData(**code_labels())
+    for code, kind, term in CharteTerm.objects.values_list("lexicon__code", "lexicon__kind", "term"):
+        target = data.pattern_terms if kind == "patterns" else data.lexicon_terms
+        target.setdefault(code, []).append(term)
+    data.allowed_domains = list(AllowedLinkDomain.objects.values_list("domain", flat=True))
+    for limit in NetworkLimit.objects.all():
+        data.network_limits[limit.network] = NetworkLimitData(
+            network=limit.network,
+            max_length=limit.max_length,
+            counts_graphemes=limit.counts_graphemes,
+            url_length=limit.url_length,
+            max_hashtags=limit.max_hashtags,
+            image_required=limit.image_required,
+        )
+    data.settings.update(CharteParameter.objects.values_list("name", "value"))
+    data.add_file_defaults_missing_from(
+        lexicon_codes=set(CharteLexicon.objects.values_list("code", flat=True)),
+        networks=set(data.network_limits),
+    )
+    municipality = Municipality.objects.first()
+    if municipality is not None:
+        data.website_domain = municipality.website_domain
+        data.official_contacts = [
+            OfficialContactData(kind, value)
+            for kind, value in OfficialContact.objects.filter(municipality=municipality).values_list("kind", "value")
+        ]
+    return data
+
+
+def install_defaults(apps=None) -> None:
+    """Load the defaults files into the Charte tables, adding only what is missing.
+
+    Takes the historical ``apps`` registry in a migration, the real models otherwise. Never
+    changes or deletes a row: what the communications team edited stays as they left it.
+    """
+    if apps is None:
+        from django.apps import apps
+    get = lambda name: apps.get_model("calendar_app", name)  # noqa: E731
+    lexicon_model, term_model = get("CharteLexicon"), get("CharteTerm")
+    domain_model, limit_model = get("AllowedLinkDomain"), get("NetworkLimit")
+    parameter_model = get("CharteParameter")
+    get("CharteSettings").objects.get_or_create(singleton=True)
+    for name, value in SETTING_DEFAULTS.items():
+        parameter_model.objects.get_or_create(name=name, defaults={"value": value})
+    for document in file_documents():
+        for code, spec in document.get("lexicons", {}).items():
+            lexicon, _created = lexicon_model.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": spec.get("name", code),
+                    "article": spec.get("article", ""),
+                    "kind": spec.get("kind", "words"),
+                    "description": spec.get("description", ""),
+                },
+            )
+            existing = set(term_model.objects.filter(lexicon=lexicon).values_list("term", flat=True))
+            term_model.objects.bulk_create(
+                term_model(lexicon=lexicon, term=term)
+                for term in dict.fromkeys(spec.get("terms", []))
+                if term not in existing
+            )
+        for domain in document.get("allowed_domains", []):
+            domain_model.objects.get_or_create(domain=domain)
+        for network, limits in document.get("network_limits", {}).items():
+            limit_model.objects.get_or_create(network=network, defaults=limits)
+        for name, value in document.get("settings", {}).items():
+            parameter_model.objects.get_or_create(name=name, defaults={"value": value})
+
+
+# The rule set in use ---------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cached: dict[str, RuleSet] = {}
+
+
+def get_ruleset() -> RuleSet:
+    """The rule set for the data in the database now."""
+    revision = CharteSettings.current().revision
+    key = f"{settings.CHARTE['VERSION']}.{revision}"
+    ruleset = _cached.get(key)
+    if ruleset is None:
+        with _lock:
+            ruleset = _cached.get(key)
+            if ruleset is None:
+                ruleset = build_ruleset(data_from_database(), revision=revision)
+                _cached.clear()
+                _cached[key] = ruleset
+    return ruleset
+
+
+def clear_cache() -> None:
+    _cached.clear()
+
+
+# What the rules read about one post ------------------------------------------------------------
+
+# Roles whose holders may authorise relaying an outside press release (art. 5.3).
+PRESS_RELEASE_AUTHORISERS = (Role.DIRECTION_GENERALE, Role.SERVICE_DIRECTOR)
+
+
+def election_at(moment: datetime.datetime) -> ElectionPeriod | None:
+    return ElectionPeriod.objects.covering(timezone.localdate(moment)).first()
+
+
+def election_info(election: ElectionPeriod | None) -> ElectionInfo | None:
+    if election is None:
+        return None
+    parties = []
+    for name, aliases in election.parties.values_list("name", "aliases"):
+        parties.append(name)
+        parties.extend(alias.strip() for alias in aliases.splitlines() if alias.strip())
+    return ElectionInfo(
+        name=election.name,
+        candidate_names=tuple(election.candidates.values_list("full_name", flat=True)),
+        party_names=tuple(parties),
+    )
+
+
+def takes_part_in_election(person, election: ElectionPeriod | None, day: datetime.date) -> bool:
+    """A council member, or a registered candidate of ``election``, on ``day`` (art. 7, 9.3)."""
+    if election is None or person is None:
+        return False
+    if Candidate.objects.filter(election=election, person=person).exists():
+        return True
+    return has_role(person, Role.COUNCIL_MEMBER, on=day)
+
+
+def press_release_authorised(post: Post) -> bool:
+    """Whether someone who held an authorising role on that day authorised relaying the press release."""
+    for authorisation in PressReleaseAuthorisation.objects.filter(post=post).select_related("authorised_by"):
+        day = timezone.localdate(authorisation.authorised_at)
+        if any(has_role(authorisation.authorised_by, role, on=day) for role in PRESS_RELEASE_AUTHORISERS):
+            return True
+    return False
+
+
+def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime, *, days: int) -> dict[int, list[str]]:
+    """Texts scheduled or published on these channels within ``days`` of ``at``."""
+    window = datetime.timedelta(days=days)
+    rows = (
+        ChannelVersion.objects.filter(
+            channel_id__in=channel_ids,
+            status__in=[Status.SCHEDULED, Status.PUBLISHING, Status.PUBLISHED],
+            due_at__gte=at - window,
+            due_at__lte=at + window,
+        )
+        .exclude(post=post)
+        .values_list("channel_id", "text_override", "post__body")
+    )
+    texts: dict[int, list[str]] = {}
+    for channel_id, override, body in rows:
+        texts.setdefault(channel_id, []).append(override or body)
+    return texts
+
+
+def requested_moment(post: Post) -> datetime.datetime | None:
+    """When a request not yet scheduled is judged: inside an election period if one overlaps the dates asked
+    for (the strictest moment of the window, art. 7), else on its first day; None without dates."""
+    if post.desired_from is None:
+        return None
+    last_day = post.desired_until or post.desired_from
+    period = (
+        ElectionPeriod.objects.filter(starts_on__lte=last_day, ends_on__gte=post.desired_from)
+        .order_by("starts_on")
+        .first()
+    )
+    day = max(post.desired_from, period.starts_on) if period is not None else post.desired_from
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def context_for_post(
+    post: Post, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
+) -> CheckContext:
+    """The context of ``post`` as if published at ``at`` (its first due time, else now), for rules built
+    with ``data``."""
+    versions = list(post.versions.select_related("channel").order_by("pk"))
+    if at is None:
+        due_times = [version.due_at for version in versions if version.due_at]
+        at = min(due_times) if due_times else requested_moment(post) or timezone.now()
+    election = election_at(at)
+    media = [
+        MediaInfo(
+            id=attached.asset_id,
+            is_image=True,
+            alt_text=attached.asset.alt_text,
+            credit=attached.asset.credit,
+            rights_statement=attached.asset.rights_statement,
+            shows_identifiable_persons=attached.asset.shows_identifiable_persons,
+            has_consent=attached.asset.has_consent,
+        )
+        for attached in post.post_media.select_related("asset")
+    ]
+    outside = post.from_outside_organisation or (
+        post.category == Post.Category.PRESS_RELEASE and post.origin == Post.Origin.ORGANISATION_REQUEST
+    )
+    return CheckContext(
+        body=post.body,
+        category=post.category,
+        at=at,
+        origin=post.origin,
+        versions=[(version.channel_id, version.channel.network, version.text_override) for version in versions],
+        links=[LinkInfo(url, kind) for url, kind in post.links.values_list("url", "kind")],
+        media=media,
+        health_and_safety=post.health_and_safety,
+        replies_to_english=replies_to_english,
+        has_contest_rules_document=bool(post.contest_rules_document),
+        outside_press_release=outside,
+        outside_press_release_authorised=outside and press_release_authorised(post),
+        election=election_info(election),
+        author_takes_part_in_election=takes_part_in_election(post.author, election, timezone.localdate(at)),
+        recent_texts_by_channel=recent_texts(
+            post, [version.channel_id for version in versions], at, days=data.setting("repetition_window_days")
+        ),
+    )
