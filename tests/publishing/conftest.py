@@ -1,10 +1,14 @@
-"""A real sandbox HTTP server on 127.0.0.1 for the adapters' contract tests."""
+"""A real sandbox HTTP server on 127.0.0.1 for the adapters' contract tests, and what every network's
+tests build alike: the adapter of the module's ``network`` (a row of ``test_adapter_contract.NETWORKS``),
+an image and the publication to send."""
 
 from __future__ import annotations
 
 import pytest
 
+from publishing.adapters.base import MediaFile, Outgoing
 from publishing.sandbox.server import start_in_thread
+from tests import factories
 
 
 class Sandbox:
@@ -37,3 +41,30 @@ def sandbox(_sandbox_server):
     _sandbox_server.state.reset()
     yield Sandbox(_sandbox_server)
     _sandbox_server.state.reset()
+
+
+@pytest.fixture
+def adapter(sandbox, network):
+    """The module's network adapter, pointed at the sandbox with credentials it accepts."""
+    return network.adapter(sandbox)
+
+
+@pytest.fixture
+def image(tmp_path) -> MediaFile:
+    path = tmp_path / "affiche.png"
+    path.write_bytes(factories.png_bytes())
+    return MediaFile(path, "image/png", "L'affiche de la collecte")
+
+
+@pytest.fixture
+def outgoing(network, image):
+    """Builds a publication the network accepts, under the key ``publication-1``, unless told otherwise."""
+
+    def make(**fields) -> Outgoing:
+        fields.setdefault("text", network.text)
+        fields.setdefault("idempotency_key", "publication-1")
+        if network.needs_image:
+            fields.setdefault("media", (image,))
+        return Outgoing(**fields)
+
+    return make
