@@ -8,6 +8,8 @@ possibly removed on its own. The table below is the only place that says which m
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,30 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 TIMED_STATES = frozenset({S.SCHEDULED, S.PUBLISHING, S.PUBLISHED})
 # States in which nothing changes any more.
 FINAL_STATES = frozenset(state for state, targets in TRANSITIONS.items() if not targets)
+# A channel version in one of these is still to go out: its post has not settled yet.
+STILL_TO_GO = frozenset({S.SCHEDULED, S.PUBLISHING})
+
+
+def settled_status(statuses: Iterable[str]) -> Status | None:
+    """The status a post's channel versions add up to once none is left to go out; None while one is.
+
+    Published (or removed since) on every channel that was not withdrawn → published; on some only
+    → partially published; on none → failed if one failed, else blocked if one was blocked.
+    The one rule of "publish outcome → post status", for the worker and the services alike.
+    """
+    statuses = set(statuses)
+    if statuses & STILL_TO_GO:
+        return None
+    published = statuses & {S.PUBLISHED, S.REMOVED}
+    if published and statuses - {S.PUBLISHED, S.REMOVED, S.WITHDRAWN}:
+        return S.PARTIALLY_PUBLISHED
+    if published:
+        return S.PUBLISHED
+    if S.FAILED in statuses:
+        return S.FAILED
+    if S.BLOCKED in statuses:
+        return S.BLOCKED
+    return None
 
 
 def can_transition(current: str, target: str) -> bool:

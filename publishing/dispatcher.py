@@ -17,7 +17,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from publishing.worker import Claim, claim_due, claimable, next_due_at, options, reap
+from publishing.claims import Claim, claim_due, claimable, next_due_at
+from publishing.options import options
+from publishing.reaper import reap
 
 logger = logging.getLogger("vitrine.publishing")
 
@@ -37,7 +39,7 @@ def enqueue(claims: list[Claim]) -> int:
     size = batch_size(len(claims))
     for start in range(0, len(claims), size):
         batch = [(claim.version_id, str(claim.token)) for claim in claims[start : start + size]]
-        async_task("publishing.worker.publish_batch", batch, task_name=f"publish {batch[0][0]}…", group="publish")
+        async_task("publishing.task.publish_batch", batch, task_name=f"publish {batch[0][0]}…", group="publish")
     return len(claims)
 
 

@@ -14,8 +14,8 @@ from calendar_app.permissions import Action
 from calendar_app.services.scheduling import version_retry
 from calendar_app.views.base import abilities_of, allow, login_required
 from calendar_app.workflow import Status
+from publishing.claims import next_due_at
 from publishing.models import PublicationAttempt
-from publishing.worker import next_due_at
 
 
 @login_required

@@ -210,7 +210,7 @@ class ChannelVersion(models.Model):
     text_override = models.TextField(_("text for this channel"), blank=True, help_text=_("Empty: the post's text."))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
-    # The publishing worker's bookkeeping (publishing.worker): one row per post and channel is the publication.
+    # The publishing worker's bookkeeping (publishing.claims, .task): one row per post and channel is the publication.
     idempotency_key = models.UUIDField(
         _("idempotency key"),
         default=uuid.uuid4,

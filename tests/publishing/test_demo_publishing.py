@@ -10,7 +10,8 @@ from django.utils import timezone
 from calendar_app.demo import load_demo
 from calendar_app.models import Channel, ChannelVersion
 from calendar_app.workflow import Status
-from publishing import worker
+from publishing.claims import claim_due
+from publishing.task import publish_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ def test_every_scheduled_demo_post_goes_out_through_its_networks_adapter(sandbox
     scheduled = ChannelVersion.objects.filter(status=Status.SCHEDULED)
     networks = set(scheduled.values_list("channel__network", flat=True))
     scheduled.update(due_at=timezone.now())
-    claims = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-    outcomes = worker.publish_batch([(claim.version_id, str(claim.token)) for claim in claims], wait=False)
+    claims = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+    outcomes = publish_batch([(claim.version_id, str(claim.token)) for claim in claims], wait=False)
     assert claims and set(outcomes) == {"published"}
     assert {"facebook", "instagram", "linkedin", "x", "mastodon", "bluesky"} <= networks
     assert {item.network for item in sandbox.posts()} == networks

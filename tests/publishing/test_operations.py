@@ -15,7 +15,9 @@ from django.utils import timezone
 from calendar_app.models import Channel, ChannelVersion, Role
 from calendar_app.workflow import Status
 from config.logging import JsonFormatter
-from publishing import dispatcher, worker
+from publishing import dispatcher
+from publishing.claims import claim_due
+from publishing.task import publish_claimed
 from tests import factories
 from tests.publishing.test_worker import sandbox_channel, scheduled
 
@@ -48,8 +50,8 @@ def test_the_status_page_shows_the_queue_failures_and_channels_to_reconnect(clie
     channel = sandbox_channel(sandbox)
     post = scheduled(adviser, [channel])
     sandbox.fault("mastodon", {"status": 422, "message": "Validation failed: trop long", "match": "POST"})
-    worker.publish_claimed(
-        worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))[0].version_id,
+    publish_claimed(
+        claim_due(now=timezone.now() + datetime.timedelta(seconds=5))[0].version_id,
         post.versions.get().claim_token,
         wait=False,
     )

@@ -14,8 +14,11 @@ from django.utils import timezone, translation
 from calendar_app.models import Channel, ChannelVersion, Notification
 from calendar_app.services.channels import channel_update
 from calendar_app.workflow import Status
-from publishing import worker
+from publishing.claims import claim_due
 from publishing.models import PublicationAttempt
+from publishing.reaper import reap
+from publishing.sending import CREDENTIALS_UNREADABLE, CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN
+from publishing.task import publish_batch
 from tests import factories
 from tests.publishing.test_worker import run_due, sandbox_channel, scheduled
 
@@ -46,7 +49,7 @@ def in_french(message) -> str:
 
 def claimed_and_attempted(post) -> ChannelVersion:
     """What a task that crashed after recording its attempt left behind: "publishing", its claim expired."""
-    [claim] = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5), only=[post.versions.get().pk])
+    [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5), only=[post.versions.get().pk])
     PublicationAttempt.objects.create(version_id=claim.version_id, number=1, claim_token=claim.token)
     return ChannelVersion.objects.get(pk=claim.version_id)
 
@@ -62,7 +65,7 @@ class TestThePublishTask:
         assert run_due() == ["blocked"]
         version = post.versions.get()
         assert version.status == Status.BLOCKED
-        assert version.last_error == in_french(worker.CREDENTIALS_UNREADABLE)
+        assert version.last_error == in_french(CREDENTIALS_UNREADABLE)
         post.refresh_from_db()
         assert post.status == Status.BLOCKED
         assert PublicationAttempt.objects.get(version=version).outcome == PublicationAttempt.Outcome.BLOCKED
@@ -81,8 +84,8 @@ class TestThePublishTask:
         readable = post.versions.exclude(channel=unreadable).get().channel
         readable.set_credentials({"access_token": "jeton"})  # reconnected under the new key
         readable.save()
-        claims = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        outcomes = worker.publish_batch([(claim.version_id, str(claim.token)) for claim in claims], wait=False)
+        claims = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        outcomes = publish_batch([(claim.version_id, str(claim.token)) for claim in claims], wait=False)
         assert sorted(outcomes) == ["blocked", "published"]
         post.refresh_from_db()
         assert post.status == Status.PARTIALLY_PUBLISHED and len(sandbox.posts("mastodon")) == 1
@@ -97,30 +100,30 @@ class TestTheReaper:
         unreadable = sandbox_channel(sandbox)
         stuck = claimed_and_attempted(scheduled(adviser, [unreadable], due=soon))
         other = scheduled(adviser, [sandbox_channel(sandbox)], due=soon + datetime.timedelta(seconds=1))
-        worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # its task was lost
+        claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # its task was lost
         key_change()
         for channel in Channel.objects.exclude(pk=unreadable.pk):
             channel.set_credentials({"access_token": "jeton"})
             channel.save()
 
-        assert worker.reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
+        assert reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
         assert other.versions.get().status == Status.SCHEDULED
         unreadable.refresh_from_db()
         assert unreadable.connection == Channel.Connection.TO_RECONNECT
         # Whether it went out cannot be checked without credentials: it is neither sent again nor dropped.
         stuck.refresh_from_db()
         assert stuck.status == Status.PUBLISHING
-        assert stuck.last_error == in_french(worker.CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN)
+        assert stuck.last_error == in_french(CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN)
         notified = Notification.objects.filter(kind=Notification.Kind.CHANNEL).count()
         assert notified
 
         # The next passes leave it alone, and tell nobody again.
-        assert worker.reap(now=timezone.now() + 2 * LATER) == {"released": 0, "reconciled": 0}
+        assert reap(now=timezone.now() + 2 * LATER) == {"released": 0, "reconciled": 0}
         assert Notification.objects.filter(kind=Notification.Kind.CHANNEL).count() == notified
 
         # Reconnected: it is reconciled with the network (Mastodon's idempotency key makes sending it exact).
         channel_update(channel=unreadable, actor=adviser, changes={}, credentials={"access_token": "jeton"})
-        assert worker.reap(now=timezone.now() + 3 * LATER)["reconciled"] == 1
+        assert reap(now=timezone.now() + 3 * LATER)["reconciled"] == 1
         stuck.refresh_from_db()
         assert stuck.status == Status.PUBLISHED
         assert run_due(timezone.now() + 4 * LATER) == ["published"]
@@ -131,10 +134,10 @@ class TestTheReaper:
         broken = sandbox_channel(sandbox)
         first = claimed_and_attempted(scheduled(adviser, [broken], due=soon))
         other = scheduled(adviser, [sandbox_channel(sandbox)], due=soon + datetime.timedelta(seconds=1))
-        worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
         # A network taken out of the registry: building its adapter fails for a reason the reaper does not know.
         Channel.objects.filter(pk=broken.pk).update(network="myspace")
         with caplog.at_level(logging.ERROR, logger="vitrine.publishing"):
-            assert worker.reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
+            assert reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
         assert other.versions.get().status == Status.SCHEDULED
         assert any(str(first.pk) in record.getMessage() for record in caplog.records if record.levelname == "ERROR")

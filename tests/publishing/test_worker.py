@@ -11,8 +11,12 @@ from calendar_app.models import Candidate, Channel, ChannelVersion, ElectionPeri
 from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
 from calendar_app.workflow import Status
-from publishing import worker
+from publishing.adapters import adapter_for
+from publishing.claims import claim_due
 from publishing.models import PublicationAttempt
+from publishing.reaper import reap
+from publishing.sending import outgoing_for
+from publishing.task import publish_claimed
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +46,8 @@ def scheduled(author, channels, *, body=CLEAN, due=None, **fields) -> Post:
 def run_due(now=None) -> list[str]:
     """What the dispatcher and one django-q2 task would do, in this process."""
     now = now or timezone.now() + datetime.timedelta(seconds=5)
-    claims = worker.claim_due(now=now)
-    return [worker.publish_claimed(claim.version_id, claim.token, wait=False) for claim in claims]
+    claims = claim_due(now=now)
+    return [publish_claimed(claim.version_id, claim.token, wait=False) for claim in claims]
 
 
 class TestClaims:
@@ -51,9 +55,9 @@ class TestClaims:
         channel = sandbox_channel(sandbox)
         soon = scheduled(adviser, [channel], due=timezone.now() + datetime.timedelta(seconds=1))
         scheduled(adviser, [channel], due=timezone.now() + datetime.timedelta(hours=1), title="Plus tard")
-        first = worker.claim_due(now=timezone.now())
+        first = claim_due(now=timezone.now())
         assert [claim.version_id for claim in first] == [soon.versions.get().pk]
-        assert worker.claim_due(now=timezone.now()) == []
+        assert claim_due(now=timezone.now()) == []
         version = soon.versions.get()
         assert (version.status, version.attempts, version.claim_token) == (Status.PUBLISHING, 1, first[0].token)
         soon.refresh_from_db()
@@ -64,7 +68,7 @@ class TestClaims:
         ordinary = scheduled(adviser, [channel], due=timezone.now() - datetime.timedelta(seconds=30))
         urgent = scheduled(adviser, [channel], due=timezone.now())
         Post.objects.filter(pk=urgent.pk).update(is_emergency=True)
-        claims = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5), limit=1)
+        claims = claim_due(now=timezone.now() + datetime.timedelta(seconds=5), limit=1)
         assert [claim.version_id for claim in claims] == [urgent.versions.get().pk]
         assert ordinary.versions.get().status == Status.SCHEDULED
 
@@ -91,9 +95,9 @@ class TestOutcomes:
 
     def test_the_same_claim_delivered_twice_publishes_once(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
-        [claim] = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        assert worker.publish_claimed(claim.version_id, claim.token, wait=False) == "published"
-        assert worker.publish_claimed(claim.version_id, claim.token, wait=False) == "stale"
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        assert publish_claimed(claim.version_id, claim.token, wait=False) == "published"
+        assert publish_claimed(claim.version_id, claim.token, wait=False) == "stale"
         assert len(sandbox.posts("mastodon")) == 1 and post.versions.get().attempts == 1
 
     def test_429_retries_later_honouring_retry_after(self, sandbox, adviser):
@@ -160,28 +164,28 @@ class TestOutcomes:
 class TestTheReaper:
     def test_a_claim_never_started_is_released(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
-        worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # the task was lost
+        claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # the task was lost
         later = timezone.now() + datetime.timedelta(minutes=10)
-        assert worker.reap(now=later) == {"released": 1, "reconciled": 0}
+        assert reap(now=later) == {"released": 1, "reconciled": 0}
         assert post.versions.get().status == Status.SCHEDULED
         assert run_due() == ["published"]
 
     def test_a_worker_killed_after_sending_is_reconciled_with_the_network(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
-        [claim] = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
         version = ChannelVersion.objects.get(pk=claim.version_id)
         # What a killed worker leaves behind: the attempt recorded, the post sent, nothing else.
         PublicationAttempt.objects.create(version=version, number=1, claim_token=claim.token)
-        worker.adapter_for(version.channel).publish(worker.outgoing_for(version))
-        assert worker.reap(now=timezone.now() + datetime.timedelta(minutes=10))["reconciled"] == 1
+        adapter_for(version.channel).publish(outgoing_for(version))
+        assert reap(now=timezone.now() + datetime.timedelta(minutes=10))["reconciled"] == 1
         assert post.versions.get().status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 1
 
     def test_a_worker_killed_before_sending_is_sent_once_by_the_reaper(self, sandbox, adviser):
         # Mastodon answers a repeated Idempotency-Key with the first status: sending again is exact.
         post = scheduled(adviser, [sandbox_channel(sandbox)])
-        [claim] = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
         PublicationAttempt.objects.create(version_id=claim.version_id, number=1, claim_token=claim.token)
-        worker.reap(now=timezone.now() + datetime.timedelta(minutes=10))
+        reap(now=timezone.now() + datetime.timedelta(minutes=10))
         assert post.versions.get().status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 1
 
     def test_where_the_network_has_no_such_post_it_is_retried_later(self, sandbox, adviser, settings):
@@ -190,9 +194,9 @@ class TestTheReaper:
         channel.set_credentials({"secret": "sandbox-secret"})
         channel.save()
         post = scheduled(adviser, [channel])
-        [claim] = worker.claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
         PublicationAttempt.objects.create(version_id=claim.version_id, number=1, claim_token=claim.token)
-        worker.reap(now=timezone.now() + datetime.timedelta(minutes=10))
+        reap(now=timezone.now() + datetime.timedelta(minutes=10))
         assert post.versions.get().status == Status.SCHEDULED
         assert run_due(timezone.now() + datetime.timedelta(minutes=11)) == ["published"]
         assert len(sandbox.posts("webhook")) == 1

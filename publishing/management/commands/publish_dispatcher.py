@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from publishing import dispatcher
-from publishing.worker import claimable, options
+from publishing.claims import claimable
+from publishing.options import options
 
 
 class Command(BaseCommand):

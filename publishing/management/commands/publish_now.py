@@ -9,7 +9,9 @@ from django.utils import timezone
 from calendar_app.models import ChannelVersion, Post
 from calendar_app.services.workflow import version_transition
 from calendar_app.workflow import Status
-from publishing.worker import claim_due, last_moment_refusals, outgoing_for, publish_claimed
+from publishing.claims import claim_due
+from publishing.sending import last_moment_refusals, outgoing_for
+from publishing.task import publish_claimed
 
 
 class Command(BaseCommand):

@@ -1,0 +1,191 @@
+"""What an attempt's result means, and recording it: the version's and the post's status, the attempt
+itself, retries with backoff, the people to tell, the log line.
+
+Everything is decided before the one short transaction that records a batch; inside it, only the
+versions still held by their claim move (a version the reaper took over meanwhile is left to it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calendar_app.models import ChannelVersion, Post
+from calendar_app.services.workflow import Move, bulk_transition
+from calendar_app.workflow import Status, settled_status
+from publishing.adapters.base import AuthError, TemporaryError
+from publishing.models import PublicationAttempt
+from publishing.notifications import channel_to_reconnect, notify_publication_problem
+from publishing.options import options
+from publishing.sending import Job
+
+logger = logging.getLogger("vitrine.publishing")
+
+# What ``record_outcomes`` writes on each attempt (one bulk UPDATE).
+_ATTEMPT_FIELDS = ["outcome", "call_started_at", "finished_at", "http_status", "response_summary", "error"]
+
+
+def backoff_seconds(attempts: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never sooner than the network's ``Retry-After``."""
+    base, cap = options()["RETRY_BASE_SECONDS"], options()["RETRY_MAX_SECONDS"]
+    delay = random.uniform(0, min(cap, base * 2 ** max(0, attempts - 1)))
+    return max(delay, retry_after or 0.0)
+
+
+@dataclass(frozen=True)
+class Decision:
+    target: Status | None  # None: leave it publishing (the reaper reconciles)
+    outcome: str
+    message: str = ""
+    retry_at: datetime.datetime | None = None
+
+
+def decide(job: Job) -> Decision:
+    """What an attempt's result means for its version: published, retried later, failed, blocked or unknown."""
+    Outcome = PublicationAttempt.Outcome
+    if job.refusals:
+        return Decision(Status.BLOCKED, Outcome.BLOCKED, " ".join(job.refusals))
+    if job.published is not None:
+        return Decision(Status.PUBLISHED, job.outcome or Outcome.PUBLISHED)
+    if job.outcome == Outcome.UNKNOWN:
+        return Decision(None, Outcome.UNKNOWN, job.error.message)
+    error = job.error
+    if isinstance(error, AuthError):
+        return Decision(Status.SCHEDULED, Outcome.AUTH, error.message)
+    outcome = job.outcome or (Outcome.TEMPORARY if isinstance(error, TemporaryError) else Outcome.PERMANENT)
+    if isinstance(error, TemporaryError):
+        if job.version.attempts < options()["MAX_ATTEMPTS"]:
+            delay = datetime.timedelta(seconds=backoff_seconds(job.version.attempts, error.retry_after))
+            return Decision(Status.SCHEDULED, outcome, error.message, timezone.now() + delay)
+        message = _("%(error)s — given up after %(count)d attempts.") % {
+            "error": error.message,
+            "count": job.version.attempts,
+        }
+        return Decision(Status.FAILED, outcome, message)
+    return Decision(Status.FAILED, outcome, error.message)
+
+
+def record_outcomes(jobs: list[Job]) -> None:
+    """Record every attempted job's outcome in one short transaction, then log it.
+
+    1. Each outcome is decided, and written onto its attempt and its version's move, before the
+       transaction opens.
+    2. Inside it, the versions still held by their claim move through the workflow
+       (``bulk_transition``: one locked, conditional UPDATE per claim and outcome status).
+    3. The attempts are written with one bulk UPDATE.
+    4. The posts of the versions moved take the status their versions add up to; channels whose
+       token was refused go "to reconnect"; failures and blocks are told to people.
+    5. Each outcome is logged and kept on its job.
+    """
+    attempted = [job for job in jobs if job.attempt is not None]
+    if not attempted:
+        return
+    now = timezone.now()
+    decisions = {job.version.pk: decide(job) for job in attempted}
+    groups: dict[tuple[uuid.UUID, Status], list[Move]] = {}
+    for job in attempted:
+        decision = decisions[job.version.pk]
+        _write_attempt(job, decision, now=now)
+        if decision.target is not None:
+            groups.setdefault((job.token, decision.target), []).append(_version_move(job, decision, now=now))
+    with transaction.atomic():
+        held = _move_held_versions(groups, now=now)
+        PublicationAttempt.objects.bulk_update([job.attempt for job in attempted], _ATTEMPT_FIELDS)
+        moved = [job for job in attempted if job.version.pk in held]
+        settle_posts({job.version.post_id for job in moved})
+        for job in moved:
+            _tell_people(job, decisions[job.version.pk])
+    for job in attempted:
+        decision = decisions[job.version.pk]
+        _log(job, decision)
+        job.outcome = decision.outcome
+
+
+def _write_attempt(job: Job, decision: Decision, *, now: datetime.datetime) -> None:
+    """The attempt's outcome, timing, HTTP status, response summary and error (in memory; saved in bulk)."""
+    attempt, published, error = job.attempt, job.published, job.error
+    attempt.outcome, attempt.call_started_at, attempt.finished_at = decision.outcome, job.called_at, now
+    attempt.http_status = getattr(error, "status", None) if published is None else None
+    attempt.response_summary = (published.summary if published else getattr(error, "summary", ""))[:2000]
+    attempt.error = "" if published else decision.message
+
+
+def _version_move(job: Job, decision: Decision, *, now: datetime.datetime) -> Move:
+    """The version's own fields for its move: the next attempt, the last error, what the network published."""
+    published = job.published
+    fields = {"next_attempt_at": decision.retry_at, "last_error": "" if published else decision.message}
+    if published is not None:
+        fields.update(external_id=published.external_id, external_url=published.url, published_at=now)
+    return Move(job.version.pk, fields=fields, reason=decision.message)
+
+
+def _move_held_versions(groups: dict[tuple[uuid.UUID, Status], list[Move]], *, now: datetime.datetime) -> set[int]:
+    """Move each group's versions still publishing under its claim token to its status, releasing the
+    claim; returns the versions moved (the others were taken over by the reaper meanwhile)."""
+    held = set()
+    for (token, target), moves in groups.items():
+        held |= set(
+            bulk_transition(
+                model=ChannelVersion,
+                moves=moves,
+                source=Status.PUBLISHING,
+                target=target,
+                where=Q(claim_token=token),
+                updated_at=now,
+                claim_token=None,
+                claimed_until=None,
+            )
+        )
+    return held
+
+
+def settle_posts(post_ids: Iterable[int]) -> None:
+    """Give each publishing post the status its channel versions add up to (inside the caller's transaction)."""
+    statuses: dict[int, set[str]] = {}
+    for post_id, status in ChannelVersion.objects.filter(post_id__in=list(post_ids)).values_list("post_id", "status"):
+        statuses.setdefault(post_id, set()).add(status)
+    targets: dict[Status, list[int]] = {}
+    for post_id, found in statuses.items():
+        target = settled_status(found)
+        if target is not None:
+            targets.setdefault(target, []).append(post_id)
+    for target, ids in targets.items():
+        bulk_transition(model=Post, moves=ids, source=(Status.PUBLISHING,), target=target)
+
+
+def _tell_people(job: Job, decision: Decision) -> None:
+    """A refused token or unreadable credentials: the channel goes to reconnect; a failure or a block:
+    the author and the communications team are told."""
+    if decision.outcome == PublicationAttempt.Outcome.AUTH or job.credentials_unreadable:
+        channel_to_reconnect(job.version.channel, decision.message)
+    if decision.target in (Status.FAILED, Status.BLOCKED):
+        notify_publication_problem(job.version, decision.message, blocked=decision.target == Status.BLOCKED)
+
+
+def _log(job: Job, decision: Decision) -> None:
+    log = logger.info if decision.target == Status.PUBLISHED else logger.warning
+    log(
+        "publication version=%s channel=%s outcome=%s status=%s retry_at=%s error=%s",
+        job.version.pk,
+        job.version.channel_id,
+        decision.outcome,
+        decision.target,
+        decision.retry_at,
+        decision.message,
+        extra={
+            "version": job.version.pk,
+            "channel": job.version.channel_id,
+            "outcome": str(decision.outcome),
+            "status": str(decision.target or ""),
+            "lateness_ms": round((job.called_at - job.due).total_seconds() * 1000, 1) if job.called_at else None,
+        },
+    )
