@@ -175,6 +175,7 @@ def get_ruleset() -> RuleSet:
 
 
 def clear_cache() -> None:
+    """Forget the rule set kept (tests start each from the data in their database)."""
     _cached.clear()
 
 
@@ -185,10 +186,12 @@ PRESS_RELEASE_AUTHORISERS = (Role.DIRECTION_GENERALE, Role.SERVICE_DIRECTOR)
 
 
 def election_at(moment: datetime.datetime) -> ElectionPeriod | None:
+    """The election period covering the local day of ``moment``, if any."""
     return ElectionPeriod.objects.covering(timezone.localdate(moment)).first()
 
 
 def election_info(election: ElectionPeriod | None) -> ElectionInfo | None:
+    """What names a side in ``election`` (its candidates, its parties and their aliases), as plain data."""
     if election is None:
         return None
     parties = []
