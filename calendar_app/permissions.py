@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.models import Candidate, ElectionPeriod, EmergencySwitch, Post, RolePolicy
 from calendar_app.models.people import SERVICE_ROLES, Role
-from calendar_app.selectors import RoleGrant, role_grants
+from calendar_app.selectors.people import RoleGrant, role_grants
 from calendar_app.workflow import Status
 
 
@@ -155,12 +155,27 @@ class Abilities:
         return None
 
     # One post.
+    @property
+    def sees_every_post(self) -> bool:
+        """The communications department and the Direction générale read every post."""
+        return self.is_reviewer or self.is_direction
+
+    @cached_property
+    def followed(self) -> dict[str, frozenset[int]]:
+        """The posts this person follows, as the ids each of a post's fields may hold: their own posts, and
+        the requests of their services and organisations. ``can_view`` and the selectors
+        ``posts_followed_by`` and ``posts_visible_to`` all read these facts, and only these."""
+        return {
+            "author_id": frozenset({self.person.pk}),
+            "requesting_service_id": self.service_ids,
+            "requesting_organisation_id": self.organisation_ids,
+        }
+
+    def follows(self, post: Post) -> bool:
+        return any(getattr(post, field) in ids for field, ids in self.followed.items())
+
     def can_view(self, post: Post) -> bool:
-        if self.is_reviewer or self.is_direction or post.author_id == self.person.pk:
-            return True
-        if post.requesting_service_id is not None and post.requesting_service_id in self.service_ids:
-            return True
-        return post.requesting_organisation_id is not None and post.requesting_organisation_id in self.organisation_ids
+        return self.sees_every_post or self.follows(post)
 
     def can_edit(self, post: Post) -> bool:
         """The reviewer edits until publication; the author of a draft, or of a request sent back for changes."""

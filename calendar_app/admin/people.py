@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
 from calendar_app.models import Notification, Person, RoleAssignment, RolePolicy, Substitution
+from calendar_app.selectors.people import active_on
 from calendar_app.services.audit import HIDDEN, audit_record
 
 
@@ -73,7 +74,7 @@ class ActiveOnFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "today":
-            return queryset.filter(starts_on__lte=today).exclude(ends_on__lt=today)
+            return queryset.filter(active_on(today))
         if self.value() == "past":
             return queryset.filter(ends_on__lt=today)
         if self.value() == "future":

@@ -14,9 +14,10 @@ from django.utils import timezone
 from calendar_app.models import Candidate, ChannelVersion, ElectionPeriod, Notification, Party, Person, Post
 from calendar_app.models.people import Role
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.audit import audit_record, field_values
 from calendar_app.services.charte import CharteReport, charte_check
-from calendar_app.services.notifications import notify, people_with_role
+from calendar_app.services.notifications import notify
 from calendar_app.workflow import Status
 
 
@@ -56,13 +57,10 @@ def election_declare(
                 person=candidate.person,
             )
         audit_record(actor=actor, action="election_declared", target=period, after=field_values(period))
-        recipients = {
-            person.pk: person
-            for role in (Role.COMMUNICATIONS, Role.DIRECTION_GENERALE, Role.PUBLISHER, Role.COUNCIL_MEMBER)
-            for person in people_with_role(role)
-        }
         notify(
-            recipients=recipients.values(),
+            recipients=people_with_roles(
+                Role.COMMUNICATIONS, Role.DIRECTION_GENERALE, Role.PUBLISHER, Role.COUNCIL_MEMBER
+            ),
             kind=Notification.Kind.ELECTION,
             template="election",
             context={"period": period},

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from calendar_app.models import Approval, Channel, EmergencySwitch, Notification, Post
 from calendar_app.models.people import Role
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.audit import audit_record
 from calendar_app.services.charte import CharteBlocked, charte_acknowledge_warnings, charte_check
-from calendar_app.services.notifications import notify, people_with_role
+from calendar_app.services.notifications import notify
 from calendar_app.services.posts import post_create, record_decision, require_may_write
 from calendar_app.services.scheduling import require_authorised, schedule_versions
 from calendar_app.services.workflow import post_transition, version_transition
@@ -35,13 +36,8 @@ def emergency_switch(*, actor, active: bool, reason: str = "") -> EmergencySwitc
     with transaction.atomic():
         switch = EmergencySwitch.objects.create(active=active, reason=reason, switched_by=actor)
         audit_record(actor=actor, action="emergency_on" if active else "emergency_off", target=switch, message=reason)
-        recipients = {
-            person.pk: person
-            for role in (Role.COMMUNICATIONS, Role.MISSION_COMMUNICATION)
-            for person in people_with_role(role)
-        }
         notify(
-            recipients=recipients.values(),
+            recipients=people_with_roles(Role.COMMUNICATIONS, Role.MISSION_COMMUNICATION),
             kind=Notification.Kind.EMERGENCY,
             template="emergency",
             context={"switch": switch},

@@ -15,37 +15,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from calendar_app.models import Notification, Person, Post, RoleAssignment, Substitution
-from calendar_app.models.people import Role
+from calendar_app.models import Notification, Person, Post, Substitution
+from calendar_app.selectors.people import active_on
 
 logger = logging.getLogger(__name__)
-
-
-def people_with_role(role: Role, *, service=None, organisation=None) -> list[Person]:
-    """Active people who hold ``role`` today in their own right (substitutes are added by ``notify``)."""
-    day = timezone.localdate()
-    assignments = RoleAssignment.objects.filter(role=role, starts_on__lte=day, person__is_active=True).exclude(
-        ends_on__lt=day
-    )
-    if service is not None:
-        assignments = assignments.filter(service=service)
-    if organisation is not None:
-        assignments = assignments.filter(organisation=organisation)
-    return list(Person.objects.filter(pk__in=assignments.values("person_id")).order_by("pk"))
-
-
-def post_requesters(post: Post) -> list[Person]:
-    """Who follows a request: its author, and the people of the service or organisation that asked."""
-    people = {post.author_id: post.author}
-    if post.requesting_service_id:
-        for role in (Role.SERVICE_DIRECTOR, Role.SERVICE_MEMBER):
-            people.update((person.pk, person) for person in people_with_role(role, service=post.requesting_service))
-    if post.requesting_organisation_id:
-        people.update(
-            (person.pk, person)
-            for person in people_with_role(Role.ORGANISATION_REPRESENTATIVE, organisation=post.requesting_organisation)
-        )
-    return [person for person in people.values() if person.is_active]
 
 
 def _with_substitutes(recipients: Iterable[Person]) -> list[tuple[Person, Person | None]]:
@@ -55,7 +28,7 @@ def _with_substitutes(recipients: Iterable[Person]) -> list[tuple[Person, Person
     for person in recipients:
         chosen.setdefault(person.pk, (person, None))
     substitutions = Substitution.objects.filter(
-        absent_id__in=list(chosen), starts_on__lte=day, ends_on__gte=day, substitute__is_active=True
+        active_on(day), absent_id__in=list(chosen), substitute__is_active=True
     ).select_related("substitute", "absent")
     for substitution in substitutions:
         chosen.setdefault(substitution.substitute_id, (substitution.substitute, substitution.absent))

@@ -20,8 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from calendar_app.models import AccreditedOrganisation, Channel, MediaAsset, Notification, Post, PostMedia, Service
+from calendar_app.selectors.people import post_requesters
 from calendar_app.services.charte import CharteReport, charte_check
-from calendar_app.services.notifications import notify, post_requesters
+from calendar_app.services.notifications import notify
 from calendar_app.services.posts import post_create, post_follow_url, post_submit
 
 

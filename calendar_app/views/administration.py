@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calendar_app.forms import ElectionForm, apply_service_errors
 from calendar_app.models import Channel, ElectionPeriod
 from calendar_app.permissions import Action
+from calendar_app.selectors.channels import channels_with_authorisers
 from calendar_app.services.channels import channel_authorise
 from calendar_app.services.elections import election_declare, election_flagged_published
 from calendar_app.services.notifications import notification_mark_read
@@ -78,11 +79,10 @@ def election_detail(request, pk: int):
 def channel_list(request):
     can = abilities_of(request)
     allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
-    channels = Channel.objects.select_related("authorised_by").order_by("network", "handle")
     return render(
         request,
         "calendar_app/channels/list.html",
-        {"channels": channels, "can_authorise": can.can_authorise_channel()},
+        {"channels": channels_with_authorisers(), "can_authorise": can.can_authorise_channel()},
     )
 
 

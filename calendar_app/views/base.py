@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from calendar_app.models import Post
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.posts import post_for_page
 
 
 def abilities_of(request) -> Abilities:
@@ -23,9 +24,10 @@ def allow(request, allowed: bool, action: Action, target=None) -> None:
 
 def visible_post(request, pk: int) -> Post:
     """The post ``pk`` if the person may see it; 403 otherwise (recorded)."""
-    post = get_object_or_404(
-        Post.objects.select_related("author", "requesting_service", "requesting_organisation"), pk=pk
-    )
+    try:
+        post = post_for_page(pk)
+    except Post.DoesNotExist:
+        raise Http404 from None
     allow(request, abilities_of(request).can_view(post), Action.VIEW, post)
     return post
 

@@ -1,9 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from calendar_app.models import Post
+from calendar_app.selectors.posts import posts_awaiting_review_count
 from calendar_app.views.base import abilities_of, login_required
-from calendar_app.workflow import Status
 
 
 @login_required
@@ -11,5 +10,5 @@ from calendar_app.workflow import Status
 def home(request):
     """Where each person starts: the actions their roles allow."""
     can = abilities_of(request)
-    to_review = Post.objects.filter(status__in=(Status.SUBMITTED, Status.IN_REVIEW)).count() if can.is_reviewer else 0
+    to_review = posts_awaiting_review_count() if can.is_reviewer else 0
     return render(request, "calendar_app/home.html", {"can": can, "to_review": to_review})

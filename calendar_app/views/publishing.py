@@ -15,8 +15,10 @@ from calendar_app.forms import (
     TimingForm,
     apply_service_errors,
 )
-from calendar_app.models import Channel, EmergencySwitch, Post
+from calendar_app.models import EmergencySwitch
 from calendar_app.permissions import Action
+from calendar_app.selectors.channels import channels_writable_by
+from calendar_app.selectors.posts import post_versions, recent_emergency_posts, recent_emergency_switches
 from calendar_app.services.charte import charte_check
 from calendar_app.services.emergency import emergency_publish, emergency_switch
 from calendar_app.services.posts import post_write
@@ -31,10 +33,7 @@ def internal_post_new(request):
     """Write a post for the channels one is authorised for; it goes to review unless one's role needs none."""
     can = abilities_of(request)
     allow(request, can.can_write_internal(), Action.SUBMIT)
-    channels = Channel.objects.filter(is_active=True).order_by("network", "handle")
-    if not can.is_reviewer:
-        channels = channels.filter(pk__in=can.publisher_channel_ids())
-    form = InternalPostForm(request.POST or None, channels=channels)
+    form = InternalPostForm(request.POST or None, channels=channels_writable_by(can))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +84,7 @@ def post_schedule_view(request, pk: int):
     post = visible_post(request, pk)
     can = abilities_of(request)
     allow(request, _may_schedule(can, post), Action.SCHEDULE, post)
-    versions = list(post.versions.select_related("channel").order_by("channel__network", "pk"))
+    versions = post_versions(post)
     intent = _SCHEDULING.get(Status(post.status))
     form = TimingForm(request.POST if request.method == "POST" and intent else None, post=post, versions=versions)
     if form.is_bound and form.is_valid():
@@ -151,8 +150,8 @@ def emergency(request):
             "post_form": post_form,
             "can_switch": can.can_switch_emergency(),
             "can_publish": can.can_publish_now(),
-            "switches": EmergencySwitch.objects.select_related("switched_by")[:10],
-            "recent": Post.objects.filter(is_emergency=True).order_by("-created_at")[:10],
+            "switches": recent_emergency_switches(),
+            "recent": recent_emergency_posts(),
         },
     )
 

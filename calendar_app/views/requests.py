@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, RevisionForm, apply_service_errors
-from calendar_app.models import AccreditedOrganisation, AuditEntry, Post, Service
 from calendar_app.permissions import Action
+from calendar_app.selectors.people import organisations_submittable_by, services_submittable_by
+from calendar_app.selectors.posts import posts_followed_by
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import post_edit
 from calendar_app.services.posts import post_add_message, post_submit
@@ -30,20 +30,11 @@ def request_list(request):
         can.can_submit_for_service() or can.can_submit_for_organisation() or can.can_write_internal(),
         Action.VIEW,
     )
-    posts = (
-        Post.objects.filter(
-            Q(author=request.user)
-            | Q(requesting_service_id__in=can.service_ids)
-            | Q(requesting_organisation_id__in=can.organisation_ids)
-        )
-        .select_related("requesting_service", "requesting_organisation")
-        .order_by("-created_at")
-    )
     return render(
         request,
         "calendar_app/requests/list.html",
         {
-            "posts": posts,
+            "posts": posts_followed_by(can),
             "can_service": can.can_submit_for_service(),
             "can_organisation": can.can_submit_for_organisation(),
         },
@@ -54,14 +45,10 @@ def _request_form(request, *, for_organisation: bool):
     can = abilities_of(request)
     if for_organisation:
         allow(request, can.can_submit_for_organisation(), Action.SUBMIT)
-        requesters = AccreditedOrganisation.objects.all()
-        if not can.superuser:
-            requesters = requesters.filter(pk__in=can.organisation_ids)
+        requesters = organisations_submittable_by(can)
     else:
         allow(request, can.can_submit_for_service(), Action.SUBMIT)
-        requesters = Service.objects.filter(is_active=True)
-        if not can.superuser:
-            requesters = requesters.filter(pk__in=can.service_ids)
+        requesters = services_submittable_by(can)
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = RequestForm(*data, requesters=requesters, for_organisation=for_organisation)
     images = ImageFormSet(*data, prefix="images")
@@ -93,15 +80,6 @@ def service_request_new(request):
 @require_http_methods(["GET", "POST"])
 def organisation_request_new(request):
     return _request_form(request, for_organisation=True)
-
-
-def post_history(post: Post):
-    """The post's audit trail, oldest first, for the requester and the reviewer."""
-    from django.contrib.contenttypes.models import ContentType
-
-    return AuditEntry.objects.filter(
-        target_type=ContentType.objects.get_for_model(Post), target_id=str(post.pk)
-    ).order_by("at", "pk")
 
 
 @login_required

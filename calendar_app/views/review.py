@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from calendar_app.forms import MessageForm, PostTextsForm, ReasonsForm, TimingForm, apply_service_errors
-from calendar_app.models import Post
 from calendar_app.permissions import Action
+from calendar_app.selectors.posts import AWAITING_DECISION, post_history, post_versions, posts_awaiting_review
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import Edited, post_edit
-from calendar_app.services.posts import AWAITING_DECISION, post_add_message, post_refuse, post_request_changes
+from calendar_app.services.posts import post_add_message, post_refuse, post_request_changes
 from calendar_app.services.revisions import ConcurrentChange
 from calendar_app.services.scheduling import post_approve_and_schedule
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
-from calendar_app.views.requests import post_history
 
 
 @login_required
@@ -26,13 +24,7 @@ from calendar_app.views.requests import post_history
 def review_queue(request):
     """What awaits review, oldest first."""
     allow(request, abilities_of(request).can_review(), Action.REVIEW)
-    posts = (
-        Post.objects.filter(status__in=AWAITING_DECISION)
-        .select_related("author", "requesting_service", "requesting_organisation")
-        .annotate(channel_count=Count("versions", distinct=True), message_count=Count("messages", distinct=True))
-        .order_by("created_at", "pk")
-    )
-    return render(request, "calendar_app/review/queue.html", {"posts": posts})
+    return render(request, "calendar_app/review/queue.html", {"posts": posts_awaiting_review()})
 
 
 _EDITED = {
@@ -53,7 +45,7 @@ def review_detail(request, pk: int):
     post = visible_post(request, pk)
     can = abilities_of(request)
     allow(request, can.can_review(post), Action.REVIEW, post)
-    versions = list(post.versions.select_related("channel").order_by("channel__network", "pk"))
+    versions = post_versions(post)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action else None
     texts_form = PostTextsForm(data if action in ("save", "approve") else None, post=post, versions=versions)
@@ -104,7 +96,7 @@ def review_detail(request, pk: int):
         for message in change.messages:
             messages.error(request, message)
         post = visible_post(request, pk)
-        versions = list(post.versions.select_related("channel").order_by("channel__network", "pk"))
+        versions = post_versions(post)
         texts_form = PostTextsForm(post=post, versions=versions)
         timing_form = TimingForm(post=post, versions=versions)
         if reasons_form.is_bound:

@@ -1,0 +1,29 @@
+"""Reads about the city's channels: those a page lists, and those a person may write on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from calendar_app.models import Channel
+
+if TYPE_CHECKING:
+    from calendar_app.permissions import Abilities
+
+
+def channels_writable_by(abilities: Abilities) -> QuerySet[Channel]:
+    """The active channels ``abilities.can_write_internal`` allows: all of them for the communications
+    department, else the channels of the person's publisher roles (art. 8.4)."""
+    channels = Channel.objects.filter(is_active=True).order_by("network", "handle")
+    return channels if abilities.is_reviewer else channels.filter(pk__in=abilities.publisher_channel_ids())
+
+
+def official_channels() -> QuerySet[Channel]:
+    """The active, authorised channels: the city's official accounts (art. 3, Annexe 1)."""
+    return Channel.objects.filter(is_active=True, authorised_at__isnull=False).order_by("network", "handle")
+
+
+def channels_with_authorisers() -> QuerySet[Channel]:
+    """Every channel with who authorised it, for the Direction générale (art. 8.1)."""
+    return Channel.objects.select_related("authorised_by").order_by("network", "handle")
