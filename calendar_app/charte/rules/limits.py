@@ -22,9 +22,9 @@ import unicodedata
 import regex
 from django.utils.translation import gettext_lazy as _
 
+from calendar_app.charte.addresses import LinkScanner
 from calendar_app.charte.base import TARGET_VERSION, Check, CheckContext, Finding, Severity, TextUnit
 from calendar_app.charte.data import NetworkLimitData
-from calendar_app.charte.rules.links import LinkScanner
 
 _GRAPHEME = regex.compile(r"\X")
 # One emoji as a person sees it: flags, keycaps, modifiers, ZWJ sequences, tag sequences.
