@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from calendar_app.models import Approval, Channel, ChannelVersion, Notification, Post, PostLink, PostMessage
 from calendar_app.models.people import Role
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.people import people_with_roles, post_requesters
+from calendar_app.selectors.posts import AWAITING_DECISION
 from calendar_app.services.audit import audit_record, field_values
 from calendar_app.services.charte import CharteReport, charte_check, charte_require_passing
-from calendar_app.services.notifications import notify, people_with_role, post_requesters
+from calendar_app.services.notifications import notify
 from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
 from calendar_app.services.workflow import post_transition, version_transition
 from calendar_app.text_input import clean_text
@@ -29,8 +31,6 @@ from calendar_app.workflow import FINAL_STATES, IllegalTransition, Status
 
 # Editorial moves apply to the post and to every channel version still following it.
 _EDITORIAL = frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED})
-# What the communications department decides on.
-AWAITING_DECISION = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 
 
 def post_create(
@@ -152,7 +152,7 @@ def post_submit(*, post: Post, actor, seen_revision: int | None = None) -> None:
         claim_revision(post, seen=post.revision)
         _move_post_and_versions(post, Status.SUBMITTED, actor=actor)
     notify(
-        recipients=people_with_role(Role.COMMUNICATIONS),
+        recipients=people_with_roles(Role.COMMUNICATIONS),
         kind=Notification.Kind.REQUEST_TO_REVIEW,
         template="to_review",
         post=post,
@@ -167,7 +167,7 @@ def post_back_to_review(post: Post, *, actor, reason: str) -> None:
     for version in post.versions.filter(status__in=(Status.APPROVED, Status.SCHEDULED, Status.BLOCKED)):
         version_transition(version=version, target=Status.IN_REVIEW, actor=actor, reason=reason)
     notify(
-        recipients=[person for person in people_with_role(Role.COMMUNICATIONS) if person.pk != actor.pk],
+        recipients=[person for person in people_with_roles(Role.COMMUNICATIONS) if person.pk != actor.pk],
         kind=Notification.Kind.REQUEST_TO_REVIEW,
         template="to_review",
         post=post,
@@ -385,7 +385,7 @@ def post_add_message(*, post: Post, author, body: str) -> PostMessage:
         if can.is_reviewer:
             recipients, url = post_requesters(post), post_follow_url(post)
         else:
-            recipients, url = people_with_role(Role.COMMUNICATIONS), post_review_url(post)
+            recipients, url = people_with_roles(Role.COMMUNICATIONS), post_review_url(post)
         notify(
             recipients=[person for person in recipients if person.pk != author.pk],
             kind=Notification.Kind.MESSAGE,
