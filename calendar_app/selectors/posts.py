@@ -1,5 +1,5 @@
-"""Reads about posts: who sees which, the review queue, a post's channel versions and history, and the
-emergency page's recent posts and switches.
+"""Reads about posts: who sees which, the review queue, a post's channel versions, decisions, messages and
+history, and the emergency page's recent posts and switches.
 
 ``abilities`` is a ``calendar_app.permissions.Abilities``: the selectors read its facts, never a rule
 of their own, so that a list shows exactly the posts ``Abilities.can_view`` lets a person open.
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
-from calendar_app.models import AuditEntry, ChannelVersion, EmergencySwitch, Post
+from calendar_app.models import Approval, AuditEntry, ChannelVersion, EmergencySwitch, Post, PostMessage
 from calendar_app.workflow import Status
 
 if TYPE_CHECKING:
@@ -82,3 +82,13 @@ def recent_emergency_posts(limit: int = 10) -> QuerySet[Post]:
 
 def recent_emergency_switches(limit: int = 10) -> QuerySet[EmergencySwitch]:
     return EmergencySwitch.objects.select_related("switched_by")[:limit]
+
+
+def post_decisions(post: Post) -> QuerySet[Approval]:
+    """The reviewers' decisions on ``post``, oldest first, with who decided."""
+    return post.approvals.select_related("reviewer").order_by("decided_at")
+
+
+def post_thread(post: Post) -> QuerySet[PostMessage]:
+    """The messages between the requester and the reviewers, with their authors, in the model's order."""
+    return post.messages.select_related("author")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, RevisionForm, apply_service_errors
 from calendar_app.permissions import Action
 from calendar_app.selectors.people import organisations_submittable_by, services_submittable_by
-from calendar_app.selectors.posts import posts_followed_by
+from calendar_app.selectors.posts import post_decisions, post_thread, posts_followed_by
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import post_edit
 from calendar_app.services.posts import post_add_message, post_submit
@@ -117,8 +117,8 @@ def request_detail(request, pk: int):
             "post": post,
             "report": charte_check(post=post),
             "form": form,
-            "decisions": post.approvals.select_related("reviewer").order_by("decided_at"),
-            "thread": post.messages.select_related("author"),
+            "decisions": post_decisions(post),
+            "thread": post_thread(post),
             "versions": post.versions.select_related("channel"),
             "can_resubmit": can_edit and post.status == Status.CHANGES_REQUESTED,
             "can_schedule": post.status == Status.APPROVED and can.can_schedule(post),

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from calendar_app.forms import MessageForm, PostTextsForm, ReasonsForm, TimingForm, apply_service_errors
 from calendar_app.permissions import Action
-from calendar_app.selectors.posts import AWAITING_DECISION, post_history, post_versions, posts_awaiting_review
+from calendar_app.selectors.posts import (
+    AWAITING_DECISION,
+    post_decisions,
+    post_history,
+    post_thread,
+    post_versions,
+    posts_awaiting_review,
+)
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import Edited, post_edit
 from calendar_app.services.posts import post_add_message, post_refuse, post_request_changes
@@ -112,8 +119,8 @@ def review_detail(request, pk: int):
             "versions": versions,
             "report": charte_check(post=post),
             "history": post_history(post),
-            "decisions": post.approvals.select_related("reviewer").order_by("decided_at"),
-            "thread": post.messages.select_related("author"),
+            "decisions": post_decisions(post),
+            "thread": post_thread(post),
             "texts_form": texts_form,
             "timing_form": timing_form,
             "reasons_form": reasons_form,
