@@ -19,6 +19,7 @@ Control paths, for tests and benchmarks:
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -137,9 +138,10 @@ Route = tuple[str, re.Pattern, Callable]
 class Simulator:
     """One network's side of the contract. Subclasses set ``network`` and list ``routes``.
 
-    A route handler takes ``(request, match, state)`` and returns a ``SandboxResponse``.
-    ``error()`` builds the network's documented error body; ``valid_token()`` says whether a
-    bearer token is accepted (every non-empty token is, unless it is ``"revoked"``).
+    A route handler takes ``(request, match, state)`` and returns a ``SandboxResponse``; one marked
+    ``@authenticated`` first answers ``refusal()``, when there is one. ``error()`` builds the network's
+    documented error body; ``valid_token()`` says whether a bearer token is accepted (every non-empty
+    token is, unless it is ``"revoked"``).
     """
 
     network = ""
@@ -156,8 +158,33 @@ class Simulator:
     def unauthorised(self) -> SandboxResponse:
         return self.error(401, "The access token is invalid")
 
+    def refusal(self, request: SandboxRequest, state: State) -> SandboxResponse | None:
+        """Why the network refuses the request's credentials, or None when it accepts them.
+
+        By default a bearer token; networks that authenticate otherwise override this.
+        """
+        return None if self.valid_token(request.bearer()) else self.unauthorised()
+
     def post_url(self, base: str, item: Received) -> str:
         return f"{base}/{self.network}/posts/{item.external_id}"
+
+    def items(self, state: State, *kinds: str) -> list[Received]:
+        """This network's live items of these kinds ("post", "comment", "reply"), kind by kind."""
+        return [item for kind in kinds for item in state.posts(self.network, kind=kind)]
+
+    def find(self, state: State, external_id: str, *kinds: str) -> Received | None:
+        """The live item of one of these kinds with this id."""
+        return next((item for item in self.items(state, *kinds) if item.external_id == external_id), None)
+
+
+def authenticated(handler: Callable) -> Callable:
+    """Marks a route handler the network answers only when it accepts the credentials (``refusal``)."""
+
+    @functools.wraps(handler)
+    def guarded(simulator: Simulator, request: SandboxRequest, match: re.Match, state: State) -> SandboxResponse:
+        return simulator.refusal(request, state) or handler(simulator, request, match, state)
+
+    return guarded
 
 
 def _simulators() -> dict[str, Simulator]:

@@ -15,7 +15,7 @@ import time
 
 import regex
 
-from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"did": "did:plc:villemontmagny", "handle": "villemontmagny.bsky.social", "displayName": "Ville de Montmagny"}
 POST = "app.bsky.feed.post"
@@ -39,6 +39,8 @@ _CODES = {
     504: "UpstreamTimeout",
 }
 _MESSAGES = {"ExpiredToken": "Token has expired", "InvalidToken": "Token could not be verified"}
+# Every record of the repository is a post, whoever wrote it.
+RECORD_KINDS = ("post", "reply", "comment")
 
 
 def cid(value) -> str:
@@ -103,8 +105,8 @@ class BlueskySimulator(Simulator):
             tokens[refresh] = {"kind": "refresh", "expired": False}
         return {**ACCOUNT, "accessJwt": access, "refreshJwt": refresh, "active": True}
 
-    def _refused(self, request: SandboxRequest, state: State, kind: str = "access") -> SandboxResponse | None:
-        """Why the bearer token is refused, or None when it is accepted."""
+    def refusal(self, request: SandboxRequest, state: State, kind: str = "access") -> SandboxResponse | None:
+        """Why the bearer token (of this kind: "access" or "refresh") is refused, or None when it is accepted."""
         token = request.bearer()
         if not token:
             return self.unauthorised()
@@ -122,24 +124,17 @@ class BlueskySimulator(Simulator):
         return SandboxResponse(200, self._new_session(state))
 
     def refresh_session(self, request, match, state: State):
-        if refused := self._refused(request, state, "refresh"):
+        if refused := self.refusal(request, state, "refresh"):
             return refused
         with state.lock:
             del self._tokens(state)[request.bearer()]  # a refresh token is used once
         return SandboxResponse(200, self._new_session(state))
 
+    @authenticated
     def get_session(self, request, match, state: State):
-        return self._refused(request, state) or SandboxResponse(
-            200, {"did": ACCOUNT["did"], "handle": ACCOUNT["handle"]}
-        )
+        return SandboxResponse(200, {"did": ACCOUNT["did"], "handle": ACCOUNT["handle"]})
 
     # Records.
-    def _items(self, state: State) -> list[Received]:
-        return [item for kind in ("post", "reply", "comment") for item in state.posts(self.network, kind=kind)]
-
-    def _find(self, state: State, uri: str) -> Received | None:
-        return next((item for item in self._items(state) if item.external_id == uri), None)
-
     def _post_view(self, item: Received) -> dict:
         return {
             "uri": item.external_id,
@@ -149,9 +144,8 @@ class BlueskySimulator(Simulator):
             "indexedAt": datetime.datetime.fromtimestamp(item.received_at, datetime.UTC).isoformat(),
         }
 
+    @authenticated
     def upload_blob(self, request, match, state: State):
-        if refused := self._refused(request, state):
-            return refused
         if not request.body:
             return self.xrpc_error(400, "InvalidRequest", "Request body is empty")
         blob_cid = "bafkrei" + hashlib.sha256(request.body).hexdigest()[:52]
@@ -186,9 +180,8 @@ class BlueskySimulator(Simulator):
                 return f"Could not find blob: {image['image']['ref']['$link']}"
         return None
 
+    @authenticated
     def create_record(self, request, match, state: State):
-        if refused := self._refused(request, state):
-            return refused
         data = request.json()
         if data.get("repo") not in (ACCOUNT["did"], ACCOUNT["handle"]):
             return self.xrpc_error(400, "InvalidRequest", "Could not find repo")
@@ -206,7 +199,7 @@ class BlueskySimulator(Simulator):
         if taken:
             return self.xrpc_error(500, "InternalServerError", "Internal Server Error")
         parent = record.get("reply", {}).get("parent", {}).get("uri")
-        if parent and self._find(state, parent) is None:
+        if parent and self.find(state, parent, *RECORD_KINDS) is None:
             return self.xrpc_error(400, "InvalidRequest", f"Could not find parent post: {parent}")
         item = Received(
             self.network,
@@ -227,18 +220,17 @@ class BlueskySimulator(Simulator):
     def get_record(self, request, match, state: State):
         query = {key: values[0] for key, values in request.query.items()}
         uri = f"at://{query['repo']}/{query['collection']}/{query['rkey']}"
-        item = self._find(state, uri.replace(ACCOUNT["handle"], ACCOUNT["did"]))
+        item = self.find(state, uri.replace(ACCOUNT["handle"], ACCOUNT["did"]), *RECORD_KINDS)
         if item is None:
             return self.xrpc_error(400, "RecordNotFound", f"Could not locate record: {uri}")
         return SandboxResponse(200, {"uri": item.external_id, "cid": item.extra["cid"], "value": item.extra["record"]})
 
+    @authenticated
     def delete_record(self, request, match, state: State):
-        if refused := self._refused(request, state):
-            return refused
         data = request.json()
         if data.get("repo") not in (ACCOUNT["did"], ACCOUNT["handle"]):
             return self.xrpc_error(400, "InvalidRequest", "Could not find repo")
-        item = self._find(state, f"at://{ACCOUNT['did']}/{data['collection']}/{data['rkey']}")
+        item = self.find(state, f"at://{ACCOUNT['did']}/{data['collection']}/{data['rkey']}", *RECORD_KINDS)
         if item is not None:  # deleting a record that is not there succeeds too
             item.deleted = True
         return SandboxResponse(200, {"commit": {"cid": cid(data), "rev": data["rkey"]}})
@@ -247,7 +239,7 @@ class BlueskySimulator(Simulator):
     def _thread(self, item: Received, state: State, depth: int) -> dict:
         replies = [
             child
-            for child in self._items(state)
+            for child in self.items(state, *RECORD_KINDS)
             if child.extra["record"].get("reply", {}).get("parent", {}).get("uri") == item.external_id
         ]
         return {
@@ -256,18 +248,16 @@ class BlueskySimulator(Simulator):
             "replies": [self._thread(child, state, depth - 1) for child in replies] if depth > 0 else [],
         }
 
+    @authenticated
     def get_post_thread(self, request, match, state: State):
-        if refused := self._refused(request, state):
-            return refused
         uri = request.query["uri"][0]
-        item = self._find(state, uri)
+        item = self.find(state, uri, *RECORD_KINDS)
         if item is None:
             return self.xrpc_error(400, "NotFound", f"Post not found: {uri}")
         depth = int(request.query.get("depth", ["6"])[0])
         return SandboxResponse(200, {"thread": self._thread(item, state, depth)})
 
+    @authenticated
     def get_posts(self, request, match, state: State):
-        if refused := self._refused(request, state):
-            return refused
-        found = (self._find(state, uri) for uri in request.query.get("uris", []))
+        found = (self.find(state, uri, *RECORD_KINDS) for uri in request.query.get("uris", []))
         return SandboxResponse(200, {"posts": [self._post_view(item) for item in found if item is not None]})

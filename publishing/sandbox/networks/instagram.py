@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from publishing.sandbox.networks.facebook import VERSIONED, GraphSimulator, graph_time
-from publishing.sandbox.server import Received, SandboxResponse, State
+from publishing.sandbox.graph import VERSIONED, GraphSimulator, graph_time
+from publishing.sandbox.server import Received, SandboxResponse, State, authenticated
 
 ACCOUNT = {"id": "17841400000000001", "username": "villemontmagny"}
 CAPTION_LIMIT = 2200
@@ -15,23 +15,22 @@ CAROUSEL_LIMIT = 10
 
 class InstagramSimulator(GraphSimulator):
     network = "instagram"
+    account = ACCOUNT
+    reply_edge = "replies"
+    hide_parameter = "hide"
+    hidden_field = "hidden"
 
-    def routes(self):
+    def edge_routes(self):
         return [
             ("POST", re.compile(rf"{VERSIONED}/(?P<user>[^/]+)/media"), self.create_container),
             ("POST", re.compile(rf"{VERSIONED}/(?P<user>[^/]+)/media_publish"), self.publish),
             ("GET", re.compile(rf"{VERSIONED}/(?P<user>[^/]+)/media"), self.account_media),
-            ("GET", re.compile(rf"{VERSIONED}/(?P<id>[^/]+)/comments"), self.comments),
-            ("POST", re.compile(rf"{VERSIONED}/(?P<id>[^/]+)/replies"), self.reply),
-            ("POST", re.compile(rf"{VERSIONED}/(?P<id>[^/]+)"), self.update_comment),
-            ("GET", re.compile(rf"{VERSIONED}/(?P<id>[^/]+)"), self.node),
-            ("DELETE", re.compile(rf"{VERSIONED}/(?P<id>[^/]+)"), self.delete),
         ]
 
     def _containers(self, state: State) -> dict:
         return state.scratch[self.network].setdefault("containers", {})
 
-    def _media(self, item: Received) -> dict:
+    def post_view(self, item: Received) -> dict:
         return {
             "id": item.external_id,
             "caption": item.text,
@@ -48,16 +47,16 @@ class InstagramSimulator(GraphSimulator):
             "timestamp": graph_time(item.received_at),
         }
 
-    def _missing(self, object_id: str) -> SandboxResponse:
+    def missing(self, object_id: str, verb: str = "") -> SandboxResponse:
+        # Instagram's answer names no verb.
         return self.graph_error(
             400, 100, f"Unsupported request. Object with ID '{object_id}' does not exist", error_subcode=33
         )
 
+    @authenticated
     def create_container(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
         if match["user"] != ACCOUNT["id"]:
-            return self._missing(match["user"])
+            return self.missing(match["user"])
         params = self.params(request)
         caption, containers = params.get("caption", ""), self._containers(state)
         if len(caption) > CAPTION_LIMIT:
@@ -88,9 +87,8 @@ class InstagramSimulator(GraphSimulator):
         containers[container_id] = {**container, "caption": caption, "alt_text": params.get("alt_text", "")}
         return SandboxResponse(200, {"id": container_id})
 
+    @authenticated
     def publish(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
         container_id = self.params(request).get("creation_id", "")
         container = self._containers(state).get(container_id)
         if container is None or container.get("carousel_item"):
@@ -108,19 +106,14 @@ class InstagramSimulator(GraphSimulator):
         state.record(item)
         return SandboxResponse(200, {"id": item.external_id})
 
+    @authenticated
     def account_media(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
-        limit = int(request.query.get("limit", ["25"])[0])
-        return SandboxResponse(
-            200, {"data": [self._media(item) for item in reversed(state.posts(self.network))][:limit]}
-        )
+        return SandboxResponse(200, {"data": self.recent(request, state)})
 
+    @authenticated
     def comments(self, request, match, state: State):
         """Top-level comments, each with its ``replies`` (the ``replies{...}`` field expansion)."""
-        if not self.authorised(request):
-            return self.unauthorised()
-        everything = state.posts(self.network, kind="comment") + state.posts(self.network, kind="reply")
+        everything = self.items(state, "comment", "reply")
         data = [
             {
                 **self._comment(comment),
@@ -135,12 +128,11 @@ class InstagramSimulator(GraphSimulator):
         ]
         return SandboxResponse(200, {"data": data})
 
+    @authenticated
     def reply(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
         comment = self.find(state, match["id"], "comment")
         if comment is None:
-            return self._missing(match["id"])
+            return self.missing(match["id"])
         message = self.params(request).get("message", "")
         if not message:
             return self.invalid("The parameter message is required.")
@@ -154,31 +146,3 @@ class InstagramSimulator(GraphSimulator):
         )
         state.record(item)
         return SandboxResponse(200, {"id": item.external_id})
-
-    def update_comment(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
-        comment = self.find(state, match["id"], "comment", "reply")
-        if comment is None:
-            return self._missing(match["id"])
-        params = self.params(request)
-        if "hide" in params:
-            comment.extra["hidden"] = params["hide"] == "true"
-        return self.success()
-
-    def node(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
-        if match["id"] == ACCOUNT["id"]:
-            return SandboxResponse(200, ACCOUNT)
-        media = self.find(state, match["id"], "post")
-        return SandboxResponse(200, self._media(media)) if media else self._missing(match["id"])
-
-    def delete(self, request, match, state: State):
-        if not self.authorised(request):
-            return self.unauthorised()
-        item = self.find(state, match["id"], "post", "comment", "reply")
-        if item is None:
-            return self._missing(match["id"])
-        item.deleted = True
-        return self.success()

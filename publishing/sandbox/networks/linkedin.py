@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State, authenticated
 
 ORGANIZATION = {"id": 10000001, "localizedName": "Ville de Montmagny", "vanityName": "villemontmagny"}
 AUTHOR = f"urn:li:organization:{ORGANIZATION['id']}"
@@ -39,10 +39,10 @@ class LinkedInSimulator(Simulator):
     def unauthorised(self) -> SandboxResponse:
         return self.error(401, "Invalid access token")
 
-    def _refusal(self, request: SandboxRequest) -> SandboxResponse | None:
+    def refusal(self, request: SandboxRequest, state: State) -> SandboxResponse | None:
         """Why LinkedIn refuses the request before reading it: the token, or no ``LinkedIn-Version``."""
-        if not self.valid_token(request.bearer()):
-            return self.unauthorised()
+        if refusal := super().refusal(request, state):
+            return refusal
         if not re.fullmatch(r"\d{6}", request.headers.get("linkedin-version", "")):
             return SandboxResponse(
                 400,
@@ -80,9 +80,8 @@ class LinkedInSimulator(Simulator):
             **({"parentComment": item.extra["parent"]} if item.extra.get("parent") else {}),
         }
 
+    @authenticated
     def initialize_upload(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         if request.query.get("action") != ["initializeUpload"]:
             return self.error(400, "Unsupported action")
         owner = request.json().get("initializeUploadRequest", {}).get("owner")
@@ -96,17 +95,17 @@ class LinkedInSimulator(Simulator):
         )
 
     def upload(self, request, match, state: State):
-        if not self.valid_token(request.bearer()):
-            return self.unauthorised()
+        # The upload address takes the token, but no LinkedIn-Version.
+        if refusal := super().refusal(request, state):
+            return refusal
         image = unquote(match["image"])
         if image not in self._images(state) or not request.body:
             return self.error(400, "Invalid upload")
         self._images(state)[image] = len(request.body)
         return SandboxResponse(201)
 
+    @authenticated
     def create_post(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         post = request.json()
         if post.get("author") != AUTHOR:
             return self.error(403, f"Not enough permissions to post as {post.get('author')}")
@@ -146,43 +145,36 @@ class LinkedInSimulator(Simulator):
         )
         return SandboxResponse(201, headers={"x-restli-id": item.external_id, "x-linkedin-id": item.external_id})
 
+    @authenticated
     def find_posts(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         if request.query.get("q") != ["author"] or request.query.get("author") != [AUTHOR]:
             return self.error(400, "The finder needs q=author and the author's URN")
         count = int(request.query.get("count", ["10"])[0])
         posts = [self._post(item) for item in reversed(state.posts(self.network))][:count]
         return SandboxResponse(200, {"elements": posts, "paging": {"start": 0, "count": count}})
 
+    @authenticated
     def delete_post(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         urn = unquote(match["urn"])
-        for item in state.posts(self.network):
-            if item.external_id == urn:
-                item.deleted = True
-                return SandboxResponse(204)
-        return self.error(404, f"Post {urn} not found")
+        item = self.find(state, urn, "post")
+        if item is None:
+            return self.error(404, f"Post {urn} not found")
+        item.deleted = True
+        return SandboxResponse(204)
 
-    def _comments(self, state: State) -> list[Received]:
-        return state.posts(self.network, kind="comment") + state.posts(self.network, kind="reply")
-
+    @authenticated
     def comments(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         urn = unquote(match["urn"])
-        found = [self._comment(item) for item in self._comments(state) if item.extra.get("post") == urn]
+        found = [self._comment(item) for item in self.items(state, "comment", "reply") if item.extra.get("post") == urn]
         return SandboxResponse(
             200, {"elements": found, "paging": {"start": 0, "count": len(found), "total": len(found)}}
         )
 
+    @authenticated
     def create_comment(self, request, match, state: State):
         """A nested comment: posted under the parent comment's URN, naming the activity and the parent."""
-        if refusal := self._refusal(request):
-            return refusal
         body, parent_urn = request.json(), unquote(match["urn"])
-        parent = next((item for item in self._comments(state) if item.external_id == parent_urn), None)
+        parent = self.find(state, parent_urn, "comment", "reply")
         if parent is None or body.get("parentComment") != parent_urn or body.get("object") != parent.extra["activity"]:
             return self.error(400, f"Comment {parent_urn} not found, or object and parentComment do not match it")
         if body.get("actor") != AUTHOR:
@@ -206,9 +198,8 @@ class LinkedInSimulator(Simulator):
         state.record(item)
         return SandboxResponse(201, self._comment(item), headers={"x-restli-id": item.external_id})
 
+    @authenticated
     def organization(self, request, match, state: State):
-        if refusal := self._refusal(request):
-            return refusal
         if int(match["id"]) != ORGANIZATION["id"]:
             return self.error(403, f"Not enough permissions to access organization {match['id']}")
         return SandboxResponse(200, ORGANIZATION)

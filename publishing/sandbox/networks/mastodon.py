@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"id": "1", "username": "villemontmagny", "acct": "villemontmagny", "display_name": "Ville de Montmagny"}
 CHARACTER_LIMIT = 500
@@ -34,24 +34,20 @@ class MastodonSimulator(Simulator):
             "account": ACCOUNT,
         }
 
-    def _authorised(self, request: SandboxRequest) -> bool:
-        return self.valid_token(request.bearer())
-
+    @authenticated
     def verify_credentials(self, request, match, state: State):
-        return SandboxResponse(200, ACCOUNT) if self._authorised(request) else self.unauthorised()
+        return SandboxResponse(200, ACCOUNT)
 
+    @authenticated
     def upload_media(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         if b'name="file"' not in request.body:
             return self.error(422, "Validation failed: File can't be blank")
         media_id = state.next_id()
         state.scratch[self.network].setdefault("media", set()).add(media_id)
         return SandboxResponse(200, {"id": media_id, "type": "image", "url": f"https://mastodon.example/m/{media_id}"})
 
+    @authenticated
     def create_status(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         data = (
             request.json()
             if request.headers.get("content-type", "").startswith("application/json")
@@ -89,16 +85,14 @@ class MastodonSimulator(Simulator):
         state.record(item)
         return SandboxResponse(200, self._status(item))
 
+    @authenticated
     def account_statuses(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         limit = int(request.query.get("limit", ["20"])[0])
         statuses = [self._status(item) for item in reversed(state.posts(self.network))][:limit]
         return SandboxResponse(200, statuses)
 
+    @authenticated
     def context(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         replies = [
             {**self._status(item), "account": {"id": "2", "acct": item.account}}
             for item in state.posts(self.network, kind="comment")
@@ -106,11 +100,10 @@ class MastodonSimulator(Simulator):
         ]
         return SandboxResponse(200, {"ancestors": [], "descendants": replies})
 
+    @authenticated
     def delete_status(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
-        for item in state.posts(self.network):
-            if item.external_id == match["id"]:
-                item.deleted = True
-                return SandboxResponse(200, self._status(item))
-        return self.error(404, "Record not found")
+        item = self.find(state, match["id"], "post")
+        if item is None:
+            return self.error(404, "Record not found")
+        item.deleted = True
+        return SandboxResponse(200, self._status(item))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from publishing.adapters.webhook import verify_signature
-from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State, authenticated
 
 SECRET = "sandbox-secret"
 ACCOUNT = "site-web"
@@ -24,13 +24,15 @@ class WebhookSimulator(Simulator):
     def unauthorised(self) -> SandboxResponse:
         return self.error(401, "Invalid signature")
 
-    def _signed(self, request: SandboxRequest) -> bool:
-        return verify_signature(
+    def refusal(self, request: SandboxRequest, state: State) -> SandboxResponse | None:
+        """A request is accepted when it is signed with the shared secret."""
+        signed = verify_signature(
             SECRET,
             request.headers.get("x-vitrine-timestamp", ""),
             request.body,
             request.headers.get("x-vitrine-signature", ""),
         )
+        return None if signed else self.unauthorised()
 
     def _answer(self, item: Received) -> dict:
         return {"id": item.external_id, "url": f"https://ville.example/publications/{item.external_id}"}
@@ -38,9 +40,8 @@ class WebhookSimulator(Simulator):
     def _by_key(self, state: State) -> dict[str, Received]:
         return state.scratch[self.network].setdefault("keys", {})
 
+    @authenticated
     def receive(self, request, match, state: State):
-        if not self._signed(request):
-            return self.unauthorised()
         data = request.json()
         key = request.headers.get("x-vitrine-idempotency-key", "")
         if not key or data.get("id") != key:
@@ -65,20 +66,18 @@ class WebhookSimulator(Simulator):
         state.record(item)
         return SandboxResponse(201, self._answer(item))
 
+    @authenticated
     def lookup(self, request, match, state: State):
-        if not self._signed(request):
-            return self.unauthorised()
         with state.lock:
             item = self._by_key(state).get(match["key"])
         if item is None or item.deleted:
             return self.error(404, "No publication with this key")
         return SandboxResponse(200, self._answer(item))
 
+    @authenticated
     def delete(self, request, match, state: State):
-        if not self._signed(request):
-            return self.unauthorised()
-        for item in state.posts(self.network):
-            if item.external_id == match["id"]:
-                item.deleted = True
-                return SandboxResponse(204)
-        return self.error(404, "No publication with this id")
+        item = self.find(state, match["id"], "post")
+        if item is None:
+            return self.error(404, "No publication with this id")
+        item.deleted = True
+        return SandboxResponse(204)

@@ -11,7 +11,7 @@ import html
 import re
 import time
 
-from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State
+from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 USER = {"id": "1001", "name": "Ville de Montmagny", "username": "villemontmagny"}
 CHARACTER_LIMIT = 280
@@ -106,21 +106,12 @@ class XSimulator(Simulator):
             tweet["referenced_tweets"] = [{"type": "replied_to", "id": item.extra["in_reply_to"]}]
         return tweet
 
-    def _authorised(self, request: SandboxRequest) -> bool:
-        return self.valid_token(request.bearer())
-
-    def _find(self, state: State, tweet_id: str, *kinds: str) -> Received | None:
-        return next(
-            (item for kind in kinds for item in state.posts(self.network, kind=kind) if item.external_id == tweet_id),
-            None,
-        )
-
+    @authenticated
     def me(self, request, match, state: State):
-        return SandboxResponse(200, {"data": USER}) if self._authorised(request) else self.unauthorised()
+        return SandboxResponse(200, {"data": USER})
 
+    @authenticated
     def upload_media(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         if b'name="media"' not in request.body:
             return self.error(400, "The media field is required.")
         media_id = state.next_id()
@@ -128,9 +119,8 @@ class XSimulator(Simulator):
         data = {"id": media_id, "media_key": f"3_{media_id}", "size": len(request.body), "expires_after_secs": 86400}
         return SandboxResponse(200, {"data": data})
 
+    @authenticated
     def media_metadata(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         data = request.json()
         media = state.scratch[self.network].get("media", {}).get(str(data["id"]))
         if media is None:
@@ -138,9 +128,8 @@ class XSimulator(Simulator):
         media["alt_text"] = data["metadata"]["alt_text"]["text"]
         return SandboxResponse(200, {"data": {"id": data["id"], "associated_metadata": data["metadata"]}})
 
+    @authenticated
     def create_tweet(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         data = request.json()
         text = data.get("text", "")
         media_ids = [str(media_id) for media_id in data.get("media", {}).get("media_ids", [])]
@@ -156,7 +145,7 @@ class XSimulator(Simulator):
         known = state.scratch[self.network].get("media", {})
         if len(media_ids) > MEDIA_LIMIT or any(media_id not in known for media_id in media_ids):
             return self.error(400, "Your media IDs are invalid.")
-        parent = self._find(state, in_reply_to, "post", "reply", "comment") if in_reply_to else None
+        parent = self.find(state, in_reply_to, "post", "reply", "comment") if in_reply_to else None
         if in_reply_to and parent is None:
             return self.error(400, "The post you are replying to does not exist or is not visible to you.")
         with state.lock:
@@ -184,9 +173,8 @@ class XSimulator(Simulator):
             201, {"data": {"id": item.external_id, "text": text, "edit_history_tweet_ids": [item.external_id]}}
         )
 
+    @authenticated
     def user_tweets(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         if match["user"] != USER["id"]:
             return self.error(404, "Could not find user.")
         limit = int(request.query.get("max_results", ["10"])[0])
@@ -201,17 +189,13 @@ class XSimulator(Simulator):
             200, {"data": tweets, "meta": {"result_count": len(tweets)}} if tweets else {"meta": {"result_count": 0}}
         )
 
+    @authenticated
     def search_recent(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
         found = re.fullmatch(r"conversation_id:(\d+)", request.query.get("query", [""])[0])
         if found is None:
             return self.error(400, "Invalid query.")
         items = [
-            item
-            for kind in ("comment", "reply")
-            for item in state.posts(self.network, kind=kind)
-            if item.extra.get("conversation_id") == found[1]
+            item for item in self.items(state, "comment", "reply") if item.extra.get("conversation_id") == found[1]
         ]
         if not items:
             return SandboxResponse(200, {"meta": {"result_count": 0}})
@@ -227,19 +211,17 @@ class XSimulator(Simulator):
             },
         )
 
+    @authenticated
     def hide_reply(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
-        item = self._find(state, match["id"], "comment", "reply")
+        item = self.find(state, match["id"], "comment", "reply")
         if item is None:
             return self.error(404, f"Could not find tweet with id: [{match['id']}].")
         item.extra["hidden"] = bool(request.json().get("hidden"))
         return SandboxResponse(200, {"data": {"hidden": item.extra["hidden"]}})
 
+    @authenticated
     def delete_tweet(self, request, match, state: State):
-        if not self._authorised(request):
-            return self.unauthorised()
-        item = self._find(state, match["id"], "post", "reply")
+        item = self.find(state, match["id"], "post", "reply")
         if item is None:
             return self.error(404, f"Could not find tweet with id: [{match['id']}].")
         item.deleted = True
