@@ -92,11 +92,22 @@ def folded_words(data: CharteData, code: str) -> frozenset[str]:
 def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
     """Spans of URLs, e-mail addresses, hashtags, mentions and domain names: sorted, not overlapping."""
     folded = analysed.folded
-    spans = []
-    # Where a dot can add nothing: after the « :// » of an address, up to its end (a domain name cannot
-    # cross « :// », and ends where the address does), and in an e-mail address's domain (when no « / »
-    # follows it).
-    covered = []
+    # ``covered``: where a dot can add nothing, after the « :// » of an address up to its end (a
+    # domain name cannot cross « :// », and ends where the address does), and in an e-mail
+    # address's domain (when no « / » follows it).
+    spans, covered = _web_addresses(folded)
+    mailboxes, mailbox_domains = _mailboxes_and_mentions(folded)
+    spans += mailboxes
+    covered += mailbox_domains
+    spans += _hashtags(folded)
+    if "." in folded:
+        spans += _domain_names(analysed.text, folded, covered)
+    return _merged(spans)
+
+
+def _web_addresses(folded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The addresses led by « :// », « www. » or « mailto: », and the part after each « :// »."""
+    spans, covered = [], []
     for anchor in ("://", "www.", "mailto:"):
         position = folded.find(anchor)
         while position != -1:
@@ -110,6 +121,12 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
             if anchor == "://":
                 covered.append((position, end))
             position = folded.find(anchor, end)
+    return spans, covered
+
+
+def _mailboxes_and_mentions(folded: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """E-mail addresses and @mentions, and the domains of the addresses no « / » follows."""
+    spans, covered = [], []
     position = folded.find("@")
     while position != -1:
         local = _start_before(folded, position, _EMAIL_LOCAL)
@@ -124,39 +141,53 @@ def not_prose_spans(analysed: Analysed) -> list[tuple[int, int]]:
             end = word.end() if word is not None else position + 1
             spans.append((position, end))
         position = folded.find("@", end)
+    return spans, covered
+
+
+def _hashtags(folded: str) -> list[tuple[int, int]]:
+    spans = []
     position = folded.find("#")
     while position != -1:
         word = _WORD.match(folded, position + 1)
         end = word.end() if word is not None else position + 1
         spans.append((position, end))
         position = folded.find("#", end)
-    if "." in folded:
-        text = analysed.text
-        dot = _DOMAIN_DOT.search(folded)
-        while dot is not None:
-            position = dot.start()
-            for covered_start, covered_end in covered:
-                if covered_start <= position < covered_end:
-                    dot = _DOMAIN_DOT.search(folded, covered_end)
-                    break
-            else:
-                start = _start_before(folded, position, _DOMAIN_BEFORE)
-                if start is not None:
-                    end = _DOMAIN_AFTER.match(folded, dot.end()).end()
-                    if text[start:end].islower():  # « fin.Début » is a missing space, not a domain
-                        spans.append((start, end))
-                dot = _DOMAIN_DOT.search(folded, dot.end())
-    if len(spans) > 1:
-        spans.sort()
-        merged = [spans[0]]
-        for start, end in spans[1:]:
-            if start <= merged[-1][1]:
-                if end > merged[-1][1]:
-                    merged[-1] = (merged[-1][0], end)
-            else:
-                merged.append((start, end))
-        spans = merged
     return spans
+
+
+def _domain_names(text: str, folded: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Bare domain names (ville.montmagny.qc.ca), outside the ``covered`` spans."""
+    spans = []
+    dot = _DOMAIN_DOT.search(folded)
+    while dot is not None:
+        position = dot.start()
+        for covered_start, covered_end in covered:
+            if covered_start <= position < covered_end:
+                dot = _DOMAIN_DOT.search(folded, covered_end)
+                break
+        else:
+            start = _start_before(folded, position, _DOMAIN_BEFORE)
+            if start is not None:
+                end = _DOMAIN_AFTER.match(folded, dot.end()).end()
+                if text[start:end].islower():  # « fin.Début » is a missing space, not a domain
+                    spans.append((start, end))
+            dot = _DOMAIN_DOT.search(folded, dot.end())
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans sorted, those that overlap or touch made one."""
+    if len(spans) < 2:
+        return spans
+    spans.sort()
+    merged = [spans[0]]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def inside(spans, starts: list[int], position: int) -> bool:
