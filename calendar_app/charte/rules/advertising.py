@@ -33,25 +33,18 @@ class Advertising(Check):
     code = "advertising"
     article = "5.6"
     severity = Severity.BLOCK
-    # fr: Sollicitation commerciale pour un tiers (achetez, en vente chez, commanditaire, rabais, code promo, prix
-    # dans une offre), sauf dans la publicité de la Ville.
     help_text = _(
         "Commercial solicitation for a third party (buy, on sale at, sponsor, discount, promo code, prices in an "
         "offer), except in the city's own advertising."
     )
 
-    # fr: Sollicitation commerciale : « %(found)s ». Les comptes de la Ville ne diffusent aucune publicité, sauf
-    # celle de la Ville : retirez-la, ou classez la publication en publicité de la Ville si c'est la Ville qui annonce.
     SOLICITATION = _(
         "Commercial solicitation: « %(found)s ». The city's accounts carry no advertising except the city's own: "
         "remove it, or file the post as city advertising if the city is the advertiser."
     )
-    # fr: Prix dans une offre commerciale : « %(found)s ». La Ville n'annonce pas les prix d'un tiers : retirez-le.
     OFFER_PRICE = _(
         "Price in a commercial offer: « %(found)s ». The city does not advertise a third party's prices: remove it."
     )
-    # fr: Prix : « %(found)s ». Vérifiez qu'il s'agit d'un montant de la Ville (tarif, permis, inscription) et non de
-    # l'offre d'un tiers, que la Ville ne peut pas annoncer.
     PRICE = _(
         "Price: « %(found)s ». Check that it is an amount of the city (a fee, a permit, a registration) and not a "
         "third party's offer, which the city cannot advertise."

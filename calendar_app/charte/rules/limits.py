@@ -112,24 +112,17 @@ class NetworkLimits(Check):
     severity = Severity.BLOCK
     help_text = _("Each channel version fits its network's limits: length, hashtags, required image.")
 
-    # fr: La version %(network)s compte %(count)s caractères selon le calcul de %(network)s ; la limite est de %(limit)s
-    #     : retranchez-en %(over)s.
     TOO_LONG = _(
         "The %(network)s version has %(count)s characters as %(network)s counts them; the limit is %(limit)s: "
         "remove %(over)s."
     )
-    # fr: La version %(network)s occupe %(count)s octets (une lettre accentuée en prend 2, un émoji 4) ; la limite est
-    #     de %(limit)s : retranchez-en %(over)s.
     TOO_MANY_BYTES = _(
         "The %(network)s version takes %(count)s bytes (an accented letter takes 2, an emoji 4); the limit is "
         "%(limit)s: remove %(over)s."
     )
-    # fr: La version %(network)s contient %(count)s mots-clics ; %(network)s en accepte au plus %(limit)s : retirez-en
-    #     %(over)s.
     TOO_MANY_HASHTAGS = _(
         "The %(network)s version has %(count)s hashtags; %(network)s accepts at most %(limit)s: remove %(over)s."
     )
-    # fr: %(network)s ne publie que des publications accompagnées d'une image : joignez une image à cette publication.
     IMAGE_REQUIRED = _("%(network)s publishes only posts with an image: attach an image to this post.")
 
     def __init__(self, data, **options):

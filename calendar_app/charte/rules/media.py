@@ -30,10 +30,7 @@ class ImageSource(Check):
     severity = Severity.BLOCK
     help_text = _("Every image states its source (credit) and who authorised its use (rights statement).")
 
-    # fr: Cette image n'indique pas sa source : inscrivez qui l'a prise ou créée (le crédit photo).
     NO_CREDIT = _("This image does not state its source: enter who took or made it (the photo credit).")
-    # fr: Cette image n'a pas de déclaration de droits : consignez qui en a autorisé l'utilisation et comment (photo de
-    #     la Ville, licence, autorisation écrite).
     NO_RIGHTS = _(
         "This image has no rights statement: record who authorised its use and how (the city's own photo, a "
         "licence, a written permission)."
@@ -53,8 +50,6 @@ class ImageConsent(Check):
     severity = Severity.BLOCK
     help_text = _("An image showing identifiable persons needs their recorded consent.")
 
-    # fr: Cette image montre des personnes identifiables, mais aucun consentement n'est consigné : consignez leur
-    #     consentement (ou celui de leur représentant légal) ou choisissez une autre image.
     MESSAGE = _(
         "This image shows identifiable persons but no consent is recorded: record their consent (or their legal "
         "representative's) or choose another image."
@@ -72,11 +67,7 @@ class ImageAltText(Check):
     severity = Severity.BLOCK
     help_text = _("Every image has an alternative text that describes it (accessibility).")
 
-    # fr: Cette image n'a pas de texte de remplacement : décrivez ce qu'elle montre pour les personnes qui utilisent un
-    #     lecteur d'écran.
     MISSING = _("This image has no alternative text: describe what it shows for people who use a screen reader.")
-    # fr: Le texte de remplacement « %(found)s » ne décrit pas l'image : dites ce qu'elle montre (qui, quoi, où) pour
-    #     les personnes qui utilisent un lecteur d'écran.
     USELESS = _(
         "The alternative text « %(found)s » does not describe the image: say what it shows (who, what, where) for "
         "people who use a screen reader."

@@ -22,19 +22,12 @@ class Netiquette(Check):
     code = "netiquette"
     article = "5.1, 8.7"
     severity = Severity.BLOCK
-    # fr: Insultes, langage vulgaire (sacres québécois compris) et termes discriminatoires.
     help_text = _("Insults, vulgar language (Québec sacres included) and discriminatory terms.")
 
-    # fr: Insulte ou attaque personnelle : « %(found)s ». Les publications de la Ville gardent un ton courtois et
-    # professionnel : retirez-la.
     INSULT = _(
         "Insult or personal attack: « %(found)s ». The city's posts keep a courteous, professional tone: remove it."
     )
-    # fr: Langage vulgaire : « %(found)s ». Retirez-le : les publications de la Ville emploient un ton courtois et
-    # professionnel.
     VULGAR = _("Vulgar language: « %(found)s ». Remove it: the city's posts use a courteous, professional tone.")
-    # fr: Terme discriminatoire : « %(found)s ». Retirez-le : les publications de la Ville ne dénigrent personne pour
-    # son origine, sa religion, son sexe, son orientation sexuelle, son identité de genre ou un handicap.
     DISCRIMINATORY = _(
         "Discriminatory term: « %(found)s ». Remove it: the city's posts belittle no one for their origin, religion, "
         "sex, sexual orientation, gender identity or disability."
@@ -108,18 +101,13 @@ class Shouting(Check):
     code = "shouting"
     article = "5.1"
     severity = Severity.WARN
-    # fr: Plusieurs mots en majuscules, ponctuation répétée ou lettres répétées pour insister.
     help_text = _("Several words in capitals, repeated punctuation or letters repeated for emphasis.")
 
-    # fr: Texte en majuscules : « %(found)s ». Les majuscules se lisent comme des cris : écrivez-le en minuscules
-    # (les sigles peuvent rester en majuscules).
     CAPITALS = _(
         "Written in capitals: « %(found)s ». Capitals read as shouting: write it in ordinary case (acronyms may stay "
         "in capitals)."
     )
-    # fr: Ponctuation répétée : « %(found)s ». Gardez un seul signe (« ! », « ? ») ou des points de suspension (« … »).
     PUNCTUATION = _("Repeated punctuation: « %(found)s ». Keep a single mark (« ! », « ? ») or an ellipsis (« … »).")
-    # fr: Lettres répétées pour insister : « %(found)s ». Écrivez le mot selon son orthographe habituelle.
     LETTERS = _("Letters repeated for emphasis: « %(found)s ». Write the word in its usual spelling.")
 
     def __init__(self, data, **options):

@@ -46,45 +46,31 @@ class PoliticalContent(Check):
     code = "political"
     article = "4.3, 7"
     severity = Severity.WARN
-    # fr: Formulations politiques ou partisanes, appels à voter pour quelqu'un, noms des partis et des personnes
-    # candidates : un avertissement en tout temps, un blocage en période électorale.
     help_text = _(
         "Political or partisan wording, calls to vote for someone, names of parties and registered candidates: "
         "a warning at any time, a block during an election period."
     )
 
-    # fr: Formulation politique ou partisane : « %(found)s ». Les publications de la Ville restent neutres :
-    # retirez-la ou reformulez-la en information factuelle.
     PARTISAN_MESSAGE = _(
         "Political or partisan wording: « %(found)s ». The city's posts stay neutral: remove it or rephrase it as "
         "factual information."
     )
-    # fr: Appel à voter pour ou contre quelqu'un : « %(found)s ». La Ville peut expliquer où et comment voter, jamais
-    # pour qui : retirez cet appel.
     CALL_MESSAGE = _(
         "Call to vote for or against someone: « %(found)s ». The city may explain where and how to vote, never for "
         "whom: remove this call."
     )
-    # fr: Formulation politique ou partisane pendant la période électorale « %(election)s » : « %(found)s ». La Ville
-    # ne prend pas parti : retirez-la avant de publier.
     PARTISAN_IN_ELECTION = _(
         "Political or partisan wording during the election period « %(election)s »: « %(found)s ». The city takes "
         "no side: remove it before publishing."
     )
-    # fr: Appel à voter pour ou contre quelqu'un pendant la période électorale « %(election)s » : « %(found)s ». La
-    # Ville ne prend pas parti : retirez cet appel avant de publier.
     CALL_IN_ELECTION = _(
         "Call to vote for or against someone during the election period « %(election)s »: « %(found)s ». The city "
         "takes no side: remove this call before publishing."
     )
-    # fr: Nomme une personne candidate de l'élection « %(election)s » : « %(found)s ». Pendant la période électorale,
-    # les publications de la Ville ne nomment aucun candidat : retirez ce nom.
     CANDIDATE = _(
         "Names a registered candidate of the election « %(election)s »: « %(found)s ». During the election period "
         "the city's posts name no candidate: remove the name."
     )
-    # fr: Nomme un parti de l'élection « %(election)s » : « %(found)s ». Pendant la période électorale, les
-    # publications de la Ville ne nomment ni ne relaient aucun parti : retirez-le.
     PARTY = _(
         "Names a party of the election « %(election)s »: « %(found)s ». During the election period the city's posts "
         "neither name nor relay a party: remove it."
@@ -214,11 +200,7 @@ class ElectionAuthor(Check):
     code = "election_author"
     article = "7, 9.3"
     severity = Severity.BLOCK
-    # fr: En période électorale, aucune publication rédigée par un membre du conseil ou une personne candidate.
     help_text = _("During an election period, no post written by a council member or a registered candidate.")
-    # fr: L'auteur de cette publication prend part à l'élection « %(election)s » (membre du conseil ou personne
-    # candidate) : pendant la période électorale, ses publications ne peuvent pas paraître sur les comptes de la Ville.
-    # Confiez la rédaction et la publication au service des communications.
     MESSAGE = _(
         "The author of this post takes part in the election « %(election)s » (council member or registered "
         "candidate): during the election period, their posts cannot appear on the city's accounts. Have the "

@@ -68,8 +68,6 @@ class Repetition(Check):
     severity = Severity.WARN
     help_text = _("A near-identical text already scheduled or published on the same channel within a few days.")
 
-    # fr: Ce texte est identique à %(similarity)s %% à un texte déjà programmé ou publié sur ce canal %(network)s à
-    #     moins de %(days)s jours d'intervalle : reformulez-le ou espacez davantage les publications.
     MESSAGE = _(
         "This text is %(similarity)s%% identical to a text already scheduled or published on this %(network)s "
         "channel less than %(days)s days apart: rewrite it or space the posts further apart."

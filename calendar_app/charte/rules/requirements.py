@@ -19,8 +19,6 @@ class ContestRules(Check):
 
     CATEGORY = "contest"
 
-    # fr: Un concours exige des règlements clairs : joignez les règlements du concours, en lien ou en document, avant de
-    #     publier.
     MESSAGE = _("A contest needs clear rules: attach the contest rules, as a link or a document, before publishing.")
 
     def check(self, context: CheckContext):
@@ -40,8 +38,6 @@ class OutsidePressRelease(Check):
         "service director."
     )
 
-    # fr: Ce communiqué de presse vient d'une autre organisation : la Ville n'en relaie un qu'avec l'accord de la
-    #     Direction générale ou d'un directeur de service ; faites consigner cet accord avant de publier.
     MESSAGE = _(
         "This press release comes from another organisation: the city relays one only with the approval of the "
         "Direction générale or a service director; have that approval recorded before publishing."

@@ -29,15 +29,10 @@ class OfficialLanguage(Check):
     code = "official_language"
     article = "5.2"
     severity = Severity.BLOCK
-    # fr: Le français est la langue de communication. L'anglais n'est permis que pour un enjeu de santé et de
-    # sécurité ou pour répondre à un citoyen qui a écrit en anglais.
     help_text = _(
         "French is the language of communication. English is allowed only for a health and safety issue "
         "or to answer a citizen who wrote in English."
     )
-    # fr: Ce texte semble rédigé en %(language)s et non en français. Rédigez-le en français ; l'anglais n'est permis
-    # que pour un enjeu de santé et de sécurité ou pour répondre à un citoyen qui a écrit en anglais (indiquez-le alors
-    # dans la publication).
     MESSAGE = _(
         "This text seems to be written in %(language)s, not in French. Write it in French; English is allowed only "
         "for a health and safety issue or to answer a citizen who wrote in English (then mark the post so)."

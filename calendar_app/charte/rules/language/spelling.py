@@ -121,18 +121,12 @@ class Spelling(Check):
     code = "spelling"
     article = "5.2"
     severity = Severity.WARN
-    # fr: Mots absents du dictionnaire français. Les noms propres, mots-clics, mentions, liens, nombres et noms
-    # de la ville sont ignorés.
     help_text = _(
         "Words that are not in the French dictionary. Proper nouns, hashtags, mentions, links, numbers and the "
         "city's names are left out."
     )
 
-    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe (suggestion :
-    # « %(suggestion)s »).
     SUGGESTED = _("« %(word)s » is not in the French dictionary: check its spelling (suggestion: « %(suggestion)s »).")
-    # fr: « %(word)s » n'est pas dans le dictionnaire français : vérifiez l'orthographe, ou ajoutez ce mot aux mots
-    # admis s'il est correct.
     UNKNOWN = _(
         "« %(word)s » is not in the French dictionary: check its spelling, or add it to the allowed words if it is "
         "correct."

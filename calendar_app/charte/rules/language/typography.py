@@ -26,8 +26,6 @@ class Typography(Check):
     code = "typography"
     article = "5.2"
     severity = Severity.WARN
-    # fr: Typographie française : une espace (insécable, fine de préférence) avant « : ; ! ? », des espaces à
-    # l'intérieur des « », et « » plutôt que "…".
     help_text = _(
         "French typography: a space (non-breaking, preferably narrow) before « : ; ! ? », spaces inside « », "
         'and « » instead of "…".'
@@ -109,8 +107,6 @@ class Typography(Check):
                         (
                             start,
                             end,
-                            # fr: Il manque une espace avant « %(mark)s » : écrivez « %(correction)s » au lieu de
-                            # « %(found)s » (espace insécable, fine de préférence).
                             _(
                                 "A space is missing before « %(mark)s »: write « %(correction)s » instead of "
                                 "« %(found)s » (a non-breaking space, preferably narrow)."
@@ -135,8 +131,6 @@ class Typography(Check):
                 (
                     match.start(),
                     match.end(),
-                    # fr: Les guillemets demandent une espace insécable à l'intérieur : écrivez %(correction)s au
-                    # lieu de %(found)s.
                     _("Guillemets need a non-breaking space inside them: write %(correction)s instead of %(found)s."),
                     {
                         "found": quote(match.group()),
@@ -154,7 +148,6 @@ class Typography(Check):
                 (
                     match.start(),
                     match.end(),
-                    # fr: En français, les guillemets s'écrivent « » : écrivez %(correction)s au lieu de %(found)s.
                     _("In French, quotation marks are guillemets: write %(correction)s instead of %(found)s."),
                     {
                         "found": quote(match.group()),

@@ -35,29 +35,21 @@ from calendar_app.charte.text import INVISIBLE, Analysed, characters
 PUBLIC_PHONES = "personal_data_public_phones"
 
 _MESSAGES = {
-    # fr: Un numéro de téléphone personnel : « %(found)s ». Retirez-le ou indiquez plutôt le numéro de téléphone officiel de la Ville.  # noqa: E501
     PHONE: _("A personal phone number: « %(found)s ». Remove it, or give the city's official phone number instead."),
-    # fr: Une adresse courriel personnelle : « %(found)s ». Retirez-la ou indiquez plutôt l'adresse courriel officielle de la Ville.  # noqa: E501
     EMAIL: _(
         "A personal e-mail address: « %(found)s ». Remove it, or give the city's official e-mail address instead."
     ),
-    # fr: Une adresse civique : « %(found)s ». Retirez-la ou indiquez plutôt l'adresse officielle de la Ville.
     ADDRESS: _("A civic address: « %(found)s ». Remove it, or give the city's official address instead."),
-    # fr: Un numéro d'assurance sociale : « %(found)s ». Retirez-le : un numéro d'assurance sociale ne se publie jamais.
     NAS: _("A social insurance number: « %(found)s ». Remove it: a social insurance number is never published."),
-    # fr: Une date de naissance : « %(found)s ». Retirez-la : la date de naissance d'une personne est un renseignement personnel.  # noqa: E501
     BIRTH: _("A date of birth: « %(found)s ». Remove it: a person's date of birth is personal information."),
-    # fr: Un numéro de dossier : « %(found)s ». Retirez-le : un dossier particulier ne se traite pas sur les médias sociaux ; dirigez la personne vers les coordonnées officielles de la Ville.  # noqa: E501
     FILE: _(
         "A file or case number: « %(found)s ». Remove it: an individual case is not handled on social media; "
         "refer the person to the city's official contact."
     ),
-    # fr: Un dossier particulier : « %(found)s ». Retirez-le : un dossier particulier ne se traite pas sur les médias sociaux ; dirigez la personne vers les coordonnées officielles de la Ville.  # noqa: E501
     CASE: _(
         "An individual case: « %(found)s ». Remove it: an individual case is not handled on social media; "
         "refer the person to the city's official contact."
     ),
-    # fr: Un renseignement de santé : « %(found)s ». Retirez-le : la santé d'une personne est un renseignement personnel.  # noqa: E501
     HEALTH_INFO: _("Health information: « %(found)s ». Remove it: a person's health is personal information."),
 }
 
@@ -77,7 +69,6 @@ class PersonalData(Check):
     code = "personal_data"
     article = "5.13"
     severity = Severity.BLOCK
-    # fr: Un renseignement personnel (numéro de téléphone, adresse courriel, adresse civique, numéro d'assurance sociale, date de naissance, numéro de dossier ou santé d'une personne) ne se publie jamais ; les coordonnées officielles de la Ville sont permises.  # noqa: E501
     help_text = _(
         "Personal information (a person's phone number, e-mail address, civic address, social insurance number, "
         "date of birth, file number or health) is never published; the city's official contacts are allowed."
