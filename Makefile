@@ -42,6 +42,7 @@ test: $(TEST_STAMP)
 messages: install
 	cd calendar_app && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
 	cd publishing && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
+	cd kernel && ../$(BIN)/python ../manage.py makemessages -l fr --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # translated in calendar_app/locale and publishing/locale.
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "calendar_app" / "locale", BASE_DIR / "publishing" / "locale"]
+LOCALE_PATHS = [BASE_DIR / "calendar_app" / "locale", BASE_DIR / "publishing" / "locale", BASE_DIR / "kernel" / "locale"]
 # The default for a fresh install; the municipality's own time zone (its settings row) is
 # activated for each request by MunicipalityTimeZoneMiddleware.
 TIME_ZONE = env_time_zone("TIME_ZONE", "America/Toronto")
@@ -228,7 +228,7 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.2
 
-# The publishing worker (publishing/worker.py, publishing/dispatcher.py).
+# The publishing worker (publishing/dispatcher.py, claims.py, task.py, outcomes.py, reaper.py).
 PUBLISHING = {
     # The dispatcher claims versions this far ahead of their due time; the task waits for the second.
     "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 2.0),

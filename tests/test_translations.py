@@ -14,7 +14,7 @@ from django.utils import translation
 from tests.conftest import skip_unless_available
 
 PROJECT = Path(__file__).resolve().parents[1]
-APPS = ["calendar_app", "publishing"]
+APPS = ["kernel", "calendar_app", "publishing"]
 
 
 def _catalogue(app: str) -> Path:

@@ -27,7 +27,7 @@ from calendar_app.services.notifications import notify
 from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
 from calendar_app.services.workflow import post_transition, version_transition
 from calendar_app.text_input import clean_text
-from calendar_app.workflow import FINAL_STATES, IllegalTransition, Status
+from calendar_app.workflow import FINAL_STATES, IllegalTransition, Status, settled_status
 
 # Editorial moves apply to the post and to every channel version still following it.
 _EDITORIAL = frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.APPROVED, Status.CHANGES_REQUESTED})
@@ -355,7 +355,8 @@ def version_start_publishing(*, version: ChannelVersion, actor=None) -> None:
 def version_record_published(
     *, version: ChannelVersion, external_id: str, external_url: str, published_at: datetime.datetime, actor=None
 ) -> None:
-    """Record a successful network call; the post is published once no version is left to go out."""
+    """Record a successful network call; once no version is left to go out, the post takes the status
+    its versions add up to (``settled_status``, the worker's rule)."""
     with transaction.atomic():
         version_transition(
             version=version,
@@ -366,9 +367,9 @@ def version_record_published(
             published_at=published_at,
         )
         post = Post.objects.select_for_update().get(pk=version.post_id)
-        still_to_go = post.versions.filter(status__in=[Status.APPROVED, Status.SCHEDULED, Status.PUBLISHING])
-        if post.status == Status.PUBLISHING and not still_to_go.exists():
-            post_transition(post=post, target=Status.PUBLISHED, actor=actor)
+        settled = settled_status(post.versions.values_list("status", flat=True))
+        if post.status == Status.PUBLISHING and settled is not None:
+            post_transition(post=post, target=settled, actor=actor)
 
 
 def post_add_message(*, post: Post, author, body: str) -> PostMessage:
