@@ -117,7 +117,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # translated in calendar_app/locale and publishing/locale.
 LANGUAGE_CODE = "fr-ca"
 LANGUAGES = [("fr-ca", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "calendar_app" / "locale", BASE_DIR / "publishing" / "locale", BASE_DIR / "kernel" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "calendar_app" / "locale",
+    BASE_DIR / "publishing" / "locale",
+    BASE_DIR / "kernel" / "locale",
+]
 # The default for a fresh install; the municipality's own time zone (its settings row) is
 # activated for each request by MunicipalityTimeZoneMiddleware.
 TIME_ZONE = env_time_zone("TIME_ZONE", "America/Toronto")
