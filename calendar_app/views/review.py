@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from calendar_app.forms import MessageForm, PostTextsForm, ReasonsForm, TimingForm, apply_service_errors
@@ -35,9 +38,102 @@ def review_queue(request):
 
 
 _EDITED = {
-    Edited.SAVED: _("The texts were saved."),
-    Edited.APPROVED_AGAIN: _("The texts were saved and approved again; the post stays scheduled."),
-    Edited.BACK_TO_REVIEW: _("The texts were saved; the post changed after its approval and is back in review."),
+    Edited.SAVED: gettext_lazy("The texts were saved."),
+    Edited.APPROVED_AGAIN: gettext_lazy("The texts were saved and approved again; the post stays scheduled."),
+    Edited.BACK_TO_REVIEW: gettext_lazy(
+        "The texts were saved; the post changed after its approval and is back in review."
+    ),
+}
+
+
+@dataclass
+class ReviewForms:
+    """The review page's forms; only those the posted action uses are bound to its data."""
+
+    texts: PostTextsForm
+    timing: TimingForm
+    reasons: ReasonsForm
+    message: MessageForm
+
+    @classmethod
+    def build(cls, post, versions, *, action: str | None = None, data=None) -> ReviewForms:
+        def bound(*actions: str):
+            return data if action in actions else None
+
+        return cls(
+            texts=PostTextsForm(bound("save", "approve"), post=post, versions=versions),
+            timing=TimingForm(bound("approve"), post=post, versions=versions),
+            reasons=ReasonsForm(bound("refuse", "request_changes"), post=post),
+            message=MessageForm(bound("message")),
+        )
+
+    def showing_errors_of(self, action: str, error: ValidationError):
+        """The form where a service's refusal of ``action`` is shown."""
+        if action == "approve" and hasattr(error, "error_dict"):
+            if any(key == "body" or key.startswith("version-") for key in error.error_dict):
+                return self.texts
+        return {"save": self.texts, "approve": self.timing, "message": self.message}.get(action, self.reasons)
+
+
+def _save(request, post, forms: ReviewForms):
+    if not forms.texts.is_valid():
+        return None
+    data = forms.texts.cleaned_data
+    outcome = post_edit(
+        post=post,
+        actor=request.user,
+        texts=forms.texts.texts(),
+        seen_revision=data["revision"],
+        approve_again=data.get("approve_again", False),
+        acknowledge_warnings=data.get("acknowledge_warnings", False),
+    )
+    if outcome in _EDITED:
+        messages.success(request, _EDITED[outcome])
+    return redirect("calendar_app:review_detail", post.pk)
+
+
+def _approve(request, post, forms: ReviewForms):
+    if not (forms.texts.is_valid() and forms.timing.is_valid()):
+        return None
+    post_approve_and_schedule(
+        post=post,
+        actor=request.user,
+        timing=forms.timing.timing(),
+        texts=forms.texts.texts(),
+        acknowledge_warnings=forms.timing.cleaned_data["acknowledge_warnings"],
+        seen_revision=forms.timing.cleaned_data["revision"],
+    )
+    messages.success(request, _("Approved and scheduled."))
+    return redirect("calendar_app:review_queue")
+
+
+def _decide(decide):
+    def handle(request, post, forms: ReviewForms):
+        if not forms.reasons.is_valid():
+            return None
+        data = forms.reasons.cleaned_data
+        decide(post=post, reviewer=request.user, reasons=data["reasons"], seen_revision=data["revision"])
+        messages.success(request, _("Your decision was sent to the requester."))
+        return redirect("calendar_app:review_queue")
+
+    return handle
+
+
+def _message(request, post, forms: ReviewForms):
+    if not forms.message.is_valid():
+        return None
+    post_add_message(post=post, author=request.user, body=forms.message.cleaned_data["body"])
+    messages.success(request, _("Your message was sent."))
+    return redirect("calendar_app:review_detail", post.pk)
+
+
+# Each action of the page calls one service; a handler answers None while its form is invalid.
+_ACTIONS = {
+    "save": _save,
+    "approve": _approve,
+    "refuse": _decide(post_refuse),
+    "request_changes": _decide(post_request_changes),
+    "message": _message,
 }
 
 
@@ -52,85 +148,39 @@ def review_detail(request, pk: int):
     post = visible_post(request, pk)
     can = abilities_of(request)
     allow(request, can.can_review(post), Action.REVIEW, post)
-    versions = post_versions(post)
     action = request.POST.get("action") if request.method == "POST" else None
-    data = request.POST if action else None
-    texts_form = PostTextsForm(data if action in ("save", "approve") else None, post=post, versions=versions)
-    timing_form = TimingForm(data if action == "approve" else None, post=post, versions=versions)
-    reasons_form = ReasonsForm(data if action in ("refuse", "request_changes") else None, post=post)
-    message_form = MessageForm(data if action == "message" else None)
-    form = {"save": texts_form, "approve": timing_form, "message": message_form}.get(action, reasons_form)
+    handle = _ACTIONS.get(action)
+    forms = ReviewForms.build(post, post_versions(post), action=action, data=request.POST if handle else None)
     try:
-        if action == "save" and texts_form.is_valid():
-            outcome = post_edit(
-                post=post,
-                actor=request.user,
-                texts=texts_form.texts(),
-                seen_revision=texts_form.cleaned_data["revision"],
-                approve_again=texts_form.cleaned_data.get("approve_again", False),
-                acknowledge_warnings=texts_form.cleaned_data.get("acknowledge_warnings", False),
-            )
-            if outcome in _EDITED:
-                messages.success(request, _EDITED[outcome])
-            return redirect("calendar_app:review_detail", post.pk)
-        if action == "approve" and texts_form.is_valid() and timing_form.is_valid():
-            post_approve_and_schedule(
-                post=post,
-                actor=request.user,
-                timing=timing_form.timing(),
-                texts=texts_form.texts(),
-                acknowledge_warnings=timing_form.cleaned_data["acknowledge_warnings"],
-                seen_revision=timing_form.cleaned_data["revision"],
-            )
-            messages.success(request, _("Approved and scheduled."))
-            return redirect("calendar_app:review_queue")
-        if action in ("refuse", "request_changes") and reasons_form.is_valid():
-            decide = post_refuse if action == "refuse" else post_request_changes
-            decide(
-                post=post,
-                reviewer=request.user,
-                reasons=reasons_form.cleaned_data["reasons"],
-                seen_revision=reasons_form.cleaned_data["revision"],
-            )
-            messages.success(request, _("Your decision was sent to the requester."))
-            return redirect("calendar_app:review_queue")
-        if action == "message" and message_form.is_valid():
-            post_add_message(post=post, author=request.user, body=message_form.cleaned_data["body"])
-            messages.success(request, _("Your message was sent."))
-            return redirect("calendar_app:review_detail", post.pk)
+        response = handle(request, post, forms) if handle else None
     except ConcurrentChange as change:
         # Shown again as the post is now: its texts and times as stored, the reasons typed kept.
         for message in change.messages:
             messages.error(request, message)
         post = visible_post(request, pk)
-        versions = post_versions(post)
-        texts_form = PostTextsForm(post=post, versions=versions)
-        timing_form = TimingForm(post=post, versions=versions)
-        if reasons_form.is_bound:
-            reasons_form = ReasonsForm({**reasons_form.data.dict(), "revision": post.revision}, post=post)
+        typed = {**forms.reasons.data.dict(), "revision": post.revision} if forms.reasons.is_bound else None
+        forms = ReviewForms.build(post, post_versions(post), action="refuse", data=typed)
     except ValidationError as error:
-        apply_service_errors(texts_form if action == "approve" and _about_texts(error) else form, error)
+        apply_service_errors(forms.showing_errors_of(action, error), error)
         post = visible_post(request, pk)
-    return render(
-        request,
-        "calendar_app/review/detail.html",
-        {
-            "post": post,
-            "versions": versions,
-            "report": charte_check(post=post),
-            "history": post_history(post),
-            "decisions": post_decisions(post),
-            "thread": post_thread(post),
-            "texts_form": texts_form,
-            "timing_form": timing_form,
-            "reasons_form": reasons_form,
-            "message_form": message_form,
-            "can_decide": can.can_approve(post) and post.status in AWAITING_DECISION,
-            "can_edit": can.can_edit(post),
-            "media": post.post_media.select_related("asset"),
-        },
-    )
+    else:
+        if response is not None:
+            return response
+    return render(request, "calendar_app/review/detail.html", _page(post, can, forms))
 
 
-def _about_texts(error: ValidationError) -> bool:
-    return hasattr(error, "error_dict") and any(key == "body" or key.startswith("version-") for key in error.error_dict)
+def _page(post, can, forms: ReviewForms) -> dict:
+    return {
+        "post": post,
+        "report": charte_check(post=post),
+        "history": post_history(post),
+        "decisions": post_decisions(post),
+        "thread": post_thread(post),
+        "texts_form": forms.texts,
+        "timing_form": forms.timing,
+        "reasons_form": forms.reasons,
+        "message_form": forms.message,
+        "can_decide": can.can_approve(post) and post.status in AWAITING_DECISION,
+        "can_edit": can.can_edit(post),
+        "media": post.post_media.select_related("asset"),
+    }
