@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from publishing.adapters.base import MediaFile, PermanentError
-from publishing.renditions import config, media_file, render
+from publishing.rendition_profiles import config
+from publishing.renditions import media_file, render
 
 
 def media_files_for(version) -> list[MediaFile]:

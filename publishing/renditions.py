@@ -1,16 +1,10 @@
 """Per-network image renditions: oriented, cropped, resized, stamped, stripped of metadata, within byte limits.
 
-The profiles are data: ``publishing/defaults/renditions.json``, with the setting ``VITRINE_RENDITIONS``
-(a dict of the same shape) merged over it key by key. Where each network's figures come from is in
-that file's ``sources`` entries; in short:
-
-- Facebook: under 4 MB, PNG under 1 MB (Graph API "Uploading Photos" page);
-- Instagram: JPEG only, 4:5 to 1.91:1, 320 to 1440 px wide, under 8 MiB (IG User Media reference, error 2207004);
-- LinkedIn: fewer than 36,152,320 pixels (Images API); no documented byte limit, 5 MB is conservative;
-- X: 5 MB per image (X API media introduction);
-- Mastodon: 16 MB since 4.2, 8 MB before and per server, downsized to 8,294,400 px (media_attachment.rb);
-- Bluesky: 1,000,000 bytes (lexicon app.bsky.embed.images);
-- webhook and website feed: our own limits.
+What each network's rendition must be (its box, pixel count, aspect ratios, formats, byte limits, where
+the credit and the logo go) is its profile, read and checked by ``publishing.rendition_profiles``;
+this module makes the rendition a profile describes: it reads and decodes the source, orients it,
+converts its colours, crops and scales it, has ``publishing.rendition_overlays`` draw the credit and
+the logo, encodes it within the byte limit and caches the file.
 
 ``render`` refuses, with a ``ValidationError``, what must not be processed: files over the upload limit,
 non-images, damaged or truncated files, formats outside the allowed list, and images with too many
@@ -30,7 +24,6 @@ without encoding it again.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import io
 import json
@@ -39,24 +32,22 @@ import os
 import tempfile
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFont, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from kernel.images import check_image_file, decoding, load_image, open_image
 from publishing.adapters.base import MediaFile
+from publishing.rendition_overlays import paste_logo, stamp_credit
+from publishing.rendition_profiles import OUTPUT_FORMATS, profile
 
-DEFAULTS_PATH = Path(__file__).resolve().parent / "defaults" / "renditions.json"
 # Part of every cache key: bump it when the processing changes, so cached renditions are made again.
 PIPELINE_VERSION = 1
-OUTPUT_FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
-POSITIONS = {"top-left", "top-right", "bottom-left", "bottom-right"}
 # A source is decoded smaller only while it keeps this many times its target's size per side, so the final
 # LANCZOS resampling still has the detail it needs: Pillow's own default for ``thumbnail`` (whose
 # documentation says the result is then close to resampling the full image). A source less than twice this
@@ -82,69 +73,6 @@ class Rendition:
 def media_file(rendition: Rendition, alt_text: str = "") -> MediaFile:
     """The rendition as an adapter's ``MediaFile``, with its description."""
     return MediaFile(path=rendition.path, mime_type=rendition.mime_type, alt_text=alt_text)
-
-
-# Profiles ------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _file_config() -> dict:
-    return json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
-
-
-def _merge(base: dict, override: dict) -> dict:
-    """``override`` over ``base``, recursively for dicts; lists and other values are replaced."""
-    result = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
-def config() -> dict:
-    """The whole configuration: the JSON file with ``settings.VITRINE_RENDITIONS`` merged over it."""
-    return _merge(_file_config(), getattr(settings, "VITRINE_RENDITIONS", None) or {})
-
-
-def profile(network: str) -> dict:
-    """The effective profile of ``network``: the defaults with the network's own values over them."""
-    data = config()
-    networks = data.get("networks", {})
-    if network not in networks:
-        raise ValueError(f"No image profile for the network {network!r} (known: {', '.join(sorted(networks))}).")
-    result = _merge(data.get("defaults", {}), networks[network])
-    result.pop("sources", None)
-    _check_profile(network, result)
-    return result
-
-
-def _check_profile(network: str, p: dict) -> None:
-    def fail(message: str):
-        raise ImproperlyConfigured(f"Renditions, profile {network!r}: {message}")
-
-    for key in ("max_width", "max_height", "max_bytes", "jpeg_quality", "min_jpeg_quality", "quality_step", "min_side"):
-        if not isinstance(p.get(key), int) or p[key] < 1:
-            fail(f"{key} must be a positive integer.")
-    for key in ("max_pixels", "min_width", "max_png_bytes"):
-        if p.get(key) is not None and (not isinstance(p[key], int) or p[key] < 1):
-            fail(f"{key} must be a positive integer or null.")
-    if not 1 <= p["min_jpeg_quality"] <= p["jpeg_quality"] <= 95:
-        fail("qualities must satisfy 1 <= min_jpeg_quality <= jpeg_quality <= 95.")
-    if not 0 < p.get("scale_step", 0) < 1:
-        fail("scale_step must be between 0 and 1.")
-    formats = p.get("output_formats") or []
-    if not formats or any(name not in OUTPUT_FORMATS for name in formats):
-        fail(f"output_formats must list some of {sorted(OUTPUT_FORMATS)}.")
-    low, high = p.get("min_aspect"), p.get("max_aspect")
-    if (low is not None and low <= 0) or (high is not None and high <= 0) or (low and high and low > high):
-        fail("min_aspect and max_aspect must be positive, min_aspect <= max_aspect.")
-    for part in ("credit", "logo"):
-        if p[part].get("position") not in POSITIONS:
-            fail(f"{part}.position must be one of {sorted(POSITIONS)}.")
-    if p["credit"].get("enabled") and p["logo"].get("enabled") and p["credit"]["position"] == p["logo"]["position"]:
-        fail("the credit and the logo cannot share a corner.")
 
 
 # Errors (English msgids; the catalogues translate them) --------------------------------------------
@@ -313,60 +241,6 @@ def _fit(image: Image.Image, p: dict) -> Image.Image:
     return _crop_to_aspect(_scaled(image, _fit_scale(image.size, p)), p.get("min_aspect"), p.get("max_aspect"))
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (ImportError, OSError, TypeError):
-        return ImageFont.load_default()  # Pillow without FreeType: the small bitmap font
-
-
-def _corner(position: str, box: tuple[int, int], size: tuple[int, int], margin: int = 0) -> tuple[int, int]:
-    width, height = box
-    item_width, item_height = size
-    x = margin if position.endswith("left") else width - item_width - margin
-    y = margin if position.startswith("top") else height - item_height - margin
-    return x, y
-
-
-def _stamp_credit(image: Image.Image, text: str, spec: dict) -> Image.Image:
-    """``text`` in white on a semi-opaque black band, in the profile's corner (art. 5.9)."""
-    width, height = image.size
-    size = max(spec["min_font_px"], round(spec["font_ratio"] * max(width, height)))
-    font = _font(size)
-    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
-    available = width * 0.9
-    left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
-    if right - left > available and size > spec["min_font_px"]:
-        size = max(spec["min_font_px"], math.floor(size * available / (right - left)))
-        font = _font(size)
-        left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
-    while right - left > available and len(text) > 1:
-        text = text[:-2].rstrip() + "…"
-        left, top, right, bottom = measure.textbbox((0, 0), text, font=font)
-    padding = max(2, round(size * spec["padding_ratio"]))
-    band = (right - left + 2 * padding, bottom - top + 2 * padding)
-    x, y = _corner(spec["position"], (width, height), band)
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
-    draw.rectangle((x, y, x + band[0] - 1, y + band[1] - 1), fill=(0, 0, 0, round(255 * spec["band_opacity"])))
-    draw.text((x + padding - left, y + padding - top), text, font=font, fill=(255, 255, 255, 255))
-    return Image.alpha_composite(image.convert("RGBA"), overlay).convert(image.mode)
-
-
-def _paste_logo(image: Image.Image, logo: Image.Image, spec: dict) -> Image.Image:
-    """The city's logo, scaled to a share of the width, in the profile's corner (art. 9.1)."""
-    width, height = image.size
-    logo_width = max(1, round(width * spec["width_ratio"]))
-    logo_height = max(1, round(logo.height * logo_width / logo.width))
-    if logo_height > height:
-        return image
-    scaled = logo.convert("RGBA").resize((logo_width, logo_height), Image.Resampling.LANCZOS)
-    margin = round(min(width, height) * spec["margin_ratio"])
-    base = image.convert("RGBA")
-    base.alpha_composite(scaled, _corner(spec["position"], (width, height), scaled.size, margin))
-    return base.convert(image.mode)
-
-
 def _flatten(image: Image.Image, background: str) -> Image.Image:
     if image.mode != "RGBA":
         return image
@@ -493,9 +367,9 @@ def render(source, network: str, *, credit: str = "", logo=None) -> Rendition:
     if output_format == "JPEG":
         image = _flatten(image, p["background"])
     if logo_data:
-        image = _paste_logo(image, _to_srgb(_decode(logo_data)), p["logo"])
+        image = paste_logo(image, _to_srgb(_decode(logo_data)), p["logo"])
     if credit:
-        image = _stamp_credit(image, credit, p["credit"])
+        image = stamp_credit(image, credit, p["credit"])
     image, encoded = _encode_within(image, output_format, p)
 
     mime_type, extension = OUTPUT_FORMATS[output_format]

@@ -13,7 +13,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageStat
 
-from publishing import renditions
+from publishing import rendition_profiles, renditions
 from publishing.adapters.base import MediaFile
 from publishing.renditions import Rendition, media_file, render
 
@@ -68,7 +68,7 @@ def refusal(source, network: str = "facebook") -> ValidationError:
 def test_every_network_gets_its_box_its_pixel_count_and_its_aspect_ratio(network, size, tmp_path):
     source = save(gradient(size), tmp_path / "source.jpg")
     rendition = render(source, network)
-    p = renditions.profile(network)
+    p = rendition_profiles.profile(network)
     image = opened(rendition)
     assert (image.width, image.height) == (rendition.width, rendition.height)
     assert image.width <= p["max_width"] and image.height <= p["max_height"]
@@ -324,7 +324,7 @@ def test_the_city_s_logo_is_pasted_in_its_corner_when_the_profile_enables_it(tmp
 def test_the_credit_and_the_logo_may_not_share_a_corner(settings):
     settings.VITRINE_RENDITIONS = {"defaults": {"logo": {"enabled": True, "position": "bottom-right"}}}
     with pytest.raises(ImproperlyConfigured):
-        renditions.profile("facebook")
+        rendition_profiles.profile("facebook")
 
 
 # Cache ---------------------------------------------------------------------------------------------
@@ -395,16 +395,16 @@ def test_an_unknown_network_or_source_type_is_a_programming_error(tmp_path):
 
 def test_the_setting_is_merged_over_the_data_file(settings):
     settings.VITRINE_RENDITIONS = {"networks": {"bluesky": {"max_width": 500}}, "defaults": {"jpeg_quality": 80}}
-    bluesky = renditions.profile("bluesky")
+    bluesky = rendition_profiles.profile("bluesky")
     assert (bluesky["max_width"], bluesky["max_height"], bluesky["max_bytes"]) == (500, 2000, 1_000_000)
     assert bluesky["jpeg_quality"] == 80 and bluesky["credit"]["position"] == "bottom-right"
-    assert renditions.profile("instagram")["output_formats"] == ["JPEG"]
+    assert rendition_profiles.profile("instagram")["output_formats"] == ["JPEG"]
 
 
 def test_a_broken_setting_is_reported(settings):
     settings.VITRINE_RENDITIONS = {"networks": {"x": {"output_formats": ["TIFF"]}}}
     with pytest.raises(ImproperlyConfigured, match="output_formats"):
-        renditions.profile("x")
+        rendition_profiles.profile("x")
 
 
 # Memory: a large source is decoded no larger than its target needs -----------------------------------
