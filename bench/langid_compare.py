@@ -343,7 +343,7 @@ def detectors(candidates):
         # blocked, so it counts here as "French" (right for French samples, wrong for English ones).
         from calendar_app.charte.language_id import LanguageIdentifier
         from calendar_app.charte.loader import data_from_defaults
-        from calendar_app.charte.text import Analysed
+        from calendar_app.charte.text.analysis import Analysed
 
         def run(text):
             identifier._cache.clear()  # the rule caches verdicts by text: keep the cost in the timing
@@ -388,7 +388,7 @@ def main() -> None:
     # "judged" accuracies are over those samples, for every library alike.
     from calendar_app.charte.language_id import LanguageIdentifier
     from calendar_app.charte.loader import data_from_defaults
-    from calendar_app.charte.text import Analysed
+    from calendar_app.charte.text.analysis import Analysed
 
     identifier = LanguageIdentifier.from_data(data_from_defaults())
     judged_samples = [not identifier.identify(Analysed(text)).undetermined for text in texts]

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 if TYPE_CHECKING:
     from calendar_app.charte.data import CharteData

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from calendar_app.charte.text import Lexicon, Pattern
+from calendar_app.charte.text.lexicon import Lexicon
+from calendar_app.charte.text.patterns import Pattern
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 

@@ -32,7 +32,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from calendar_app.charte.text import INVISIBLE, Analysed, fold, tokens
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.tokens import tokens
+from calendar_app.charte.text.unseen import INVISIBLE
 
 if TYPE_CHECKING:
     from calendar_app.charte.data import CharteData

@@ -26,7 +26,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
-from calendar_app.charte.text import Analysed, Lexicon
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.lexicon import Lexicon
 
 
 class Advertising(Check):

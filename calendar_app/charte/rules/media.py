@@ -9,7 +9,9 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity
-from calendar_app.charte.text import fold, stem, tokens
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.stems import stem
+from calendar_app.charte.text.tokens import tokens
 
 # A field says something when it holds at least one letter or digit ("-" or "…" say nothing).
 _SAYS_SOMETHING = re.compile(r"[^\W_]")

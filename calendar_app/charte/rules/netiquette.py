@@ -15,7 +15,8 @@ import string
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
-from calendar_app.charte.text import Lexicon, fold
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.lexicon import Lexicon
 
 
 class Netiquette(Check):

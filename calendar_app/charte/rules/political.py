@@ -30,7 +30,8 @@ from bisect import bisect_left
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, ElectionInfo, Finding, Severity, quote
-from calendar_app.charte.text import Analysed, Lexicon, Match
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.lexicon import Lexicon, Match
 
 # What may stand between a call-to-vote verb and its target: spaces, a hyphen, a hashtag or mention sign.
 _CALL_GAP = re.compile(r"[\s\-#@«\"']{1,4}")

@@ -21,7 +21,8 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import TARGET_VERSION, Check, CheckContext, Finding, Severity, TextUnit
-from calendar_app.charte.text import fold, tokens
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.tokens import tokens
 
 # Shingle size by the number of words of the shorter text: (fewer than this many words, n).
 _SHINGLE_SIZES = ((26, 1), (40, 2))

@@ -15,7 +15,10 @@ from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.language.direction import DirectionControls
 from calendar_app.charte.rules.personal_data.rule import PersonalData
 from calendar_app.charte.rules.political import PoliticalContent
-from calendar_app.charte.text import COMBINING_MARKS, INVISIBLE, Analysed, Lexicon, characters, fold, holds_unseen
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.lexicon import Lexicon
+from calendar_app.charte.text.unseen import COMBINING_MARKS, INVISIBLE, characters, holds_unseen
 from calendar_app.text_input import BIDI_CONTROLS
 
 ELECTION = ElectionInfo(name="Élections municipales 2029", candidate_names=("Hélène Morin",))

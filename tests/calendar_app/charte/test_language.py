@@ -13,7 +13,7 @@ from calendar_app.charte.loader import data_from_defaults
 from calendar_app.charte.rules.language.official import OfficialLanguage
 from calendar_app.charte.rules.language.spelling import Spelling, _Dictionary
 from calendar_app.charte.rules.language.typography import Typography
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"

@@ -11,20 +11,19 @@ from pathlib import Path
 import pytest
 
 from calendar_app.charte.loader import data_from_defaults
-from calendar_app.charte.text import (
-    _FOLD_CHARS,
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import _FOLD_CHARS, fold
+from calendar_app.charte.text.lexicon import Lexicon
+from calendar_app.charte.text.patterns import needles
+from calendar_app.charte.text.stems import stem, stem_all
+from calendar_app.charte.text.tokens import (
     _MIXED,
     _MIXED_FLAGS,
     _SPACED_IN_MASK,
     _SPACED_LETTERS,
     _TOKEN_BYTES,
-    Analysed,
-    Lexicon,
     _joined_tokens,
     _plain_tokens,
-    fold,
-    needles,
-    stem,
     tokens,
 )
 
@@ -223,6 +222,19 @@ def test_stems_fold_plural_and_feminine_forms():
     assert stem("partisanes") == stem("partisans") == stem("partisan")
     assert stem("candidates") == stem("candidat")
     assert stem("électrices") == stem("électeur")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_stemming_words_together_gives_the_stem_of_each(seed):
+    """``stem_all`` reads known stems from the cache in one pass: the same as ``stem`` word by word,
+    whether the words were met before or not."""
+    rng = random.Random(seed)
+    endings = ["", "s", "e", "es", "x", "aux", "euse", "trices", "ive", "elle", "enne"]
+    for _ in range(100):
+        words = ["".join(rng.choice("abcdeilnorstuv") for _ in range(rng.randrange(1, 8))) + rng.choice(endings)]
+        words += rng.sample(words * 3 + ["partisanes", "vote", "a"], k=3)
+        assert stem_all(words) == tuple(stem(word) for word in words), words
+        assert stem_all(words) == tuple(stem(word) for word in words), words  # now every word is known
 
 
 def test_long_and_hostile_text_is_handled():

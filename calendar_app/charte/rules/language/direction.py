@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity
-from calendar_app.charte.text import holds_unseen
+from calendar_app.charte.text.unseen import holds_unseen
 from calendar_app.text_input import BIDI_CONTROLS, code_point
 
 

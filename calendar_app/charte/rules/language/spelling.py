@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity
 from calendar_app.charte.language_id import LanguageIdentifier, inside, not_prose_spans, terms
-from calendar_app.charte.text import Analysed, fold
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
 
 ALLOWED_WORDS = "spelling_allowed_words"
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import Check, CheckContext, Finding, Severity, quote
 from calendar_app.charte.language_id import LanguageIdentifier, inside, not_prose_spans, terms
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 SPACE_BEFORE = "typography_space_before"
 ENGLISH_QUOTES = "typography_english_quotes"

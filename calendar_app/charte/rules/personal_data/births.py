@@ -14,7 +14,7 @@ from calendar_app.charte.rules.personal_data.patterns import (
     Found,
     alternation,
 )
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 BIRTH_CUES = "personal_data_birth_cues"

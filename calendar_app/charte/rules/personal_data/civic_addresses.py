@@ -15,7 +15,8 @@ from calendar_app.charte.rules.personal_data.patterns import (
     Found,
     alternation,
 )
-from calendar_app.charte.text import Analysed, fold
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 STREET_TYPES = "personal_data_street_types"

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from calendar_app.charte.rules.personal_data.patterns import EMAIL, Found, alternation, first_stems
-from calendar_app.charte.text import Analysed, fold
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 EMAIL_AT = "personal_data_email_at"

@@ -15,7 +15,7 @@ from calendar_app.charte.rules.personal_data.patterns import (
     Phrases,
     alternation,
 )
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 FILE_CUES = "personal_data_file_cues"

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from calendar_app.charte.rules.personal_data.patterns import HEALTH_INFO, Found, Phrases
-from calendar_app.charte.text import Analysed
+from calendar_app.charte.text.analysis import Analysed
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 HEALTH = "personal_data_health"

@@ -8,7 +8,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from calendar_app.charte.text import Analysed, fold, learn, stem, tokens
+from calendar_app.charte.text.analysis import Analysed, learn
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.stems import stem
+from calendar_app.charte.text.tokens import tokens
 
 # A lexicon more than one detector reads (« 1er », « 3e »: dates and street numbers).
 ORDINAL_SUFFIXES = "personal_data_ordinal_suffixes"

@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator
 
 from calendar_app.charte.rules.personal_data.patterns import DASHES, PHONE, CuedPattern, Found, alternation
-from calendar_app.charte.text import INVISIBLE, Analysed, fold
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.folding import fold
+from calendar_app.charte.text.unseen import INVISIBLE
 
 # The lexicons this detector reads (see the defaults file for what each holds).
 PHONE_EXTENSIONS = "personal_data_phone_extensions"

@@ -29,7 +29,8 @@ from calendar_app.charte.rules.personal_data.patterns import (
 )
 from calendar_app.charte.rules.personal_data.phones import Phones
 from calendar_app.charte.rules.personal_data.social_insurance import SocialInsuranceNumbers
-from calendar_app.charte.text import INVISIBLE, Analysed, characters
+from calendar_app.charte.text.analysis import Analysed
+from calendar_app.charte.text.unseen import INVISIBLE, characters
 
 # Public help lines the city relays (prevention, emergencies): they pass like its own number.
 PUBLIC_PHONES = "personal_data_public_phones"

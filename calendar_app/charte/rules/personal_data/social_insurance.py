@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from calendar_app.charte.rules.personal_data.patterns import DASHES, NAS, Found, alternation
-from calendar_app.charte.text import INVISIBLE
+from calendar_app.charte.text.unseen import INVISIBLE
 
 # The lexicon this detector reads: the units that make nine digits an amount.
 AMOUNT_UNITS = "personal_data_amount_units"
