@@ -11,7 +11,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.models import Channel, Post
+from calendar_app.models import Approval, Channel, Post, PostMessage
 from calendar_app.services.editing import PostTexts
 from calendar_app.services.requests import ImageInput, RequestInput
 from calendar_app.services.scheduling import Timing
@@ -171,7 +171,7 @@ ImageFormSet = forms.formset_factory(ImageForm, extra=2, max_num=4, validate_max
 
 
 class MessageForm(forms.Form):
-    body = TextField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    body = TextField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=PostMessage.MAX_LENGTH)
 
 
 class InternalPostForm(forms.Form):
@@ -179,7 +179,7 @@ class InternalPostForm(forms.Form):
 
     title = TextField(label=_("Title (for the calendar)"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=Post.Category.choices)
-    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=63206)
+    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=Post.TEXT_MAX_LENGTH)
     channels = ChannelChoiceField(label=_("Channels"), queryset=Channel.objects.none())
     links = LinksField(label=_("Links (one per line)"), required=False)
     health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
@@ -355,4 +355,6 @@ class TimingForm(RevisionForm):
 
 
 class ReasonsForm(RevisionForm):
-    reasons = TextField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reasons = TextField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=Approval.REASONS_MAX_LENGTH
+    )

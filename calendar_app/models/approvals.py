@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Approval(models.Model):
+    REASONS_MAX_LENGTH = 5000
+
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")

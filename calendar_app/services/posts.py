@@ -303,7 +303,7 @@ def _refuse_or_ask(post: Post, decision: str, target: Status, *, reviewer, reaso
     require(Abilities(reviewer).can_refuse(post), actor=reviewer, action=Action.REFUSE, target=post)
     _require_awaiting_decision(post, target)
     _require_reasons(reasons, code="refusal_needs_reasons" if target == Status.REFUSED else "changes_need_reasons")
-    reasons = clean_text(reasons, max_length=Post.TEXT_MAX_LENGTH)
+    reasons = clean_text(reasons, max_length=Approval.REASONS_MAX_LENGTH)
     report = charte_check(post=post)
     return _decide(
         post, decision, target, reviewer=reviewer, reasons=reasons, report=report, seen_revision=post.revision
