@@ -216,6 +216,11 @@ class Abilities:
         )
         return bool(channels) and all(self.can_write_internal(channel) for channel in channels)
 
+    def can_plan(self) -> bool:
+        """The editorial calendar (art. 8.2): the communications department, the Direction générale and the
+        authorised publishers."""
+        return self.is_reviewer or self.is_direction or self.can_write_internal()
+
     def holds_mission(self) -> bool:
         return self.superuser or self.holds(Role.MISSION_COMMUNICATION)
 

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from calendar_app.views import administration, home, public, publishing, requests, review
+from calendar_app.views import administration, calendar, home, public, publishing, requests, review
 
 app_name = "calendar_app"
 urlpatterns = [
     path("", home.home, name="home"),
     path("comptes-officiels/", public.official_accounts, name="official_accounts"),
+    # The editorial calendar (art. 8.2)
+    path("calendrier/", calendar.calendar_page, name="calendar"),
+    path("calendrier/publications.json", calendar.calendar_events, name="calendar_events"),
+    path("calendrier/deplacer/<int:pk>/", calendar.calendar_move, name="calendar_move"),
     # Requests (art. 9.4, 9.5)
     path("demandes/", requests.request_list, name="request_list"),
     path("demandes/service/nouvelle/", requests.service_request_new, name="service_request_new"),

@@ -8,7 +8,7 @@ ALLOWED_HOSTS, DATABASE_URL (PostgreSQL), REDIS_URL and the EMAIL_* variables; s
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -180,9 +180,11 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # FullCalendar injects one <style> element, carrying the nonce of the page's <meta name="csp-nonce">.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF],
-        "font-src": [SELF],
+        # FullCalendar's arrow icons are a font inside its own script, as a data: address.
+        "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "manifest-src": [SELF],
         "form-action": [SELF],

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from calendar_app.models import Approval, Channel, ChannelVersion, Post
 from calendar_app.permissions import Abilities, Action, require
 from calendar_app.services.audit import audit_record
-from calendar_app.services.charte import CharteReport, charte_require_passing
+from calendar_app.services.charte import CharteBlocked, CharteReport, charte_check, charte_require_passing
 from calendar_app.services.posts import post_back_to_review, record_decision, require_may_approve
 from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
 from calendar_app.services.workflow import post_transition, version_transition
@@ -51,12 +51,10 @@ class Timing:
 def _require_may_schedule(post: Post, actor, versions: list[ChannelVersion]) -> None:
     """Refuse unless ``actor`` may schedule ``post`` on each of its channels, and each is authorised (art. 8.1)."""
     can = Abilities(actor)
-    require(
-        all(can.can_schedule(post, version.channel) for version in versions),
-        actor=actor,
-        action=Action.SCHEDULE,
-        target=post,
+    allowed = (
+        all(can.can_schedule(post, version.channel) for version in versions) if versions else can.can_schedule(post)
     )
+    require(allowed, actor=actor, action=Action.SCHEDULE, target=post)
     for version in versions:
         require_authorised(version.channel)
 
@@ -77,11 +75,17 @@ def _versions(post: Post, *statuses: Status) -> list[ChannelVersion]:
 def _check_at_each_time(
     post: Post, times: dict[int, datetime.datetime], *, actor, acknowledge_warnings: bool
 ) -> CharteReport:
-    """The Charte at every due time (an election period or a closure day may cover one); the report of the
-    first time, which the approval records."""
+    """The Charte at every due time (an election period or a closure day may cover one): what blocks at any
+    time is said before any warning is asked about; returns the report of the first time, which the
+    approval records."""
+    moments = sorted(set(times.values()))
+    for at in moments:
+        report = charte_check(post=post, at=at)
+        if report.blocks:
+            raise CharteBlocked(report)
     reports = [
         charte_require_passing(post=post, actor=actor, at=at, acknowledge_warnings=acknowledge_warnings)
-        for at in sorted(set(times.values()))
+        for at in moments
     ]
     return reports[0]
 

@@ -365,8 +365,13 @@ def attempt(client: Client, person, url: str, data: dict, before: Snapshot) -> A
     return result
 
 
-def judge(result: Attempt, expected: Expected, *, target: Target, anonymous: bool, effect, offered) -> list[str]:
-    """What is wrong with ``result`` given ``expected``; empty when the outcome is exactly the oracle's."""
+def judge(
+    result: Attempt, expected: Expected, *, target: Target, anonymous: bool, effect, offered, json: bool = False
+) -> list[str]:
+    """What is wrong with ``result`` given ``expected``; empty when the outcome is exactly the oracle's.
+
+    A page answers a redirect after success and itself (or a redirect) when nothing changes; a JSON
+    endpoint (``json``) answers 200 after success and 400 or 409, with its reason, when nothing changes."""
     if result.error:
         return [f"answered 500 ({result.error})"]
     problems = list(result.moves)
@@ -385,13 +390,13 @@ def judge(result: Attempt, expected: Expected, *, target: Target, anonymous: boo
     if expected.kind in ("refused", "unchanged"):
         if expected.kind == "refused" and (result.response_code != 403 or not result.refusal_audited):
             problems.append(f"expected 403 (audited), got {result.response_code}")
-        if expected.kind == "unchanged" and result.response_code not in (200, 302):
-            problems.append(f"expected the page or a redirect, got {result.response_code}")
+        if expected.kind == "unchanged" and result.response_code not in ((400, 409) if json else (200, 302)):
+            problems.append(f"expected nothing done, said, got {result.response_code}")
         if result.changed:
             problems.append(f"{expected} but changed " + "; ".join(map(str, result.changed)))
         return problems
-    if result.response_code != 302:
-        problems.append(f"expected a redirect after success, got {result.response_code}")
+    if result.response_code != (200 if json else 302):
+        problems.append(f"expected success, got {result.response_code}")
     outside, unoffered = [], []
     for change in result.changed:
         if not target.owns(change):
@@ -499,6 +504,16 @@ def oracle_schedule(can: Abilities, post: Post) -> Expected:
     return UNCHANGED  # the page, with nothing to do
 
 
+def oracle_calendar_move(can: Abilities, version: ChannelVersion) -> Expected:
+    """A drag on the calendar: the reschedule service for one scheduled version."""
+    post = version.post
+    if not can.can_view(post) or not can.can_schedule(post):
+        return REFUSED
+    if post.status == Status.SCHEDULED and version.status == Status.SCHEDULED:
+        return done(Status.SCHEDULED if can.can_approve(post) or can.can_approve_own(post) else Status.IN_REVIEW)
+    return UNCHANGED
+
+
 def oracle_retry(can: Abilities, version: ChannelVersion) -> Expected:
     """``version_retry``: a failed channel version goes out again; nothing else is "retried"."""
     if not can.can_schedule(version.post, version.channel):
@@ -535,20 +550,25 @@ class PostEndpoint:
     effect: Callable[[list[Change]], bool] | None = None
     revisioned: bool = True  # the form sends back the revision the page showed
     on_version: bool = False
+    json: bool = False  # answers JSON (the calendar), not a page
+
+    def version(self, post: Post) -> int:
+        """The channel version a version's endpoint names: the failed one of a partially published post."""
+        versions = _version_ids(post)
+        return versions[1] if post.status == Status.PARTIALLY_PUBLISHED else versions[0]
 
     def target(self, post: Post) -> Target:
-        if not self.on_version:
+        # A calendar move names one version but may send the whole post back to review.
+        if not self.on_version or self.json:
             return Target(post=post.pk)
-        versions = _version_ids(post)
-        return Target(post=post.pk, version=versions[1] if post.status == Status.PARTIALLY_PUBLISHED else versions[0])
+        return Target(post=post.pk, version=self.version(post))
 
     def url(self, post: Post) -> str:
-        target = self.target(post)
-        return reverse(self.url_name, args=[target.version if self.on_version else target.post])
+        return reverse(self.url_name, args=[self.version(post) if self.on_version else post.pk])
 
     def expect(self, person, post: Post) -> Expected:
         if self.on_version:
-            version = ChannelVersion.objects.select_related("post", "channel").get(pk=self.target(post).version)
+            version = ChannelVersion.objects.select_related("post", "channel").get(pk=self.version(post))
             return self.oracle(Abilities(person), version)
         return self.oracle(Abilities(person), post)
 
@@ -640,6 +660,16 @@ POST_ENDPOINTS = [
         SCHEDULING_FIELDS,
     ),
     PostEndpoint(
+        "calendar-move",
+        "calendar_app:calendar_move",
+        (INTERNAL, OWN),
+        lambda post: {"due_at": _field(_due(4)), "acknowledge_warnings": "on", "revision": post.revision},
+        oracle_calendar_move,
+        SCHEDULING_FIELDS,
+        on_version=True,
+        json=True,
+    ),
+    PostEndpoint(
         "publishing-retry",
         "publishing:retry",
         (INTERNAL,),
@@ -673,6 +703,7 @@ def run_case(world: ForgeryWorld, endpoint: PostEndpoint, kind: str, status: Sta
         anonymous=person is None,
         effect=endpoint.effect,
         offered=endpoint.offered,
+        json=endpoint.json,
     )
     return [f"{who} (expected {expected}): " + "; ".join(problems)] if problems else []
 
@@ -989,7 +1020,7 @@ def test_forged_fields_and_revisions_change_nothing_the_honest_form_would_not(
     for name, (data, wanted) in variants.items():
         result = attempt(client, person, url, data, before)
         if wanted is None:  # stale: refused or shown again, nothing saved
-            problems = [f"answered {result.response_code}"] if result.response_code not in (200, 302, 403) else []
+            problems = [f"answered {result.response_code}"] if result.response_code not in (200, 302, 403, 409) else []
             problems += ["changed " + "; ".join(map(str, result.changed))] if result.changed else []
             problems += [result.error] if result.error else []
         else:
@@ -1000,6 +1031,7 @@ def test_forged_fields_and_revisions_change_nothing_the_honest_form_would_not(
                 anonymous=False,
                 effect=endpoint.effect,
                 offered=endpoint.offered,
+                json=endpoint.json,
             )
         failures += [f"{name} (expected {wanted or 'nothing saved'}): " + "; ".join(problems)] if problems else []
     assert not failures, "\n".join(failures)
@@ -1027,6 +1059,7 @@ def test_no_seen_status_changes_the_outcome(world, endpoint_name, kind, who, sta
             anonymous=False,
             effect=endpoint.effect,
             offered=endpoint.offered,
+            json=endpoint.json,
         )
         failures += [f"seen_status={seen.value} (expected {expected}): " + "; ".join(problems)] if problems else []
     assert not failures, "\n".join(failures)

@@ -1,0 +1,171 @@
+"""The editorial calendar (art. 8.2): a month, week, day or list of what goes out, fed as JSON to the
+vendored FullCalendar, and the move of a scheduled channel version by drag and drop.
+
+Times travel as the municipality's wall-clock time without an offset ("2026-12-08T09:30:00"): the
+calendar shows them as they are (FullCalendar in UTC, so that no browser shifts them), and a move
+comes back in the same form.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from calendar_app.forms import TimingForm
+from calendar_app.models import ChannelVersion
+from calendar_app.permissions import Action, PermissionRefused
+from calendar_app.selectors.calendar import calendar_versions, closure_days_between, election_periods_between
+from calendar_app.selectors.channels import official_channels
+from calendar_app.selectors.posts import post_versions
+from calendar_app.services.charte import WarningsNotAcknowledged
+from calendar_app.services.scheduling import post_reschedule
+from calendar_app.views.base import abilities_of, allow, login_required
+from calendar_app.workflow import Status
+
+WALL_CLOCK = "%Y-%m-%dT%H:%M:%S"
+
+
+def _wall_clock(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime(WALL_CLOCK)
+
+
+def _parse_wall_clock(value: str) -> datetime.datetime:
+    """A wall-clock time of the municipality, as the calendar sends it (an offset, if any, is ignored)."""
+    return timezone.make_aware(datetime.datetime.fromisoformat(value[:19]))
+
+
+@login_required
+@require_safe
+def calendar_page(request):
+    can = abilities_of(request)
+    allow(request, can.can_plan(), Action.VIEW)
+    return render(
+        request,
+        "calendar_app/calendar/page.html",
+        {
+            "channels": official_channels(),
+            "statuses": Status.choices,
+            "chosen_channels": request.GET.getlist("channel"),
+            "chosen_statuses": request.GET.getlist("status"),
+            "now": _wall_clock(timezone.now()),
+            "locale": "fr-ca" if get_language().startswith("fr") else "en",
+        },
+    )
+
+
+def _event(version: ChannelVersion, can) -> dict:
+    post, channel = version.post, version.channel
+    movable = version.status == Status.SCHEDULED and can.can_schedule(post, channel)
+    if movable:
+        url = reverse("calendar_app:post_schedule", args=[post.pk])
+    elif can.is_reviewer:
+        url = reverse("calendar_app:review_detail", args=[post.pk])
+    else:
+        url = reverse("calendar_app:request_detail", args=[post.pk])
+    return {
+        "id": str(version.pk),
+        "title": f"{channel.get_network_display()} · {post.title}",
+        "start": _wall_clock(version.due_at),
+        "url": url,
+        "editable": movable,
+        "classNames": [f"status-{version.status}", f"network-{channel.network}"],
+        "extendedProps": {"status": version.get_status_display(), "channel": str(channel), "revision": post.revision},
+    }
+
+
+def _bands(first: datetime.date, last: datetime.date) -> list[dict]:
+    """Election periods and closure days, shown behind the posts."""
+    bands = [
+        {
+            "start": period.starts_on.isoformat(),
+            "end": (period.ends_on + datetime.timedelta(days=1)).isoformat(),
+            "display": "background",
+            "classNames": ["band-election"],
+            "title": _("Election period: %(name)s (art. 7)") % {"name": period.name},
+        }
+        for period in election_periods_between(first, last)
+    ]
+    bands += [
+        {
+            "start": day.date.isoformat(),
+            "display": "background",
+            "classNames": ["band-closure"],
+            "title": _("Offices closed: %(reason)s") % {"reason": day.label},
+        }
+        for day in closure_days_between(first, last)
+    ]
+    return bands
+
+
+@login_required
+@require_safe
+def calendar_events(request):
+    """The posts due between ``start`` and ``end`` that this person may see, filtered by ``channel`` and
+    ``status`` as the page's URL says, with the periods behind them."""
+    can = abilities_of(request)
+    allow(request, can.can_plan(), Action.VIEW)
+    try:
+        start, end = _parse_wall_clock(request.GET["start"]), _parse_wall_clock(request.GET["end"])
+        channel_ids = [int(value) for value in request.GET.getlist("channel")]
+    except (KeyError, ValueError):
+        return JsonResponse({"message": _("This calendar request is not understood.")}, status=400)
+    versions = calendar_versions(
+        can, start=start, end=end, channel_ids=channel_ids, statuses=request.GET.getlist("status")
+    )
+    events = [_event(version, can) for version in versions]
+    return JsonResponse(events + _bands(start.date(), end.date()), safe=False)
+
+
+@login_required
+@require_POST
+def calendar_move(request, pk: int):
+    """Move one scheduled channel version to ``due_at`` (the page's revision of its post in ``revision``),
+    through the reschedule service: the Charte runs at the new time; refused, the calendar moves it back."""
+    version = get_object_or_404(ChannelVersion.objects.select_related("post", "channel"), pk=pk)
+    post = version.post
+    allow(request, abilities_of(request).can_view(post), Action.VIEW, post)
+    versions = [each for each in post_versions(post) if each.status == Status.SCHEDULED]
+    data = {
+        "revision": request.POST.get("revision", post.revision),
+        "acknowledge_warnings": request.POST.get("acknowledge_warnings", ""),
+    }
+    try:
+        new_time = _wall_clock(_parse_wall_clock(request.POST.get("due_at", "")))
+    except ValueError:
+        return JsonResponse({"message": _("This calendar request is not understood.")}, status=400)
+    if len(versions) > 1:
+        data.update({f"due_at-{each.pk}": _wall_clock(each.due_at) for each in versions})
+        data[f"due_at-{version.pk}"] = new_time
+    else:
+        data["due_at"] = new_time
+    form = TimingForm(data, post=post, versions=versions)
+    if not form.is_valid():
+        return JsonResponse({"message": " ".join(sum(form.errors.values(), []))}, status=400)
+    try:
+        stays = post_reschedule(
+            post=post,
+            actor=request.user,
+            timing=form.timing(),
+            seen_revision=form.cleaned_data["revision"],
+            acknowledge_warnings=form.cleaned_data["acknowledge_warnings"],
+        )
+    except PermissionRefused as refusal:
+        return JsonResponse({"message": str(refusal)}, status=403)
+    except WarningsNotAcknowledged as warnings:
+        # The page asks the person to acknowledge them, then moves again with acknowledge_warnings.
+        listed = [str(result.message) for result, _key in warnings.report.unacknowledged_warnings()]
+        return JsonResponse({"message": " ".join([*warnings.messages, *listed]), "warnings": True}, status=409)
+    except ValidationError as error:
+        return JsonResponse({"message": " ".join(error.messages)}, status=409)
+    message = (
+        _("Rescheduled.") if stays else _("Rescheduled; the new times need approval, so the post is back in review.")
+    )
+    return JsonResponse({"message": message, "stays_scheduled": stays})
