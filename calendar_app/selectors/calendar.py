@@ -25,7 +25,8 @@ def calendar_versions(
     statuses: Collection[str] = (),
 ) -> QuerySet[ChannelVersion]:
     """The channel versions due in [start, end) of the posts ``abilities`` may see, optionally only on these
-    channels or in these statuses, in due order, with their post and channel (one query)."""
+    channels or in these statuses, in due order, with their post's title, revision and author and their
+    channel's network and handle (one query; other fields load on access)."""
     versions = ChannelVersion.objects.filter(
         due_at__gte=start, due_at__lt=end, post__in=posts_visible_to(abilities).values("pk")
     )
@@ -33,7 +34,21 @@ def calendar_versions(
         versions = versions.filter(channel_id__in=channel_ids)
     if statuses:
         versions = versions.filter(status__in=statuses)
-    return versions.select_related("post", "channel").order_by("due_at", "pk")
+    # Only what a calendar item shows or its permission reads: a month may hold thousands of them.
+    return (
+        versions.select_related("post", "channel")
+        .only(
+            "status",
+            "due_at",
+            "post__title",
+            "post__revision",
+            "post__author_id",
+            "post__origin",
+            "channel__network",
+            "channel__handle",
+        )
+        .order_by("due_at", "pk")
+    )
 
 
 def election_periods_between(first: datetime.date, last: datetime.date) -> QuerySet[ElectionPeriod]:

@@ -61,23 +61,45 @@ def calendar_page(request):
     )
 
 
-def _event(version: ChannelVersion, can) -> dict:
+class _Labels:
+    """What every item repeats, read once per request: translating a choice's label costs more than the
+    rest of an item, and so does reversing a URL."""
+
+    def __init__(self):
+        self.statuses = {value: str(label) for value, label in Status.choices}
+        self.channels: dict[int, tuple[str, str]] = {}
+        self.pages = {
+            name: reverse(f"calendar_app:{name}", args=[0])
+            for name in ("post_schedule", "review_detail", "request_detail")
+        }
+
+    def channel(self, channel) -> tuple[str, str]:
+        """The channel's network and its full name (network — handle)."""
+        if channel.pk not in self.channels:
+            self.channels[channel.pk] = (channel.get_network_display(), str(channel))
+        return self.channels[channel.pk]
+
+    def page(self, name: str, post_id: int) -> str:
+        return self.pages[name].replace("/0/", f"/{post_id}/")
+
+
+def _event(version: ChannelVersion, can, labels: _Labels) -> dict:
     post, channel = version.post, version.channel
     movable = version.status == Status.SCHEDULED and can.can_schedule(post, channel)
-    if movable:
-        url = reverse("calendar_app:post_schedule", args=[post.pk])
-    elif can.is_reviewer:
-        url = reverse("calendar_app:review_detail", args=[post.pk])
-    else:
-        url = reverse("calendar_app:request_detail", args=[post.pk])
+    page = "post_schedule" if movable else "review_detail" if can.is_reviewer else "request_detail"
+    network, channel_name = labels.channel(channel)
     return {
         "id": str(version.pk),
-        "title": f"{channel.get_network_display()} · {post.title}",
+        "title": f"{network} · {post.title}",
         "start": _wall_clock(version.due_at),
-        "url": url,
+        "url": labels.page(page, post.pk),
         "editable": movable,
         "classNames": [f"status-{version.status}", f"network-{channel.network}"],
-        "extendedProps": {"status": version.get_status_display(), "channel": str(channel), "revision": post.revision},
+        "extendedProps": {
+            "status": labels.statuses[version.status],
+            "channel": channel_name,
+            "revision": post.revision,
+        },
     }
 
 
@@ -120,7 +142,8 @@ def calendar_events(request):
     versions = calendar_versions(
         can, start=start, end=end, channel_ids=channel_ids, statuses=request.GET.getlist("status")
     )
-    events = [_event(version, can) for version in versions]
+    labels = _Labels()
+    events = [_event(version, can, labels) for version in versions]
     return JsonResponse(events + _bands(start.date(), end.date()), safe=False)
 
 
