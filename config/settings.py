@@ -126,6 +126,8 @@ LOCALE_PATHS = [
 # activated for each request by MunicipalityTimeZoneMiddleware.
 TIME_ZONE = env_time_zone("TIME_ZONE", "America/Toronto")
 USE_I18N = True
+# Québec's way of writing dates and times (config/formats/fr_CA), over Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

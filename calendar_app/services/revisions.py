@@ -45,7 +45,7 @@ class ConcurrentChange(ValidationError):
                 "subject": post.title,
                 "person": latest.actor_repr or "Vitrine",
                 "change": describe(latest),
-                "time": date_format(timezone.localtime(latest.at), "j F Y H:i"),
+                "time": date_format(timezone.localtime(latest.at), "DATETIME_FORMAT"),
             },
         )
 
