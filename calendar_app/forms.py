@@ -348,6 +348,18 @@ class TimingForm(RevisionForm):
                 self.add_error(name, _("This time is already past."))
         return data
 
+    @classmethod
+    def moving(cls, post, versions, moved, to: datetime.datetime, *, revision, acknowledge_warnings) -> TimingForm:
+        """The form as if sent with ``moved`` (one of ``versions``) at ``to`` and the others at their own
+        times: a drag on the calendar, validated as the scheduling page is."""
+        data = {"revision": revision, "acknowledge_warnings": acknowledge_warnings}
+        if len(versions) > 1:
+            data.update({f"due_at-{version.pk}": timezone.localtime(version.due_at) for version in versions})
+            data[f"due_at-{moved.pk}"] = to
+        else:
+            data["due_at"] = to
+        return cls(data, post=post, versions=versions)
+
     def timing(self) -> Timing:
         data = self.cleaned_data
         own = {version.pk: data.get(f"due_at-{version.pk}") for version in self.versions}

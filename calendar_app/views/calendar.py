@@ -28,6 +28,7 @@ from calendar_app.selectors.posts import post_versions
 from calendar_app.services.charte import WarningsNotAcknowledged
 from calendar_app.services.scheduling import post_reschedule
 from calendar_app.views.base import abilities_of, allow, login_required
+from calendar_app.views.publishing import RESCHEDULED_FOR_REVIEW
 from calendar_app.workflow import Status
 
 WALL_CLOCK = "%Y-%m-%dT%H:%M:%S"
@@ -156,20 +157,18 @@ def calendar_move(request, pk: int):
     post = version.post
     allow(request, abilities_of(request).can_view(post), Action.VIEW, post)
     versions = [each for each in post_versions(post) if each.status == Status.SCHEDULED]
-    data = {
-        "revision": request.POST.get("revision", post.revision),
-        "acknowledge_warnings": request.POST.get("acknowledge_warnings", ""),
-    }
     try:
-        new_time = _wall_clock(_parse_wall_clock(request.POST.get("due_at", "")))
+        new_time = _parse_wall_clock(request.POST.get("due_at", ""))
     except ValueError:
         return JsonResponse({"message": _("This calendar request is not understood.")}, status=400)
-    if len(versions) > 1:
-        data.update({f"due_at-{each.pk}": _wall_clock(each.due_at) for each in versions})
-        data[f"due_at-{version.pk}"] = new_time
-    else:
-        data["due_at"] = new_time
-    form = TimingForm(data, post=post, versions=versions)
+    form = TimingForm.moving(
+        post,
+        versions,
+        version,
+        new_time,
+        revision=request.POST.get("revision", ""),  # required: without it, a stale page could move the post
+        acknowledge_warnings=request.POST.get("acknowledge_warnings", ""),
+    )
     if not form.is_valid():
         return JsonResponse({"message": " ".join(sum(form.errors.values(), []))}, status=400)
     try:
@@ -188,7 +187,5 @@ def calendar_move(request, pk: int):
         return JsonResponse({"message": " ".join([*warnings.messages, *listed]), "warnings": True}, status=409)
     except ValidationError as error:
         return JsonResponse({"message": " ".join(error.messages)}, status=409)
-    message = (
-        _("Rescheduled.") if stays else _("Rescheduled; the new times need approval, so the post is back in review.")
-    )
+    message = _("Rescheduled.") if stays else str(RESCHEDULED_FOR_REVIEW)
     return JsonResponse({"message": message, "stays_scheduled": stays})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calendar_app.forms import (
@@ -61,11 +62,18 @@ def internal_post_new(request):
     )
 
 
+# Said by the scheduling page and the calendar when someone who may not approve moves a post.
+RESCHEDULED_FOR_REVIEW = gettext_lazy("Rescheduled; the new times need approval, so the post is back in review.")
+
 # What the scheduling page does with a post, by its stored status: one service per intent.
 _SCHEDULING = {
-    Status.DRAFT: (post_approve_and_schedule, _("Approve and schedule"), _("Approved and scheduled.")),
-    Status.APPROVED: (post_schedule, _("Schedule"), _("Scheduled.")),
-    Status.SCHEDULED: (post_reschedule, _("Reschedule"), _("Rescheduled.")),
+    Status.DRAFT: (
+        post_approve_and_schedule,
+        gettext_lazy("Approve and schedule"),
+        gettext_lazy("Approved and scheduled."),
+    ),
+    Status.APPROVED: (post_schedule, gettext_lazy("Schedule"), gettext_lazy("Scheduled.")),
+    Status.SCHEDULED: (post_reschedule, gettext_lazy("Reschedule"), gettext_lazy("Rescheduled.")),
 }
 
 
@@ -102,7 +110,7 @@ def post_schedule_view(request, pk: int):
             post = visible_post(request, pk)
         else:
             if outcome is False:  # rescheduled by someone who may not approve it again
-                done = _("Rescheduled; the new times need approval, so the post is back in review.")
+                done = RESCHEDULED_FOR_REVIEW
             messages.success(request, done)
             return redirect("calendar_app:home")
     return render(

@@ -414,3 +414,16 @@ class TestRefusalsStayInTheAuditLog:
             with pytest.raises(PermissionRefused):
                 require(False, actor=person, action=action, target=person)
         assert AuditEntry.objects.filter(action="permission_refused", actor=person).count() == 2
+
+
+class TestTheSchedulingPageSpeaksThePersonsLanguage:
+    def test_its_button_is_translated_when_shown_not_when_loaded(self, client):
+        adviser = factories.reviewer()
+        post = post_services.post_write(
+            author=adviser, title="Avis", category="public_interest", body=CLEAN, channels=[factories.channel()]
+        )
+        client.force_login(adviser)
+        url = reverse("calendar_app:post_schedule", args=[post.pk])
+        assert "Approuver et programmer</button>" in client.get(url, HTTP_ACCEPT_LANGUAGE="fr-ca").content.decode()
+        client.cookies["django_language"] = "en"
+        assert "Approve and schedule</button>" in client.get(url).content.decode()
