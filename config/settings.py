@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "csp",
+    "django_htmx",
     "calendar_app",
     "publishing",
 ]
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # request.htmx: a partial update asked by htmx gets only the part of the page it replaces.
+    "django_htmx.middleware.HtmxMiddleware",
     # Turns a log-in refused for too many failures into the log-in page saying so (django-axes).
     "axes.middleware.AxesMiddleware",
     "calendar_app.middleware.MunicipalityTimeZoneMiddleware",
