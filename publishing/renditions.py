@@ -70,6 +70,39 @@ class Rendition:
     size_bytes: int
 
 
+@dataclass(frozen=True)
+class PlannedRendition:
+    """What ``render`` makes of an image of a known size, told without reading it (the previews).
+
+    ``crop`` is the centre crop to the profile's aspect ratios, in the source's pixels (left, top,
+    width, height); ``width`` and ``height`` the rendition's size, which a JPEG too heavy for the
+    profile's byte limit makes smaller still, at the same ratio. The size is the upright one: a
+    source turned by its Exif orientation is given with its width and height as seen.
+    """
+
+    crop: tuple[int, int, int, int]
+    width: int
+    height: int
+    source_width: int
+    source_height: int
+
+    @property
+    def cropped(self) -> bool:
+        return self.crop[2:] != (self.source_width, self.source_height)
+
+
+def planned_rendition(width: int, height: int, network: str) -> PlannedRendition:
+    """The crop and size ``render`` gives a ``width`` × ``height`` image for ``network`` (same steps:
+    crop to the aspect ratios, fit within the box and pixel count, crop again after rounding).
+    Raises ``ValueError`` for a network without a profile."""
+    p = profile(network)
+    low, high = p.get("min_aspect"), p.get("max_aspect")
+    crop_width, crop_height = _cropped_size((width, height), low, high)
+    crop = ((width - crop_width) // 2, (height - crop_height) // 2, crop_width, crop_height)
+    fitted = _cropped_size(_scaled_size((crop_width, crop_height), _fit_scale((crop_width, crop_height), p)), low, high)
+    return PlannedRendition(crop, fitted[0], fitted[1], width, height)
+
+
 def media_file(rendition: Rendition, alt_text: str = "") -> MediaFile:
     """The rendition as an adapter's ``MediaFile``, with its description."""
     return MediaFile(path=rendition.path, mime_type=rendition.mime_type, alt_text=alt_text)
@@ -216,12 +249,17 @@ def _crop_to_aspect(image: Image.Image, min_aspect: float | None, max_aspect: fl
     return image.crop((left, top, left + new_width, top + new_height))
 
 
+def _scaled_size(size: tuple[int, int], scale: float) -> tuple[int, int]:
+    if scale == 1:
+        return size
+    width, height = size
+    return max(1, math.floor(width * scale + 1e-6)), max(1, math.floor(height * scale + 1e-6))
+
+
 def _scaled(image: Image.Image, scale: float) -> Image.Image:
     if scale == 1:
         return image
-    width, height = image.size
-    size = (max(1, math.floor(width * scale + 1e-6)), max(1, math.floor(height * scale + 1e-6)))
-    return image.resize(size, Image.Resampling.LANCZOS)
+    return image.resize(_scaled_size(image.size, scale), Image.Resampling.LANCZOS)
 
 
 def _fit_scale(size: tuple[int, int], p: dict) -> float:

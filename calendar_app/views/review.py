@@ -26,7 +26,9 @@ from calendar_app.services.editing import Edited, post_edit
 from calendar_app.services.posts import post_add_message, post_refuse, post_request_changes
 from calendar_app.services.revisions import ConcurrentChange
 from calendar_app.services.scheduling import post_approve_and_schedule
-from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.views.base import abilities_of, allow, login_required, page_of, visible_post
+from calendar_app.workflow import Status
+from publishing.previews import previews_for_post
 
 
 @login_required
@@ -34,7 +36,7 @@ from calendar_app.views.base import abilities_of, allow, login_required, visible
 def review_queue(request):
     """What awaits review, oldest first."""
     allow(request, abilities_of(request).can_review(), Action.REVIEW)
-    return render(request, "calendar_app/review/queue.html", {"posts": posts_awaiting_review()})
+    return render(request, "calendar_app/review/queue.html", {"posts": page_of(request, posts_awaiting_review())})
 
 
 _EDITED = {
@@ -44,6 +46,8 @@ _EDITED = {
         "The texts were saved; the post changed after its approval and is back in review."
     ),
 }
+# Approved again, a post not scheduled yet (no time chosen) stays approved, not "scheduled".
+_APPROVED_AGAIN_UNSCHEDULED = gettext_lazy("The texts were saved and approved again; the post stays approved.")
 
 
 @dataclass
@@ -87,7 +91,9 @@ def _save(request, post, forms: ReviewForms):
         approve_again=data.get("approve_again", False),
         acknowledge_warnings=data.get("acknowledge_warnings", False),
     )
-    if outcome in _EDITED:
+    if outcome is Edited.APPROVED_AGAIN and post.status == Status.APPROVED:
+        messages.success(request, _APPROVED_AGAIN_UNSCHEDULED)
+    elif outcome in _EDITED:
         messages.success(request, _EDITED[outcome])
     return redirect("calendar_app:review_detail", post.pk)
 
@@ -183,4 +189,6 @@ def _page(post, can, forms: ReviewForms) -> dict:
         "can_decide": can.can_approve(post) and post.status in AWAITING_DECISION,
         "can_edit": can.can_edit(post),
         "media": post.post_media.select_related("asset"),
+        # Each channel's exact final text as its network will show it (issue 13, item 5).
+        "previews": previews_for_post(post),
     }

@@ -26,12 +26,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import regex
 from django.utils.translation import gettext as _
 
 # Seconds to wait for a network; the worker's task timeout is set above it.
 DEFAULT_TIMEOUT = 15.0
 # How much of a request or answer the attempt log keeps.
 SUMMARY_LENGTH = 500
+# Web addresses as the networks' apps link them in a text (with a scheme or www., not bare domains),
+# and what ends a sentence rather than the address.
+_ADDRESS = regex.compile(r"(?<![\w@/.])(?:https?://|www\.)\S+", regex.IGNORECASE)
+_TRAILING = ".,;:!?…'\"»”’"
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,42 @@ class Outgoing:
     link: str = ""
     # Where a reply goes (comments) or what a relay points to; unused by most networks.
     in_reply_to: str = ""
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """A link shown as a card under a post's text.
+
+    ``kind`` says who makes it:
+    - ``"preview"``: the network reads the page's title, summary and image itself (Open Graph tags)
+      when the post goes out; Vitrine knows only the address;
+    - ``"embed"``: made of what Vitrine sends (``title``, ``description``): Bluesky's external embed;
+    - ``"attached"``: the address goes beside the text, for the receiver to show (the webhook's
+      ``link``, the website feed item's link).
+    """
+
+    url: str
+    kind: str = "preview"
+    title: str = ""
+    description: str = ""
+
+
+def address_spans(text: str) -> list[tuple[int, int]]:
+    """Where the web addresses of ``text`` are (``https://…``, ``www.…``), without a sentence's final
+    punctuation or an unbalanced closing parenthesis."""
+    spans = []
+    for match in _ADDRESS.finditer(text):
+        url = match.group().rstrip(_TRAILING)
+        if url.endswith(")") and "(" not in url:
+            url = url[:-1].rstrip(_TRAILING)
+        if url:
+            spans.append((match.start(), match.start() + len(url)))
+    return spans
+
+
+def web_addresses(text: str) -> list[str]:
+    """The web addresses of ``text``, in order (see ``address_spans``)."""
+    return [text[start:end] for start, end in address_spans(text)]
 
 
 @dataclass(frozen=True)
@@ -144,10 +185,30 @@ class NetworkAdapter:
     client: httpx.Client | None = None
 
     network = ""
+    # Whether the post's images go out with it (their renditions, ``publishing.media``).
+    sends_images = True
 
     def __post_init__(self):
         if self.client is None:
             self.client = shared_client()
+
+    # What goes out. Pure class methods (no credentials, no network): ``publish`` sends exactly what
+    # they say, and the previews (``publishing.previews``) show it, so the two can never differ.
+    @classmethod
+    def sent_text(cls, outgoing: Outgoing) -> str:
+        """The text readers will see on the network: what ``publish`` sends, before any wire format
+        (LinkedIn's escaped "little text", Bluesky's facets). By default the version's text."""
+        return outgoing.text
+
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """The link the network shows as a card under the post, if any. By default none."""
+        return None
+
+    @classmethod
+    def refusal(cls, outgoing: Outgoing) -> str:
+        """Why ``publish`` refuses ``outgoing`` before any call (a ``PermanentError``), or ``""``."""
+        return ""
 
     # The operations every network offers.
     def publish(self, outgoing: Outgoing) -> Published:

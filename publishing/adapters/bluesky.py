@@ -13,12 +13,14 @@ from publishing.adapters.base import (
     AdapterError,
     AuthError,
     Comment,
+    LinkCard,
     MediaFile,
     NetworkAdapter,
     Outgoing,
     PermanentError,
     Published,
     TemporaryError,
+    address_spans,
 )
 
 POST = "app.bsky.feed.post"
@@ -26,8 +28,8 @@ POST = "app.bsky.feed.post"
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _TID_EPOCH = int(datetime.datetime(2023, 1, 1, tzinfo=datetime.UTC).timestamp() * 1_000_000)
 _TID_SPAN = 365 * 86400 * 1_000_000
-# Links and hashtags made clickable by facets (what the Bluesky app detects, without bare domains).
-_LINK = regex.compile(r"(?<![\w@/.])(?:https?://|www\.)\S+", regex.IGNORECASE)
+# Hashtags made clickable by facets (links: ``address_spans``, what the Bluesky app detects, without
+# bare domains).
 _TAG = regex.compile(r"(?<!\S)[#＃](?P<tag>[^\s#＃]*[^\d\s\p{P}][^\s#＃]*)")
 _TRAILING = ".,;:!?…'\"»”’"
 TAG_LIMIT = 64
@@ -48,13 +50,11 @@ def facets(text: str) -> list[dict]:
         return {"byteStart": before, "byteEnd": before + len(text[start:end].encode())}
 
     found = []
-    for match in _LINK.finditer(text):
-        url = match.group().rstrip(_TRAILING)
-        if url.endswith(")") and "(" not in url:
-            url = url[:-1].rstrip(_TRAILING)
+    for start, end in address_spans(text):
+        url = text[start:end]
         uri = url if url.lower().startswith("http") else f"https://{url}"
         feature = {"$type": "app.bsky.richtext.facet#link", "uri": uri}
-        found.append({"index": span(match.start(), match.start() + len(url)), "features": [feature]})
+        found.append({"index": span(start, end), "features": [feature]})
     for match in _TAG.finditer(text):
         tag = match["tag"].rstrip(_TRAILING)
         if tag and len(regex.findall(r"\X", tag)) <= TAG_LIMIT:
@@ -155,17 +155,28 @@ class BlueskyAdapter(NetworkAdapter):
         ref = {"uri": parent["uri"], "cid": parent["cid"]}
         return {"root": parent.get("record", {}).get("reply", {}).get("root") or ref, "parent": ref}
 
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """The post's link as an external embed, when it has no images and its text does not hold the
+        link already. The Bluesky app shows only what the record says (no page is read): the address
+        as title, no description. With images, the images are the embed and the link is not sent."""
+        if outgoing.media or not outgoing.link or outgoing.link in outgoing.text:
+            return None
+        return LinkCard(outgoing.link, kind="embed", title=outgoing.link, description="")
+
     def _record(self, outgoing: Outgoing) -> dict:
         now = datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        record: dict = {"$type": POST, "text": outgoing.text, "createdAt": now, "langs": ["fr"]}
-        if found := facets(outgoing.text):
+        text = self.sent_text(outgoing)
+        record: dict = {"$type": POST, "text": text, "createdAt": now, "langs": ["fr"]}
+        if found := facets(text):
             record["facets"] = found
+        card = self.link_card(outgoing)
         if outgoing.media:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": [self._upload(m) for m in outgoing.media]}
-        elif outgoing.link and outgoing.link not in outgoing.text:  # the post's link as a card
+        elif card is not None:
             record["embed"] = {
                 "$type": "app.bsky.embed.external",
-                "external": {"uri": outgoing.link, "title": outgoing.link, "description": ""},
+                "external": {"uri": card.url, "title": card.title, "description": card.description},
             }
         if outgoing.in_reply_to:
             record["reply"] = self._reply_refs(outgoing.in_reply_to)

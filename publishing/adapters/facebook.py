@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from publishing.adapters.base import Comment, MediaFile, Outgoing, Published
+from publishing.adapters.base import Comment, LinkCard, MediaFile, Outgoing, Published, web_addresses
 from publishing.adapters.graph import GraphAdapter, graph_time
 
 
@@ -30,6 +30,19 @@ class FacebookAdapter(GraphAdapter):
     # How many of the Page's latest posts ``lookup`` reads.
     LOOKUP_DEPTH = 25
 
+    @classmethod
+    def sent_text(cls, outgoing: Outgoing) -> str:
+        return message_for(outgoing)
+
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """Without photos, Facebook previews the post's link (sent as ``link``), or else the first
+        address of the message; photos take the preview's place (the link is then in the message)."""
+        if outgoing.media:
+            return None
+        url = outgoing.link or next(iter(web_addresses(outgoing.text)), "")
+        return LinkCard(url) if url else None
+
     @property
     def page_id(self) -> str:
         return self.credentials["page_id"]
@@ -49,7 +62,7 @@ class FacebookAdapter(GraphAdapter):
         return str(photo["id"])
 
     def publish(self, outgoing: Outgoing) -> Published:
-        data = {"message": message_for(outgoing)}
+        data = {"message": self.sent_text(outgoing)}
         for index, media in enumerate(outgoing.media):
             data[f"attached_media[{index}]"] = json.dumps({"media_fbid": self._upload(media)})
         if outgoing.link and not outgoing.media:
@@ -63,7 +76,7 @@ class FacebookAdapter(GraphAdapter):
             self.graph(self.page_id, "posts"),
             params={"fields": "id,message,permalink_url", "limit": self.LOOKUP_DEPTH},
         )
-        wanted = message_for(outgoing).strip()
+        wanted = self.sent_text(outgoing).strip()
         for post in (answer or {}).get("data", []):
             if (post.get("message") or "").strip() == wanted:
                 return self._published(str(post["id"]), post.get("permalink_url", ""))

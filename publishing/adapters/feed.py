@@ -11,13 +11,22 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from publishing.adapters.base import Comment, NetworkAdapter, Outgoing, PermanentError, Published
+from publishing.adapters.base import Comment, LinkCard, NetworkAdapter, Outgoing, PermanentError, Published
 
 
 class FeedAdapter(NetworkAdapter):
     """No credentials; the feed's address comes from ``settings.SITE_URL``."""
 
     network = "feed"
+    # The feed's items are text: their images are not in it.
+    sends_images = False
+
+    # What goes out: the feed item's description is the text (``sent_text`` is the base's; see
+    # ``publishing.feeds``), its title the post's title, its link the post's first link.
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """The item's link (without one, the feed links the municipality's website)."""
+        return LinkCard(outgoing.link, kind="attached") if outgoing.link else None
 
     def publish(self, outgoing: Outgoing) -> Published:
         url = settings.SITE_URL + reverse("feed_atom")

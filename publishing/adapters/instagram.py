@@ -31,6 +31,12 @@ class InstagramAdapter(GraphAdapter):
     # How many of the account's latest media ``lookup`` reads.
     LOOKUP_DEPTH = 25
 
+    # What goes out: the text alone as the caption (``sent_text`` is the base's); Instagram makes no
+    # link in a caption clickable and shows no card, so the post's link is not sent.
+    @classmethod
+    def refusal(cls, outgoing: Outgoing) -> str:
+        return "" if outgoing.media else _("Instagram needs an image.")
+
     @property
     def user_id(self) -> str:
         return self.credentials["ig_user_id"]
@@ -48,16 +54,18 @@ class InstagramAdapter(GraphAdapter):
         return self._container(image_url=self.image_url(media), alt_text=media.alt_text, **data)
 
     def publish(self, outgoing: Outgoing) -> Published:
-        if not outgoing.media:
-            raise PermanentError(_("Instagram needs an image."))
+        if refusal := self.refusal(outgoing):
+            raise PermanentError(refusal)
         earlier = self.lookup(outgoing)
         if earlier is not None:
             return earlier
         if len(outgoing.media) == 1:
-            container = self._image(outgoing.media[0], caption=outgoing.text)
+            container = self._image(outgoing.media[0], caption=self.sent_text(outgoing))
         else:
             children = [self._image(media, is_carousel_item="true") for media in outgoing.media]
-            container = self._container(media_type="CAROUSEL", children=",".join(children), caption=outgoing.text)
+            container = self._container(
+                media_type="CAROUSEL", children=",".join(children), caption=self.sent_text(outgoing)
+            )
         media = self.request(
             "POST", self.graph(self.user_id, "media_publish"), creates=True, data={"creation_id": container}
         )
@@ -77,7 +85,7 @@ class InstagramAdapter(GraphAdapter):
             self.graph(self.user_id, "media"),
             params={"fields": "id,caption,permalink,timestamp", "limit": self.LOOKUP_DEPTH},
         )
-        wanted = outgoing.text.strip()
+        wanted = self.sent_text(outgoing).strip()
         for media in (answer or {}).get("data", []):
             if (media.get("caption") or "").strip() == wanted:
                 return self._published(media)

@@ -34,11 +34,8 @@ def little_text(text: str) -> str:
 
 
 def commentary_for(outgoing: Outgoing) -> str:
-    """The post's commentary: its text and its link (LinkedIn has no link preview without a title)."""
-    text = outgoing.text
-    if outgoing.link and outgoing.link not in text:
-        text = f"{text}\n\n{outgoing.link}"
-    return little_text(text)
+    """The post's ``commentary``: the text readers see (``LinkedInAdapter.sent_text``) in little text."""
+    return little_text(LinkedInAdapter.sent_text(outgoing))
 
 
 def urn_path(urn: str) -> str:
@@ -70,6 +67,15 @@ class LinkedInAdapter(NetworkAdapter):
     network = "linkedin"
     # How many of the organization's latest posts ``lookup`` reads.
     LOOKUP_DEPTH = 20
+
+    @classmethod
+    def sent_text(cls, outgoing: Outgoing) -> str:
+        """The text, and the post's link after a blank line unless the text holds it already: a post
+        made through the API shows no preview of an address (that needs an article with its title,
+        which Vitrine does not send), so the link is a plain link in the text (no ``link_card``)."""
+        if outgoing.link and outgoing.link not in outgoing.text:
+            return f"{outgoing.text}\n\n{outgoing.link}"
+        return outgoing.text
 
     @property
     def author(self) -> str:

@@ -7,7 +7,15 @@ import re
 
 from django.utils.translation import gettext as _
 
-from publishing.adapters.base import Comment, NetworkAdapter, Outgoing, PermanentError, Published
+from publishing.adapters.base import (
+    Comment,
+    LinkCard,
+    NetworkAdapter,
+    Outgoing,
+    PermanentError,
+    Published,
+    web_addresses,
+)
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -21,6 +29,17 @@ class MastodonAdapter(NetworkAdapter):
     network = "mastodon"
     # How far back ``lookup`` reads the account's own statuses.
     LOOKUP_DEPTH = 40
+
+    # What goes out: the text alone (``sent_text`` is the base's). The post's link is not sent unless
+    # the text holds it: a status has no link field.
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """The server makes a preview card of the first address in the text (read from the page's
+        tags), only for a status without media."""
+        if outgoing.media:
+            return None
+        addresses = web_addresses(cls.sent_text(outgoing))
+        return LinkCard(addresses[0]) if addresses else None
 
     def _published(self, status: dict) -> Published:
         return Published(external_id=str(status["id"]), url=status.get("url") or "", summary=f"status {status['id']}")
@@ -37,7 +56,7 @@ class MastodonAdapter(NetworkAdapter):
 
     def publish(self, outgoing: Outgoing) -> Published:
         media_ids = [self._upload(media) for media in outgoing.media]
-        payload = {"status": outgoing.text, "visibility": "public", "language": "fr", "media_ids": media_ids}
+        payload = {"status": self.sent_text(outgoing), "visibility": "public", "language": "fr", "media_ids": media_ids}
         if outgoing.in_reply_to:
             payload["in_reply_to_id"] = outgoing.in_reply_to
         status = self.request(
@@ -62,7 +81,7 @@ class MastodonAdapter(NetworkAdapter):
         statuses = self.request(
             "GET", f"/api/v1/accounts/{self._account_id()}/statuses", params={"limit": self.LOOKUP_DEPTH}
         )
-        wanted = outgoing.text.strip()
+        wanted = self.sent_text(outgoing).strip()
         for status in statuses or []:
             if plain_text(status.get("content", "")) == wanted:
                 return self._published(status)

@@ -40,7 +40,15 @@ from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
-from publishing.adapters.base import AuthError, Comment, NetworkAdapter, Outgoing, PermanentError, Published
+from publishing.adapters.base import (
+    AuthError,
+    Comment,
+    LinkCard,
+    NetworkAdapter,
+    Outgoing,
+    PermanentError,
+    Published,
+)
 
 SIGNATURE_PREFIX = "sha256="
 # How far a request's timestamp may be from the receiver's clock, in seconds.
@@ -79,6 +87,11 @@ class WebhookAdapter(NetworkAdapter):
     """Credentials: {"secret"} and optionally {"url"} (the channel's API address otherwise)."""
 
     network = "webhook"
+
+    # What goes out: ``text`` is the text (``sent_text`` is the base's), the link goes apart in ``link``.
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        return LinkCard(outgoing.link, kind="attached") if outgoing.link else None
 
     def _endpoint(self) -> str:
         url = self.credentials.get("url") or self.base_url
@@ -127,7 +140,7 @@ class WebhookAdapter(NetworkAdapter):
     def publish(self, outgoing: Outgoing) -> Published:
         payload = {
             "id": outgoing.idempotency_key,
-            "text": outgoing.text,
+            "text": self.sent_text(outgoing),
             "link": outgoing.link,
             "media": [
                 {"name": media.path.name, "mime_type": media.mime_type, "alt_text": media.alt_text}

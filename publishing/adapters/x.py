@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from publishing.adapters.base import (
     Comment,
+    LinkCard,
     MediaFile,
     NetworkAdapter,
     Outgoing,
     PermanentError,
     Published,
+    web_addresses,
 )
 
 # X's refusal of a post whose text is the same as one of the account's recent posts (HTTP 403).
@@ -56,6 +58,17 @@ class XAdapter(NetworkAdapter):
     LOOKUP_DEPTH = 50
     LOOKUP_WINDOW = datetime.timedelta(days=3)
 
+    # What goes out: the text alone (``sent_text`` is the base's). The post's link is not sent unless
+    # the text holds it: X has no link field.
+    @classmethod
+    def link_card(cls, outgoing: Outgoing) -> LinkCard | None:
+        """X makes a card of the last address in the text (read from the page's tags), unless images
+        are attached: they take its place."""
+        if outgoing.media:
+            return None
+        addresses = web_addresses(cls.sent_text(outgoing))
+        return LinkCard(addresses[-1]) if addresses else None
+
     # HTTP: X's error bodies, and its rate-limit reset header next to Retry-After.
     def error_message(self, response, payload) -> str:
         if isinstance(payload, dict):
@@ -95,7 +108,7 @@ class XAdapter(NetworkAdapter):
         return media_id
 
     def publish(self, outgoing: Outgoing) -> Published:
-        payload: dict = {"text": outgoing.text}
+        payload: dict = {"text": self.sent_text(outgoing)}
         if outgoing.media:
             payload["media"] = {"media_ids": [self._upload(media) for media in outgoing.media]}
         if outgoing.in_reply_to:
@@ -131,7 +144,7 @@ class XAdapter(NetworkAdapter):
                 "tweet.fields": "created_at,entities",
             },
         )
-        wanted = unicodedata.normalize("NFC", outgoing.text).strip()
+        wanted = unicodedata.normalize("NFC", self.sent_text(outgoing)).strip()
         for tweet in (answer or {}).get("data", []):
             if plain_text(tweet) == wanted:
                 return self._published(tweet)

@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 from publishing.adapters.base import Comment, NetworkAdapter, Outgoing, PermanentError, Published
 
 
+def _videos_only() -> str:
+    return _("YouTube publishes videos only, which Vitrine does not send yet; post it on YouTube.")
+
+
 class YouTubeAdapter(NetworkAdapter):
     network = "youtube"
+    sends_images = False
+
+    @classmethod
+    def refusal(cls, outgoing: Outgoing) -> str:
+        return _videos_only()
 
     def _unsupported(self):
-        return PermanentError(_("YouTube publishes videos only, which Vitrine does not send yet; post it on YouTube."))
+        return PermanentError(_videos_only())
 
     def publish(self, outgoing: Outgoing) -> Published:
         raise self._unsupported()

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import regex
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.addresses import LinkScanner
 from calendar_app.charte.base import TARGET_VERSION, Check, CheckContext, Finding, Severity, TextUnit
-from calendar_app.charte.data import NetworkLimitData
+from calendar_app.charte.data import CharteData, NetworkLimitData
 
 _GRAPHEME = regex.compile(r"\X")
 # One emoji as a person sees it: flags, keycaps, modifiers, ZWJ sequences, tag sequences.
@@ -104,6 +105,50 @@ class _Counter:
         text, emoji = _EMOJI.subn("", text)
         heavy = len(self.heavy.findall(text))
         return len(text) + heavy * (self.heavy_weight - 1) + emoji * self.heavy_weight
+
+
+@dataclass(frozen=True)
+class NetworkCount:
+    """One text counted as its network counts it, beside the network's limits (``count_for_network``)."""
+
+    length: int
+    limit: int
+    unit: str  # "characters" or "bytes"
+    hashtags: int
+    max_hashtags: int | None
+
+    @property
+    def over(self) -> bool:
+        return self.length > self.limit
+
+    @property
+    def excess(self) -> int:
+        """How many to remove to fit (0 when it fits)."""
+        return max(0, self.length - self.limit)
+
+    @property
+    def too_many_hashtags(self) -> bool:
+        return self.max_hashtags is not None and self.hashtags > self.max_hashtags
+
+
+def count_for_network(data: CharteData, network: str, text: str) -> NetworkCount | None:
+    """``text`` counted exactly as the ``network_limits`` rule counts it for ``network``, with the rule
+    data's limits (``get_ruleset().data``); None when the data set no limit for that network.
+
+    For the counters people watch while they write (the previews): the same figures as the rule's
+    messages, for any length, under the limit too.
+    """
+    limit = data.network_limits.get(network)
+    if limit is None:
+        return None
+    counter = _Counter(limit, (data.setting("network_counting") or {}).get(network) or {}, LinkScanner.for_data(data))
+    return NetworkCount(
+        length=counter.length(text),
+        limit=limit.max_length,
+        unit="bytes" if counter.bytes else "characters",
+        hashtags=len(_HASHTAG.findall(text)),
+        max_hashtags=limit.max_hashtags,
+    )
 
 
 class NetworkLimits(Check):
