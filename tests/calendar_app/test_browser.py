@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests import factories
-from tests.browser import chromium_page
+from tests.browser import check_page, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,15 +40,7 @@ def test_the_adviser_logs_in_and_sees_the_posts_in_french(live_server):
 
         page.goto(f"{live_server.url}/admin/calendar_app/post/")
         assert page.get_by_text("Collecte des sapins de Noël").is_visible()
-        page.screenshot(path=str(_artifact("admin-posts.png")), full_page=True)
-
-
-def _artifact(name: str):
-    from pathlib import Path
-
-    folder = Path(__file__).resolve().parents[2] / "test-results"
-    folder.mkdir(exist_ok=True)
-    return folder / name
+        check_page(page, "admin-posts")
 
 
 def _log_in(page, base_url: str, username: str, password: str) -> None:
@@ -81,6 +73,7 @@ def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
     with chromium_page() as page:
         _log_in(page, live_server.url, "membre", password)
         page.get_by_role("link", name="Demander une publication (service ou comité)").click()
+        check_page(page, "request-form")
         page.fill("#id_title", "Fermeture de la bibliothèque")
         page.fill(
             "#id_body", "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -92,17 +85,19 @@ def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
         page.get_by_role("button", name="Envoyer la demande").click()
         page.wait_for_url("**/demandes/*/")
         assert page.get_by_text("Soumise").first.is_visible()
-        page.screenshot(path=str(_artifact("request-sent.png")), full_page=True)
+        check_page(page, "request-sent")
 
         page.get_by_role("button", name="Déconnexion").click()
         _log_in(page, live_server.url, "conseillere", password)
-        page.get_by_role("link", name="File de révision").click()
+        page.get_by_role("navigation").get_by_role("link", name="File de révision").click()
+        check_page(page, "review-queue")
         page.get_by_role("link", name="Fermeture de la bibliothèque").click()
+        check_page(page, "review-detail")
         page.fill("#id_due_at", f"{desired.isoformat()}T10:00")
         page.get_by_label("J'ai lu les avertissements").check()
         page.get_by_role("button", name="Approuver et programmer").click()
         page.wait_for_url("**/revision/")
-        page.screenshot(path=str(_artifact("review-approved.png")), full_page=True)
+        check_page(page, "review-approved")
 
     post = Post.objects.get(title="Fermeture de la bibliothèque")
     assert post.status == Status.SCHEDULED and post.approvals.get().reviewer == adviser
