@@ -370,3 +370,27 @@ class ReasonsForm(RevisionForm):
     reasons = TextField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=Approval.REASONS_MAX_LENGTH
     )
+
+
+class CsvImportForm(forms.Form):
+    """A CSV file of posts (``services.csv_transfer``); scheduling them at once is offered only to an author
+    whose role needs no review (``csv_transfer.may_schedule_imports``)."""
+
+    file = forms.FileField(label=_("CSV file"), widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+    schedule = forms.BooleanField(
+        label=_("Schedule the imported posts"),
+        required=False,
+        help_text=_(
+            "Each post is approved and scheduled at its time, after the Charte's check; if one of them cannot be, "
+            "none is imported. Unticked: they are imported as drafts."
+        ),
+    )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
+    )
+
+    def __init__(self, *args, may_schedule: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_schedule:
+            del self.fields["schedule"]
+            del self.fields["acknowledge_warnings"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from calendar_app.views import administration, calendar, home, public, publishing, requests, review
+from calendar_app.views import administration, calendar, home, public, publishing, requests, review, transfer
 
 app_name = "calendar_app"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("calendrier/", calendar.calendar_page, name="calendar"),
     path("calendrier/publications.json", calendar.calendar_events, name="calendar_events"),
     path("calendrier/deplacer/<int:pk>/", calendar.calendar_move, name="calendar_move"),
+    # Bulk work on the plan: CSV import and export (issue 13, item 6)
+    path("calendrier/importer/", transfer.calendar_import, name="calendar_import"),
+    path("calendrier/exporter.csv", transfer.calendar_export, name="calendar_export"),
+    path("calendrier/modele.csv", transfer.calendar_import_template, name="calendar_import_template"),
     # Requests (art. 9.4, 9.5)
     path("demandes/", requests.request_list, name="request_list"),
     path("demandes/service/nouvelle/", requests.service_request_new, name="service_request_new"),

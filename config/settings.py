@@ -143,6 +143,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_MAX_UPLOAD_BYTES = env_int("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Importing posts from a spreadsheet (calendar_app.services.csv_transfer): the largest file and the most posts
+# taken at once, all in one request and one transaction (about 7 ms a draft, 60 ms a post scheduled at once,
+# whose Charte is checked: the defaults keep an import within about 12 seconds).
+CSV_IMPORT_MAX_BYTES = env_int("CSV_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 1000, minimum=1)
+CSV_IMPORT_MAX_SCHEDULED_ROWS = env_int("CSV_IMPORT_MAX_SCHEDULED_ROWS", 200, minimum=1)
 
 # E-mail: the console in the embedded mode, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -58,6 +58,7 @@ def calendar_page(request):
             "chosen_statuses": request.GET.getlist("status"),
             "now": _wall_clock(timezone.now()),
             "locale": "fr-ca" if get_language().startswith("fr") else "en",
+            "can_import": can.can_write_internal(),  # the CSV import's link (views.transfer)
         },
     )
 

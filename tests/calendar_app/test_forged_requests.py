@@ -787,6 +787,24 @@ def _authorise_oracle(can: Abilities, world: ForgeryWorld, channel: Channel) -> 
     return done() if channel.authorised_at is None else UNCHANGED
 
 
+def _csv_import(world: ForgeryWorld) -> dict:
+    """A CSV file of one post on the world's first channel, due in two days (``services.csv_transfer``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    channel = world.channels[0]
+    day = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    data = f"titre;categorie;canaux;date;heure;texte\r\nCollecte;public_interest;{channel.network}:{channel.handle};"
+    data += f"{day};10:00;{CLEAN}\r\n"
+    return {"file": SimpleUploadedFile("plan.csv", data.encode(), content_type="text/csv")}
+
+
+def _csv_import_oracle(can: Abilities, world: ForgeryWorld) -> Expected:
+    """The page for those who write internal posts; a row on a channel one may not write on is refused, by line."""
+    if not can.can_write_internal():
+        return REFUSED
+    return done() if can.can_write_internal(world.channels[0]) else UNCHANGED
+
+
 _ELECTION = {
     "name": "Élection partielle",
     "starts_on": "2031-09-01",
@@ -819,6 +837,9 @@ CITY_ENDPOINTS = [
         lambda can, w: done() if can.can_write_internal(w.channels[0]) else REFUSED,
         NEW_POST,
         _added("Post"),
+    ),
+    CityEndpoint(
+        "calendar-import", "calendar_app:calendar_import", _csv_import, _csv_import_oracle, NEW_POST, _added("Post")
     ),
     *(
         CityEndpoint(
@@ -904,6 +925,8 @@ READ_ONLY = [
     "calendar_app:election_list",
     "calendar_app:election_detail",
     "calendar_app:channel_list",
+    "calendar_app:calendar_export",
+    "calendar_app:calendar_import_template",
     "publishing:status",
 ]
 

@@ -1,0 +1,151 @@
+"""Bulk work on the plan (issue 13, item 6): posts imported from a CSV file, the plan exported as one, and the
+template file to fill in. The format and its guarantees are ``services.csv_transfer``'s."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
+
+from calendar_app.forms import CsvImportForm
+from calendar_app.models import Post
+from calendar_app.permissions import Action
+from calendar_app.selectors.calendar import InvalidFilter, calendar_filters_from
+from calendar_app.selectors.channels import channels_writable_by
+from calendar_app.services.csv_export import PlanExport, template_lines
+from calendar_app.services.csv_format import COLUMNS, EXPORTED_COLUMNS, channel_reference
+from calendar_app.services.csv_reading import ImportRefused, import_limits
+from calendar_app.services.csv_transfer import may_schedule_imports, posts_import
+from calendar_app.views.base import abilities_of, allow, login_required
+from kernel.networks import NETWORKS
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_import(request):
+    """Upload a CSV file of posts: every row imported as a draft (or all scheduled), or none and every problem
+    listed by line."""
+    can = abilities_of(request)
+    allow(request, can.can_write_internal(), Action.SUBMIT)
+    limits = import_limits()
+    form = CsvImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        may_schedule=may_schedule_imports(can),
+    )
+    problems = []
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            outcome = posts_import(
+                author=request.user,
+                data=data["file"].read(limits.max_bytes + 1),  # one byte more than allowed is enough to refuse it
+                schedule=data.get("schedule", False),
+                acknowledge_warnings=data.get("acknowledge_warnings", False),
+            )
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            count = len(outcome.posts)
+            if outcome.scheduled:
+                message = ngettext(
+                    "%(count)d post imported and scheduled.", "%(count)d posts imported and scheduled.", count
+                )
+            else:
+                message = ngettext("%(count)d post imported as a draft.", "%(count)d posts imported as drafts.", count)
+            messages.success(request, message % {"count": count})
+            return redirect("calendar_app:calendar")
+    today = timezone.localdate()
+    return render(
+        request,
+        "calendar_app/transfer/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "columns": COLUMNS,
+            "networks": ", ".join(NETWORKS),
+            "exported": ", ".join(column.name() for column in EXPORTED_COLUMNS),
+            "categories": Post.Category.choices,
+            "channels": [(channel_reference(channel), channel) for channel in channels_writable_by(can)],
+            "limits": limits,
+            "can_export": can.can_plan(),
+            "export_start": today.replace(day=1),
+            "export_end": _add_year(today.replace(day=1)) - datetime.timedelta(days=1),
+        },
+    )
+
+
+@login_required
+@require_safe
+def calendar_export(request):
+    """The plan between ``start`` and ``end`` (dates, or the calendar's wall-clock times), filtered as the
+    calendar's address says (``calendar_filters_from``), as a CSV file streamed line by line."""
+    can = abilities_of(request)
+    allow(request, can.can_plan(), Action.VIEW)
+    try:
+        filters = calendar_filters_from(request.GET)
+        start, end = _window(request.GET.get("start", ""), request.GET.get("end", ""))
+    except InvalidFilter as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    except ValueError:
+        message = _("This export is not understood: write its dates as YYYY-MM-DD.")
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    export = PlanExport(can, start=start, end=end, filters=filters)
+    last_day = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+    response = StreamingHttpResponse(export.lines(), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="vitrine-{timezone.localtime(start).date().isoformat()}-{last_day.isoformat()}.csv"'
+    )
+    return response
+
+
+@login_required
+@require_safe
+def calendar_import_template(request):
+    """A CSV file to fill in: the columns and an example row on the person's own channels."""
+    can = abilities_of(request)
+    allow(request, can.can_write_internal(), Action.SUBMIT)
+    channels = list(channels_writable_by(can)[:2])
+    response = HttpResponse("".join(template_lines(channels=channels)), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="vitrine-modele.csv"'
+    return response
+
+
+def _window(start: str, end: str) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) in the municipality's time zone: a date (YYYY-MM-DD) is that whole day, a wall-clock time
+    ("2026-12-01T00:00:00", as the calendar sends its window) is that moment; by default, from the first of
+    this month for a year. ``ValueError`` for anything else."""
+    first = timezone.localdate().replace(day=1)
+    start_at = _moment(start) if start else _midnight(first)
+    if not end:
+        return start_at, _midnight(_add_year(timezone.localtime(start_at).date()))
+    end_at = _moment(end) if "T" in end else _midnight(datetime.date.fromisoformat(end) + datetime.timedelta(days=1))
+    if end_at <= start_at:
+        raise ValueError(end)
+    return start_at, end_at
+
+
+def _moment(value: str) -> datetime.datetime:
+    if "T" in value:
+        return timezone.make_aware(datetime.datetime.fromisoformat(value[:19]))
+    return _midnight(datetime.date.fromisoformat(value))
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _add_year(day: datetime.date) -> datetime.date:
+    return (
+        day.replace(year=day.year + 1)
+        if not (day.month == 2 and day.day == 29)
+        else day.replace(year=day.year + 1, day=28)
+    )
