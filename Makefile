@@ -27,12 +27,19 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
-demo: migrate
-	$(BIN)/python manage.py load_demo
+# The demo's e-mails are written as files (one per sending) into sent-emails/ rather than printed among
+# the servers' lines; EMAIL_BACKEND and EMAIL_FILE_PATH, or EMAIL_HOST for SMTP, set in the environment win.
+DEMO_ENV := EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}" \
+	EMAIL_FILE_PATH="$${EMAIL_FILE_PATH:-$(CURDIR)/sent-emails}"
 
-## make run: install, migrate, load the Montmagny demo data, serve on 127.0.0.1:8000 with the worker.
-run: demo
-	$(BIN)/python manage.py runall
+demo: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+
+## make run: install, migrate, load the Montmagny demo data, serve on 127.0.0.1:8000 with the worker; the
+## log-ins and addresses are printed last, once everything answers.
+run: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo --without-logins
+	$(DEMO_ENV) $(BIN)/python manage.py runall
 
 ## make test: install and run the whole test suite.
 test: $(TEST_STAMP)
@@ -46,4 +53,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3* media/
+	rm -rf $(VENV) db.sqlite3* media/ sent-emails/

@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from calendar_app.models import Approval, Channel, Post, PostMessage
 from calendar_app.services.editing import PostTexts
+from calendar_app.services.pending_images import (
+    PendingImage,
+    pending_image_discard,
+    pending_image_find,
+    pending_image_keep,
+)
 from calendar_app.services.requests import ImageInput, RequestInput
 from calendar_app.services.scheduling import Timing
 from calendar_app.text_input import TextField, validate_text
@@ -72,10 +78,10 @@ class RequestForm(forms.Form):
 
     title = TextField(label=_("Subject"), max_length=200)
     body = TextField(
-        label=_("Short description"),
+        label=_("Text to publish"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
-        help_text=_("The text you would like to see published, in French (art. 5.2)."),
+        help_text=_("The text that will be published, as you would like it to read, in French (art. 5.2)."),
     )
     category = forms.ChoiceField(label=_("Kind of information"), choices=REQUEST_CATEGORIES)
     desired_from = forms.DateField(label=_("Desired from"), widget=DATE_INPUT)
@@ -131,6 +137,9 @@ class ImageForm(forms.Form):
     """One image with what art. 5.9 asks about it; an empty row is ignored."""
 
     file = forms.ImageField(label=_("Image"), required=False, validators=[validate_image_upload])
+    # The signed token of an image chosen at an earlier sending of this form (``services.pending_images``).
+    kept = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+    forget_kept = forms.BooleanField(label=_("Remove this image"), required=False)
     alt_text = TextField(label=_("Alternative text"), required=False, max_length=1000)
     credit = TextField(label=_("Credit or source"), required=False, max_length=300)
     rights_statement = TextField(label=_("Rights statement"), required=False, max_length=1000)
@@ -141,8 +150,35 @@ class ImageForm(forms.Form):
         help_text=_("Required when the image shows identifiable persons (art. 5.9)."),
     )
 
+    def __init__(self, *args, owner=None, **kwargs):
+        """``owner``: the person sending the form, whose valid image is kept when the form comes back with
+        errors (``keep_upload``); without one, nothing is kept."""
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.kept_image: PendingImage | None = None
+        self.forgotten_image: PendingImage | None = None
+
+    def clean_kept(self) -> str:
+        token = self.cleaned_data["kept"]
+        if not token:
+            return ""
+        found = pending_image_find(owner=self.owner, token=token)
+        if found is None:
+            raise ValidationError(
+                _("The image kept from your last sending is no longer available; choose it again."),
+                code="kept_image_gone",
+            )
+        # The fields are cleaned in order: a valid new file is in cleaned_data by now.
+        if self.data.get(self.add_prefix("forget_kept")) or self.cleaned_data.get("file"):
+            self.forgotten_image = found  # removed by its owner, or replaced by a new file
+        else:
+            self.kept_image = found
+        return token
+
     def clean(self):
         data = super().clean()
+        if not data.get("file") and self.kept_image is not None:
+            data["file"] = self.kept_image.open()
         if not data.get("file"):
             return data
         for name in ("alt_text", "credit", "rights_statement"):
@@ -164,6 +200,25 @@ class ImageForm(forms.Form):
             shows_identifiable_persons=data["shows_identifiable_persons"],
             consent_obtained=data["consent_obtained"],
         )
+
+    def keep_upload(self) -> None:
+        """The form is shown again with errors: keep this row's image for the next sending, if its file was valid
+        (a new file replaces the one kept before; a kept one its owner removed goes)."""
+        self.is_valid()  # what follows reads the validation's outcome (formsets validate lazily)
+        if self.forgotten_image is not None:
+            pending_image_discard(self.forgotten_image)
+            self.forgotten_image = None
+        upload = self.files.get(self.add_prefix("file")) if self.owner is not None else None
+        if upload is not None and not self.has_error("file"):
+            self.kept_image = pending_image_keep(owner=self.owner, upload=upload)
+
+    def release_kept(self) -> None:
+        """The form was sent and its images attached: the kept files are no longer needed."""
+        if self.kept_image is not None:
+            self.cleaned_data["file"].close()
+        for image in (self.kept_image, self.forgotten_image):
+            if image is not None:
+                pending_image_discard(image)
 
 
 # absolute_max: a forged images-TOTAL_FORMS builds at most 4 forms (Django's default allows max_num + 1000).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("demandes/", requests.request_list, name="request_list"),
     path("demandes/service/nouvelle/", requests.service_request_new, name="service_request_new"),
     path("demandes/organisme/nouvelle/", requests.organisation_request_new, name="organisation_request_new"),
+    path("demandes/image-conservee/<str:token>/", requests.kept_image, name="kept_image"),
     path("demandes/<int:pk>/", requests.request_detail, name="request_detail"),
     path("demandes/<int:pk>/resoumettre/", requests.request_resubmit, name="request_resubmit"),
     # Review by the communications department

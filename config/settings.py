@@ -163,6 +163,8 @@ if EMAIL_HOST:
         raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    # Where the file-based backend writes each sending (`make run` sends the demo's e-mails there).
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vitrine <vitrine@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach Vitrine at, for the links in notification e-mails.

@@ -20,16 +20,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.models import ChannelVersion, Post
+from calendar_app.selectors.posts import posts_once_partially_published
 from calendar_app.services.workflow import Move, bulk_transition
 from calendar_app.workflow import Status, settled_status
 from publishing.adapters.base import AuthError, TemporaryError
 from publishing.models import PublicationAttempt
-from publishing.notifications import channel_to_reconnect, notify_publication_problem
+from publishing.notifications import channel_to_reconnect, notify_publication_problem, notify_published
 from publishing.options import options
 from publishing.sending import Job
 
 logger = logging.getLogger("vitrine.publishing")
 
+# A post settled in one of these went out somewhere: its people are told where, once (``notify_published``;
+# a post partially published before, whose failed channel was retried since, was announced then).
+_WENT_OUT = (Status.PUBLISHED, Status.PARTIALLY_PUBLISHED)
 # What ``record_outcomes`` writes on each attempt (one bulk UPDATE).
 _ATTEMPT_FIELDS = ["outcome", "call_started_at", "finished_at", "http_status", "response_summary", "error"]
 
@@ -82,8 +86,9 @@ def record_outcomes(jobs: list[Job]) -> None:
     2. Inside it, the versions still held by their claim move through the workflow
        (``bulk_transition``: one locked, conditional UPDATE per claim and outcome status).
     3. The attempts are written with one bulk UPDATE.
-    4. The posts of the versions moved take the status their versions add up to; channels whose
-       token was refused go "to reconnect"; failures and blocks are told to people.
+    4. The posts of the versions moved take the status their versions add up to, and the people of
+       those that went out are told where (once per post); channels whose token was refused go
+       "to reconnect"; failures and blocks are told to people.
     5. Each outcome is logged and kept on its job.
     """
     attempted = [job for job in jobs if job.attempt is not None]
@@ -101,7 +106,10 @@ def record_outcomes(jobs: list[Job]) -> None:
         held = _move_held_versions(groups, now=now)
         PublicationAttempt.objects.bulk_update([job.attempt for job in attempted], _ATTEMPT_FIELDS)
         moved = [job for job in attempted if job.version.pk in held]
-        settle_posts({job.version.post_id for job in moved})
+        post_ids = {job.version.post_id for job in moved}
+        announced = posts_once_partially_published(post_ids)  # read before this batch settles any post
+        settled = settle_posts(post_ids)
+        notify_published(pk for status in _WENT_OUT for pk in settled.get(status, ()) if pk not in announced)
         for job in moved:
             _tell_people(job, decisions[job.version.pk])
     for job in attempted:
@@ -148,8 +156,9 @@ def _move_held_versions(groups: dict[tuple[uuid.UUID, Status], list[Move]], *, n
     return held
 
 
-def settle_posts(post_ids: Iterable[int]) -> None:
-    """Give each publishing post the status its channel versions add up to (inside the caller's transaction)."""
+def settle_posts(post_ids: Iterable[int]) -> dict[Status, list[int]]:
+    """Give each publishing post the status its channel versions add up to (inside the caller's transaction);
+    returns the posts moved, by their new status."""
     statuses: dict[int, set[str]] = {}
     for post_id, status in ChannelVersion.objects.filter(post_id__in=list(post_ids)).values_list("post_id", "status"):
         statuses.setdefault(post_id, set()).add(status)
@@ -158,8 +167,10 @@ def settle_posts(post_ids: Iterable[int]) -> None:
         target = settled_status(found)
         if target is not None:
             targets.setdefault(target, []).append(post_id)
-    for target, ids in targets.items():
-        bulk_transition(model=Post, moves=ids, source=(Status.PUBLISHING,), target=target)
+    return {
+        target: bulk_transition(model=Post, moves=ids, source=(Status.PUBLISHING,), target=target)
+        for target, ids in targets.items()
+    }
 
 
 def _tell_people(job: Job, decision: Decision) -> None:

@@ -8,7 +8,9 @@
 - posts are created and moved only through ``calendar_app.services.posts``, so their audit
   log is real; a post already present (same ``source_uid``) is left alone, with no new audit
   entry;
-- dates are computed from today in the municipality's time zone, when a row is first created.
+- dates are computed from today in the municipality's time zone, when a row is first created;
+- one post falls due within the first minute after the load (``FIRST_MINUTE_POST``), so that whoever
+  starts the demo sees a publication go out; a load while such a post is still waiting creates none.
 It assumes the database is migrated. It refuses (``DemoDataConflict``) when the database
 already serves another municipality.
 """
@@ -22,9 +24,11 @@ import textwrap
 import types
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import dateformat, timezone, translation
@@ -83,6 +87,9 @@ class DemoReport:
     """How many rows of each kind a load created, in the order it created them."""
 
     created: Counter = field(default_factory=Counter)
+    # The post due within the first minute, when this load created it, and its due time (local).
+    first_minute_post: Post | None = None
+    first_minute_at: datetime.datetime | None = None
 
     def __bool__(self) -> bool:
         return any(self.created.values())
@@ -91,6 +98,11 @@ class DemoReport:
         if not self:
             return "Nothing to do: the demo data is already loaded."
         lines = [f"  {model._meta.verbose_name_plural}: {count}" for model, count in self.created.items() if count]
+        if self.first_minute_post is not None:
+            lines.append(
+                f"A demo post goes out at {self.first_minute_at:%H:%M:%S} on the networks' sandbox: "
+                f"“{self.first_minute_post.title}”."
+            )
         return "\n".join(["Created:", *lines])
 
 
@@ -103,6 +115,26 @@ class DemoLogin:
 
 def demo_logins(data: types.ModuleType = montmagny) -> list[DemoLogin]:
     return [DemoLogin(spec["username"], data.DEMO_PASSWORD, str(Role(spec["role"]).label)) for spec in data.PEOPLE]
+
+
+def logins_table(logins: list[DemoLogin]) -> str:
+    """One line per log-in: username, password, role, in aligned columns."""
+    width = max(len(login.username) for login in logins)
+    return "\n".join(f"  {login.username:<{width}}  {login.password}  {login.role}" for login in logins)
+
+
+def email_destination() -> str:
+    """Where the e-mails Vitrine sends go with the current settings, said plainly (for the demo's commands)."""
+    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
+    if backend == "filebased":
+        return f"written as files (one per sending) in {Path(settings.EMAIL_FILE_PATH).resolve()}/"
+    if backend == "console":
+        return "printed on this console"
+    if backend == "smtp":
+        return f"sent through the SMTP server {settings.EMAIL_HOST}"
+    if backend == "locmem":
+        return "kept in memory (tests)"
+    return f"handed to {settings.EMAIL_BACKEND}"
 
 
 def load_demo(*, data: types.ModuleType = montmagny) -> DemoReport:
@@ -221,6 +253,7 @@ class _Loader:
         self._load_substitution()
         self._load_election()
         self._load_posts()
+        self._load_first_minute_post()
         for model, count in before.items():
             self.report.created[model] += model.objects.count() - count
         return self.report
@@ -405,7 +438,24 @@ class _Loader:
             if source_uid not in existing:
                 self._create_post(spec, source_uid)
 
-    def _create_post(self, spec: dict, source_uid: str) -> None:
+    def _load_first_minute_post(self) -> None:
+        """A post due ``in_seconds`` from now, unless one made by an earlier load is still waiting to go out
+        (then a second load in a row changes nothing)."""
+        spec = getattr(self.data, "FIRST_MINUTE_POST", None)
+        if spec is None:
+            return
+        prefix = f"demo:{spec['key']}:"
+        waiting = ChannelVersion.objects.filter(
+            post__source_uid__startswith=prefix, status=Status.SCHEDULED, due_at__gt=self.now
+        )
+        if waiting.exists():
+            return
+        post = self._create_post({**spec, "status": Status.SCHEDULED}, f"{prefix}{self.now:%Y%m%dT%H%M%S}")
+        self.report.first_minute_post = post
+        due_at = post.versions.values_list("due_at", flat=True).first()
+        self.report.first_minute_at = timezone.localtime(due_at, self.zone)
+
+    def _create_post(self, spec: dict, source_uid: str) -> Post:
         """Create one post through the services and move it to ``spec["status"]`` as people would."""
         target = Status(spec["status"])
         if target not in _LOADABLE:
@@ -441,30 +491,30 @@ class _Loader:
         if self.image_networks & set(spec.get("channels", ())):
             self._attach_poster(post, author)
         if target == Status.DRAFT:
-            return
+            return post
         # 1. Requests, posts of publishers whose role needs review (art. 8.4), and anything meant to
         # stop in review, go through the communications department.
         reviewed = origin != Post.Origin.INTERNAL or Abilities(author).internal_posts_need_review()
         if reviewed or target in _REVIEWED:
             post_services.post_submit(post=post, actor=author)
             if target == Status.SUBMITTED:
-                return
+                return post
             post_services.post_start_review(post=post, reviewer=self.reviewer)
             if target == Status.IN_REVIEW:
-                return
+                return post
             if target == Status.CHANGES_REQUESTED:
                 post_services.post_request_changes(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
                 for username, body in spec.get("messages", ()):
                     post_services.post_add_message(post=post, author=self.people[username], body=body)
-                return
+                return post
             if target == Status.REFUSED:
                 post_services.post_refuse(post=post, reviewer=self.reviewer, reasons=spec["reasons"])
-                return
+                return post
         # 2. A post of a role that needs no review (art. 8.4) is approved by its author.
         scheduler = self.reviewer if reviewed else author
         post_services.post_approve(post=post, reviewer=scheduler, acknowledge_warnings=True)
         if target == Status.APPROVED:
-            return
+            return post
         # 3. Every channel version goes out at the same time.
         due_at = self._due_at(spec)
         scheduling.post_schedule(
@@ -472,7 +522,7 @@ class _Loader:
         )
         versions = list(post.versions.select_related("channel").order_by("pk"))
         if target == Status.SCHEDULED:
-            return
+            return post
         # 4. What the publishing worker does when the sandbox answers.
         for version in versions:
             external_id = f"demo-{version.pk}"
@@ -483,6 +533,7 @@ class _Loader:
                 external_url=f"{version.channel.effective_api_base_url.rstrip('/')}/posts/{external_id}",
                 published_at=due_at,
             )
+        return post
 
     def _attach_poster(self, post: Post, author: Person) -> None:
         """A poster for networks that publish only with an image, credited as art. 5.9 asks."""
@@ -501,6 +552,8 @@ class _Loader:
         self._create(PostMedia(post=post, asset=asset))
 
     def _due_at(self, spec: dict) -> datetime.datetime:
+        if "in_seconds" in spec:  # from the moment it is scheduled: a long load does not make it late
+            return timezone.now() + datetime.timedelta(seconds=spec["in_seconds"])
         if "in_minutes" in spec:
             return self.now + datetime.timedelta(minutes=spec["in_minutes"])
         local_time = datetime.time.fromisoformat(spec["at"])

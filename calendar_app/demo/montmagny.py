@@ -793,3 +793,19 @@ POSTS = [
         "links": [f"{_SITE}/collectes"],
     },
 ]
+
+# At each load, unless one is still waiting to go out: a post due that many seconds after the load, so that
+# whoever starts the demo (make run) sees a publication reach the networks' sandbox within the first minute.
+# Its source_uid is "demo:<key>:<when it was loaded>"; the keys are those of POSTS.
+FIRST_MINUTE_POST = {
+    "key": "premiere-minute",
+    "in_seconds": 30,
+    "author": "jberube",
+    "category": "public_interest",
+    "channels": _NEWS,
+    "title": "Vitrine en marche — publication de démonstration",
+    "body": "Bienvenue dans Vitrine ! Cette publication de démonstration de la Ville de Montmagny part sur les "
+    "réseaux du bac à sable dans la première minute après le lancement. Tous les détails sur Vitrine sont sur notre "
+    "site Web.",
+    "links": [f"{_SITE}/"],
+}

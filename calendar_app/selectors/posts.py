@@ -7,10 +7,11 @@ of their own, so that a list shows exactly the posts ``Abilities.can_view`` lets
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from calendar_app.models import Approval, AuditEntry, ChannelVersion, EmergencySwitch, Post, PostMessage
 from calendar_app.workflow import Status
@@ -40,7 +41,7 @@ def posts_followed_by(abilities: Abilities) -> QuerySet[Post]:
     requesters: the request list (which shows a reviewer their own, not the whole city's)."""
     return (
         Post.objects.filter(_followed(abilities))
-        .select_related("requesting_service", "requesting_organisation")
+        .select_related("author", "requesting_service", "requesting_organisation")
         .order_by("-created_at")
     )
 
@@ -92,3 +93,29 @@ def post_decisions(post: Post) -> QuerySet[Approval]:
 def post_thread(post: Post) -> QuerySet[PostMessage]:
     """The messages between the requester and the reviewers, with their authors, in the model's order."""
     return post.messages.select_related("author")
+
+
+def posts_once_partially_published(post_ids: Iterable[int]) -> set[int]:
+    """Of ``post_ids``, the posts that have been partially published before (their audit trail says so): their
+    publication was announced then, and a channel retried since is not announced again."""
+    ids = [str(pk) for pk in post_ids]
+    if not ids:
+        return set()
+    entries = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(Post),
+        target_id__in=ids,
+        action="status_changed",
+        after__status=Status.PARTIALLY_PUBLISHED.value,
+    )
+    return {int(pk) for pk in entries.values_list("target_id", flat=True)}
+
+
+def posts_published_with_links(post_ids: Iterable[int]) -> QuerySet[Post]:
+    """The posts ``post_ids`` with their author, requesters and published channel versions (``published``, with
+    their channels), for the notice that tells their people where each went out."""
+    published = ChannelVersion.objects.filter(status=Status.PUBLISHED).select_related("channel").order_by("pk")
+    return (
+        Post.objects.filter(pk__in=list(post_ids))
+        .select_related("author", "requesting_service", "requesting_organisation")
+        .prefetch_related(Prefetch("versions", queryset=published, to_attr="published"))
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,6 +15,7 @@ from calendar_app.selectors.people import organisations_submittable_by, services
 from calendar_app.selectors.posts import post_decisions, post_thread, posts_followed_by
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import post_edit
+from calendar_app.services.pending_images import pending_image_find
 from calendar_app.services.posts import post_add_message, post_submit
 from calendar_app.services.requests import request_submit
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
@@ -49,10 +51,11 @@ def _request_form(request, *, for_organisation: bool):
     else:
         allow(request, can.can_submit_for_service(), Action.SUBMIT)
         requesters = services_submittable_by(can)
-    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = RequestForm(*data, requesters=requesters, for_organisation=for_organisation)
-    images = ImageFormSet(*data, prefix="images")
-    if request.method == "POST" and form.is_valid() and images.is_valid():
+    sending = request.method == "POST"
+    data = (request.POST, request.FILES) if sending else (None, None)
+    form = RequestForm(*data, requesters=requesters, for_organisation=for_organisation, initial=_contact(request.user))
+    images = ImageFormSet(*data, prefix="images", form_kwargs={"owner": request.user})
+    if sending and form.is_valid() and images.is_valid():
         inputs = [image for image in (subform.image_input() for subform in images) if image is not None]
         requester = form.cleaned_data["requester"]
         scope = {"organisation": requester} if for_organisation else {"service": requester}
@@ -61,13 +64,42 @@ def _request_form(request, *, for_organisation: bool):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            for subform in images:
+                subform.release_kept()
             if submitted.created:
                 messages.success(request, _("Your request was sent to the communications department."))
             else:
                 messages.info(request, _("This request had already been received; it was not sent twice."))
             return redirect("calendar_app:request_detail", submitted.post.pk)
+    if sending:
+        # Shown again with errors: the images chosen are kept, not asked for again.
+        for subform in images:
+            subform.keep_upload()
     template = "calendar_app/requests/form.html"
     return render(request, template, {"form": form, "images": images, "for_organisation": for_organisation})
+
+
+def _contact(person) -> dict:
+    """The request's contact, from the requester's account (they may change it)."""
+    return {"contact_name": person.get_full_name(), "contact_email": person.email, "contact_phone": person.phone}
+
+
+@login_required
+@require_safe
+def kept_image(request, token: str):
+    """An image kept from an earlier sending of a form that came back with errors, to its owner only."""
+    can = abilities_of(request)
+    allow(
+        request,
+        can.can_submit_for_service() or can.can_submit_for_organisation() or can.can_write_internal(),
+        Action.VIEW,
+    )
+    image = pending_image_find(owner=request.user, token=token)
+    if image is None:
+        raise Http404
+    response = FileResponse(image.open(), content_type=image.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -120,6 +152,8 @@ def request_detail(request, pk: int):
             "decisions": post_decisions(post),
             "thread": post_thread(post),
             "versions": post.versions.select_related("channel"),
+            "media": post.post_media.select_related("asset"),
+            "links": post.links.all(),
             "can_resubmit": can_edit and post.status == Status.CHANGES_REQUESTED,
             "can_schedule": post.status == Status.APPROVED and can.can_schedule(post),
             "edit_form": edit_form if can_edit else None,

@@ -295,3 +295,125 @@ def test_the_holiday_closure_skips_weekends_and_statutory_holidays():
 
     assert closure.closed_days == [datetime.date(2026, 12, day) for day in (24, 28, 29, 30, 31)]
     assert closure.reopens_on == datetime.date(2027, 1, 4)
+
+
+# --- For the newcomer (issue 13, item 5): a publication within the first minute, quiet e-mails, log-ins last ---
+
+FIRST_MINUTE = f"demo:{montmagny.FIRST_MINUTE_POST['key']}:"
+
+
+def _first_minute_versions():
+    return ChannelVersion.objects.filter(post__source_uid__startswith=FIRST_MINUTE)
+
+
+def test_a_post_falls_due_within_the_first_minute_of_each_load_and_only_when_none_is_waiting():
+    before = timezone.now()
+    _load()
+
+    [post] = Post.objects.filter(source_uid__startswith=FIRST_MINUTE)
+    assert post.status == Status.SCHEDULED and post.author.username == montmagny.FIRST_MINUTE_POST["author"]
+    due_times = set(_first_minute_versions().values_list("due_at", flat=True))
+    assert len(due_times) == 1 and before < due_times.pop() <= timezone.now() + datetime.timedelta(minutes=1)
+    assert sorted(_first_minute_versions().values_list("channel__network", flat=True)) == sorted(
+        montmagny.FIRST_MINUTE_POST["channels"]
+    )
+
+    _load()  # started again at once: the post is still waiting, nothing changes
+    assert Post.objects.filter(source_uid__startswith=FIRST_MINUTE).count() == 1
+
+    # A later start (its time past, whether it went out or not): a new one, due within a minute of that start.
+    _first_minute_versions().update(due_at=timezone.now() - datetime.timedelta(minutes=5))
+    restarted = timezone.now()
+    output = _load()
+    later = Post.objects.filter(source_uid__startswith=FIRST_MINUTE).exclude(pk=post.pk).get()
+    due_at = later.versions.values_list("due_at", flat=True).first()
+    assert restarted < due_at <= timezone.now() + datetime.timedelta(minutes=1)
+    local = timezone.localtime(due_at, ZoneInfo(montmagny.MUNICIPALITY["time_zone"]))
+    assert f"A demo post goes out at {local:%H:%M:%S}" in output
+
+
+def test_the_demos_e_mails_go_to_files_and_the_output_stays_short(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "sent-emails")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _load(without_logins=True)
+
+    assert len(list((tmp_path / "sent-emails").iterdir())) > 10
+    assert f"Demo e-mails: written as files (one per sending) in {tmp_path / 'sent-emails'}/" in output
+    assert "Subject:" not in output and len(output.splitlines()) < 30
+    assert montmagny.DEMO_PASSWORD not in output  # `make run` prints the log-ins last, once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runall_prints_the_log_ins_and_addresses_last_and_the_first_minute_post_goes_out(tmp_path):
+    import json
+    import signal
+    import socket
+    import threading
+    import urllib.request
+
+    from tests.live import manage
+
+    def unused_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    web_port, sandbox_port = unused_port(), unused_port()
+    _load()
+    for channel in Channel.objects.all():
+        Channel.objects.filter(pk=channel.pk).update(api_base_url=f"http://127.0.0.1:{sandbox_port}/{channel.network}")
+    # Due after the start, whatever the machine's load: moved to "now" once the summary is printed.
+    _first_minute_versions().update(due_at=timezone.now() + datetime.timedelta(minutes=5))
+    title = Post.objects.get(source_uid__startswith=FIRST_MINUTE).title
+
+    process = manage(
+        "runall",
+        f"127.0.0.1:{web_port}",
+        "--sandbox-port",
+        str(sandbox_port),
+        DEBUG="true",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "sent-emails"),
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+
+    def received() -> list[dict]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{sandbox_port}/_sandbox/received", timeout=5) as response:
+            return json.loads(response.read())
+
+    try:
+        last_login = montmagny.PEOPLE[-1]["username"]
+        deadline = timezone.now() + datetime.timedelta(seconds=60)
+        while not any(line.lstrip().startswith(last_login) for line in lines):
+            assert process.poll() is None and timezone.now() < deadline, "".join(lines)
+            threading.Event().wait(0.2)
+        summary_at = next(number for number, line in enumerate(lines) if "Vitrine is running" in line)
+        started_at = max(number for number, line in enumerate(lines) if "Starting development server" in line)
+        assert started_at < summary_at, "".join(lines)
+        summary = "".join(lines[summary_at:])
+        assert f"http://127.0.0.1:{web_port}/" in summary and f"http://127.0.0.1:{web_port}/admin/" in summary
+        assert f"http://127.0.0.1:{sandbox_port}/" in summary
+        assert f"written as files (one per sending) in {tmp_path / 'sent-emails'}/" in summary
+        assert f"“{title}”" in summary, summary  # the next publication
+        assert montmagny.DEMO_PASSWORD in summary
+        for person in montmagny.PEOPLE:
+            assert re.search(rf"\n\s+{person['username']}\s+{re.escape(montmagny.DEMO_PASSWORD)}\s", summary)
+
+        _first_minute_versions().update(due_at=timezone.now() + datetime.timedelta(seconds=2))
+        deadline = timezone.now() + datetime.timedelta(seconds=45)
+        while {item["network"] for item in received()} != set(montmagny.FIRST_MINUTE_POST["channels"]):
+            assert process.poll() is None and timezone.now() < deadline, "".join(lines)
+            threading.Event().wait(0.5)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        reader.join(timeout=5)
+    assert process.returncode == 0, "".join(lines)
+    assert Post.objects.get(source_uid__startswith=FIRST_MINUTE).status == Status.PUBLISHED
+    assert not any("Subject:" in line for line in lines)
