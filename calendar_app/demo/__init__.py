@@ -212,7 +212,8 @@ def _poster_png(title: str, colour: str) -> bytes:
     image = Image.new("RGB", (1080, 1080), colour)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=64)
-    lines = textwrap.wrap(title, width=24)[:6]
+    # Pillow's built-in font has no em dash: a hyphen stands in for it on the poster (its alt text keeps it).
+    lines = textwrap.wrap(title.replace("\u2014", "-"), width=24)[:6]
     top = 540 - 40 * len(lines)
     for number, line in enumerate(lines):
         draw.text((540, top + 80 * number), line, fill="white", font=font, anchor="mm")
@@ -488,7 +489,7 @@ class _Loader:
             original_post_url=spec.get("original_post_url", ""),
             **requester,
         )
-        if self.image_networks & set(spec.get("channels", ())):
+        if spec.get("poster") or self.image_networks & set(spec.get("channels", ())):
             self._attach_poster(post, author)
         if target == Status.DRAFT:
             return post

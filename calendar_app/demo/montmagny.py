@@ -142,8 +142,8 @@ SANDBOX_CREDENTIALS = {
 }
 CHANNEL_NAME = "Ville de Montmagny"
 
-# The poster attached to posts on networks that publish only with an image (art. 5.9: credited,
-# with its rights and a text for screen readers).
+# The poster attached to posts on networks that publish only with an image, and to those that ask for one
+# (art. 5.9: credited, with its rights and a text for screen readers).
 POSTER = {
     "colour": "#00558c",
     "credit": "Ville de Montmagny — Service des communications",
@@ -298,6 +298,7 @@ _NEWS = ["facebook", "x", "mastodon", "bluesky"]
 #             the first such weekday (0 = Monday) on or after that day;
 #             {closure_first} and {reopening} (of the holiday closure) are always available
 #   links     URLs, or (URL, kind) pairs
+#   poster    True: a poster is attached even if no network of the post needs an image
 POSTS = [
     # Published during the past two weeks.
     {
@@ -724,6 +725,7 @@ POSTS = [
         "desired": (3, 10),
         "category": "public_interest",
         "channels": ["facebook"],
+        "poster": True,
         "title": "Rappel — abris d'auto temporaires",
         "body": "Les abris d'auto temporaires sont permis pendant la saison hivernale seulement. Ils doivent être "
         "installés sur votre terrain, à une distance sécuritaire du trottoir et de la rue. Les règles "

@@ -211,6 +211,8 @@ class TestAFirstLoad:
             url__startswith="https://www.ville.montmagny.qc.ca/", post__category=Post.Category.PUBLIC_NOTICE
         ).exists()
         assert Post.objects.filter(origin=Post.Origin.SERVICE_REQUEST).exists()
+        # A request with its image, as its page shows it (credited, art. 5.9).
+        assert Post.objects.filter(origin=Post.Origin.SERVICE_REQUEST, post_media__asset__credit__gt="").exists()
         relayed = Post.objects.filter(requesting_organisation__social_accounts__isnull=False)
         assert relayed.exists() and not relayed.filter(original_post_url="").exists()
 
