@@ -11,8 +11,17 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.models import Approval, Channel, Post, PostMessage
+from calendar_app.models import (
+    AccreditedOrganisation,
+    Approval,
+    Channel,
+    OtherCommunication,
+    Post,
+    PostMessage,
+    Service,
+)
 from calendar_app.services.editing import PostTexts
+from calendar_app.services.other_communications import OtherCommunicationInput
 from calendar_app.services.pending_images import (
     PendingImage,
     pending_image_discard,
@@ -425,6 +434,72 @@ class ReasonsForm(RevisionForm):
     reasons = TextField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=Approval.REASONS_MAX_LENGTH
     )
+
+
+class WithdrawForm(RevisionForm):
+    """Withdraw a post (from the calendar's panel): its reason, if given, goes to the audit log."""
+
+    reason = TextField(label=_("Why (optional)"), required=False, max_length=500)
+
+
+class OtherCommunicationForm(forms.Form):
+    """An other communication on the calendar (``services.other_communications``), new or as stored."""
+
+    title = TextField(label=_("Title"), max_length=OtherCommunication._meta.get_field("title").max_length)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OtherCommunication.Kind.choices)
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DATETIME_INPUT)
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DATETIME_INPUT, required=False, help_text=_("Empty: a moment, not a span.")
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Post.Category.choices], required=False)
+    requester = forms.ChoiceField(label=_("Requested by"), required=False)
+    notes = TextField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, item=None, services, organisations, **kwargs):
+        if item is not None:
+            requester = (
+                f"service-{item.requesting_service_id}"
+                if item.requesting_service_id
+                else f"organisation-{item.requesting_organisation_id}"
+                if item.requesting_organisation_id
+                else ""
+            )
+            kwargs.setdefault("initial", {}).update(
+                {
+                    **{name: getattr(item, name) for name in ("title", "kind", "category", "notes", "revision")},
+                    "starts_at": timezone.localtime(item.starts_at),
+                    "ends_at": timezone.localtime(item.ends_at) if item.ends_at else None,
+                    "requester": requester,
+                }
+            )
+        super().__init__(*args, **kwargs)
+        self.requesters = {f"service-{service.pk}": service for service in services}
+        self.requesters |= {f"organisation-{organisation.pk}": organisation for organisation in organisations}
+        self.fields["requester"].choices = [
+            ("", _("Nobody: the city itself")),
+            (_("Services and committees"), [(f"service-{service.pk}", service.name) for service in services]),
+            (
+                _("Accredited organisations"),
+                [(f"organisation-{organisation.pk}", organisation.name) for organisation in organisations],
+            ),
+        ]
+        # A change names the revision the page showed (services.other_communications.ConcurrentEdit).
+        self.fields["revision"].required = item is not None
+
+    def item_input(self) -> OtherCommunicationInput:
+        data = self.cleaned_data
+        requester = self.requesters.get(data.get("requester") or "")
+        return OtherCommunicationInput(
+            title=data["title"],
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            ends_at=data.get("ends_at"),
+            category=data.get("category") or "",
+            requesting_service=requester if isinstance(requester, Service) else None,
+            requesting_organisation=requester if isinstance(requester, AccreditedOrganisation) else None,
+            notes=data.get("notes") or "",
+        )
 
 
 class CsvImportForm(forms.Form):

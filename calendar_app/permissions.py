@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     REFUSE = "refuse", _("refuse or ask for changes")
     SCHEDULE = "schedule", _("schedule")
     PUBLISH_NOW = "publish_now", _("publish at once")
+    PLAN = "plan", _("plan the editorial calendar")
     SWITCH_EMERGENCY = "switch_emergency", _("switch emergency mode")
     DECLARE_ELECTION = "declare_election", _("declare an election period")
     AUTHORISE_CHANNEL = "authorise_channel", _("authorise a channel")
@@ -215,6 +216,15 @@ class Abilities:
             else [version.channel for version in post.versions.select_related("channel")]
         )
         return bool(channels) and all(self.can_write_internal(channel) for channel in channels)
+
+    def can_unschedule(self, post: Post) -> bool:
+        """Taking a post off the schedule is a scheduling decision: whoever may schedule it."""
+        return self.can_schedule(post)
+
+    def can_withdraw(self, post: Post) -> bool:
+        """The communications department withdraws any post; those who follow one (its author, its
+        requesters) withdraw it too, the Direction générale (which reads every post) does not."""
+        return self.is_reviewer or (self.can_view(post) and not self.is_direction)
 
     def can_plan(self) -> bool:
         """The editorial calendar (art. 8.2): the communications department, the Direction générale and the

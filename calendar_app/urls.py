@@ -1,6 +1,16 @@
 from django.urls import path
 
-from calendar_app.views import administration, calendar, home, public, publishing, requests, review, transfer
+from calendar_app.views import (
+    administration,
+    calendar,
+    home,
+    other_communications,
+    public,
+    publishing,
+    requests,
+    review,
+    transfer,
+)
 
 app_name = "calendar_app"
 urlpatterns = [
@@ -14,6 +24,21 @@ urlpatterns = [
     path("calendrier/importer/", transfer.calendar_import, name="calendar_import"),
     path("calendrier/exporter.csv", transfer.calendar_export, name="calendar_export"),
     path("calendrier/modele.csv", transfer.calendar_import_template, name="calendar_import_template"),
+    path("calendrier/publication/<int:pk>/", calendar.calendar_panel, name="calendar_panel"),
+    path("calendrier/publication/<int:pk>/deprogrammer/", calendar.calendar_unschedule, name="post_unschedule"),
+    path("calendrier/publication/<int:pk>/retirer/", calendar.calendar_withdraw, name="post_withdraw"),
+    path("calendrier/autres/nouvelle/", other_communications.other_communication_new, name="other_communication_new"),
+    path("calendrier/autres/<int:pk>/", other_communications.other_communication_edit, name="other_communication_edit"),
+    path(
+        "calendrier/autres/<int:pk>/supprimer/",
+        other_communications.other_communication_delete_view,
+        name="other_communication_delete",
+    ),
+    path(
+        "calendrier/autres/<int:pk>/deplacer/",
+        other_communications.other_communication_move,
+        name="other_communication_move",
+    ),
     # Requests (art. 9.4, 9.5)
     path("demandes/", requests.request_list, name="request_list"),
     path("demandes/service/nouvelle/", requests.service_request_new, name="service_request_new"),

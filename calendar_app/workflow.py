@@ -41,9 +41,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.SUBMITTED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
     S.IN_REVIEW: frozenset({S.APPROVED, S.CHANGES_REQUESTED, S.REFUSED, S.WITHDRAWN}),
     S.CHANGES_REQUESTED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-    # Back to review when an approved or scheduled text is edited.
+    # Back to review when an approved or scheduled text is edited; back to approved when a scheduled post
+    # is unscheduled (its approval stands; it goes out once scheduled again).
     S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN}),
-    S.SCHEDULED: frozenset({S.PUBLISHING, S.IN_REVIEW, S.WITHDRAWN}),
+    S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW, S.WITHDRAWN}),
     # Back to scheduled when a temporary network error leaves a later attempt to make.
     S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
     # One channel retried alone: the post is publishing again while that channel goes out.

@@ -11,6 +11,7 @@ from calendar_app.admin import (  # noqa: F401  (each module registers its Model
     media,
     municipality,
     organisations,
+    other_communications,
     people,
     posts,
 )

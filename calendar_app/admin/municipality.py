@@ -32,7 +32,17 @@ class MunicipalityAdmin(RevisesCharteMixin, admin.ModelAdmin):
 
     list_display = ("name", "website_domain", "time_zone", "main_email", "main_phone")
     search_fields = ("name", "website_domain")
-    fields = ("name", "website_domain", "time_zone", "main_email", "main_phone", "address", "election_period_days")
+    fields = (
+        "name",
+        "website_domain",
+        "time_zone",
+        "main_email",
+        "main_phone",
+        "address",
+        "election_period_days",
+        "holidays_country",
+        "holidays_subdivision",
+    )
     inlines = (OfficialContactInline, OfficeHoursInline, ClosureDayInline)
 
     def has_add_permission(self, request):

@@ -16,6 +16,7 @@ from calendar_app.models.media import MediaAsset
 from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
 from calendar_app.models.notifications import Notification
 from calendar_app.models.organisations import AccreditedOrganisation, OrganisationSocialAccount, Service
+from calendar_app.models.other_communications import OtherCommunication
 from calendar_app.models.people import Person, Role, RoleAssignment, RolePolicy, Substitution
 from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia, PostMessage
 
@@ -44,6 +45,7 @@ __all__ = [
     "OfficeHours",
     "OfficialContact",
     "OrganisationSocialAccount",
+    "OtherCommunication",
     "Party",
     "Person",
     "Post",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import holidays
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,21 @@ class Municipality(models.Model):
         default=44,
         help_text=_("The election period begins this many days before polling day."),
     )
+    # Which statutory holidays apply (the ``holidays`` package's codes): the calendar shows them behind the
+    # posts, and working days skip them (art. 8.6).
+    holidays_country = models.CharField(
+        _("country of the statutory holidays"),
+        max_length=2,
+        default="CA",
+        help_text=_("The country's ISO 3166 code, e.g. CA."),
+    )
+    holidays_subdivision = models.CharField(
+        _("province or state of the statutory holidays"),
+        max_length=10,
+        blank=True,
+        default="QC",
+        help_text=_("The province's or state's code, e.g. QC; empty: the country's holidays only."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -54,6 +71,21 @@ class Municipality(models.Model):
         super().save(*args, **kwargs)
         cache.delete(_CACHE_KEY)
 
+    def clean(self):
+        super().clean()
+        try:
+            statutory_holidays(self.holidays_country, self.holidays_subdivision, years=())
+        except NotImplementedError:
+            raise ValidationError(
+                {
+                    "holidays_subdivision": _(
+                        "The holidays package knows no statutory holidays for %(country)s %(subdivision)s."
+                    )
+                    % {"country": self.holidays_country, "subdivision": self.holidays_subdivision}
+                },
+                code="unknown_holidays",
+            ) from None
+
     @classmethod
     def current(cls) -> Municipality | None:
         """The municipality row, cached for a minute (it changes rarely and is read on every request)."""
@@ -63,6 +95,29 @@ class Municipality(models.Model):
             if municipality is not None:
                 cache.set(_CACHE_KEY, municipality, 60)
         return municipality
+
+
+def statutory_holidays(country: str, subdivision: str, *, years, language: str | None = None) -> holidays.HolidayBase:
+    """The statutory holidays of ``country`` (and ``subdivision``, if any) in ``years``, named in ``language``
+    (a Django language code: ``fr-ca``, ``en``) or the nearest the package has, else in its default;
+    ``NotImplementedError`` for a country or subdivision the package does not know."""
+    known = holidays.country_holidays(country, subdiv=subdivision or None)
+    return holidays.country_holidays(
+        country,
+        subdiv=subdivision or None,
+        years=years,
+        language=_holiday_language(language, set(known.supported_languages or ())),
+    )
+
+
+def _holiday_language(language: str | None, supported: set[str]) -> str | None:
+    """``fr-ca`` → ``fr_CA`` if the package has it, else ``fr``, else any ``fr_XX`` (``en`` → ``en_CA``)."""
+    if not language:
+        return None
+    base, _separator, region = language.replace("-", "_").partition("_")
+    candidates = [f"{base}_{region.upper()}"] if region else []
+    candidates += [base, *sorted(code for code in supported if code.startswith(f"{base}_"))]
+    return next((code for code in candidates if code in supported), None)
 
 
 class OfficialContact(models.Model):

@@ -1,39 +1,172 @@
-"""Reads for the editorial calendar: the channel versions due in a window that a person may see, and the
-periods shown behind them (election periods, closure days)."""
+"""Reads for the editorial calendar: what a person may see in a window, filtered as the page's address says
+(``calendar_filters_from``, also the filtered plan's definition for an export), the lists its filters offer,
+and the periods shown behind it (election periods, emergency windows, statutory holidays, closure days)."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from calendar_app.models import ChannelVersion, ClosureDay, ElectionPeriod
+from calendar_app.models import (
+    AccreditedOrganisation,
+    ChannelVersion,
+    ClosureDay,
+    ElectionPeriod,
+    EmergencySwitch,
+    Municipality,
+    OtherCommunication,
+    Person,
+    Post,
+    Service,
+)
+from calendar_app.models.municipality import statutory_holidays
 from calendar_app.selectors.posts import posts_visible_to
+from calendar_app.workflow import Status
 
 if TYPE_CHECKING:
     from calendar_app.permissions import Abilities
+
+# Words looked for at most (each must appear in a title or a text), and the longest search kept.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_LENGTH = 200
+
+
+class InvalidFilter(ValueError):
+    """A filter value that is not one of its kind (a channel id that is not a number, an unknown status...)."""
+
+
+class _Query(Protocol):
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+
+    def getlist(self, key: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class CalendarFilters:
+    """What the calendar shows; an empty field filters nothing. Values within a field are alternatives,
+    fields add up. Channels and kinds together say *where*: with none chosen, posts and other
+    communications are shown; with some, only the posts on those channels and the other communications of
+    those kinds. Other communications have no status, so a status filter shows posts only."""
+
+    channel_ids: frozenset[int] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    service_ids: frozenset[int] = frozenset()
+    organisation_ids: frozenset[int] = frozenset()
+    author_ids: frozenset[int] = frozenset()
+    search: str = ""
+
+    @property
+    def shows_posts(self) -> bool:
+        return bool(self.channel_ids) or not self.kinds
+
+    @property
+    def shows_other_communications(self) -> bool:
+        return (bool(self.kinds) or not self.channel_ids) and not self.statuses
+
+    @property
+    def words(self) -> list[str]:
+        return self.search.split()[:SEARCH_MAX_WORDS]
+
+    @property
+    def requesters(self) -> list[str]:
+        """The ``requester`` values of the address, as the page's list offers them."""
+        return [f"service-{pk}" for pk in sorted(self.service_ids)] + [
+            f"organisation-{pk}" for pk in sorted(self.organisation_ids)
+        ]
+
+
+NO_FILTERS = CalendarFilters()
+
+
+def _ids(query: _Query, name: str) -> frozenset[int]:
+    try:
+        return frozenset(int(value) for value in query.getlist(name) if value != "")
+    except ValueError:
+        raise InvalidFilter(_("This filter is not understood: %(name)s.") % {"name": name}) from None
+
+
+def _choices(query: _Query, name: str, known) -> frozenset[str]:
+    values = frozenset(value for value in query.getlist(name) if value != "")
+    if not values <= set(known):
+        raise InvalidFilter(_("This filter is not understood: %(name)s.") % {"name": name})
+    return values
+
+
+def calendar_filters_from(query: _Query) -> CalendarFilters:
+    """The filters an address holds (a ``QueryDict``, e.g. ``request.GET``): ``channel`` (channel ids),
+    ``kind`` (other communications' kinds), ``status``, ``category``, ``requester`` (``service-<id>`` or
+    ``organisation-<id>``) and ``author`` (person ids), each repeatable, and ``q`` (words that must each
+    appear in a title or a text). Other parameters are ignored; empty values filter nothing.
+
+    ``InvalidFilter`` (a ``ValueError`` whose message names the parameter, in the active language) for a
+    value that is not of its kind: the JSON endpoint answers 400, the page shows everything.
+    """
+    service_ids, organisation_ids = set(), set()
+    for value in query.getlist("requester"):
+        kind, _dash, pk = value.partition("-")
+        if value == "":
+            continue
+        if kind not in ("service", "organisation") or not pk.isdigit():
+            raise InvalidFilter(_("This filter is not understood: %(name)s.") % {"name": "requester"})
+        (service_ids if kind == "service" else organisation_ids).add(int(pk))
+    return CalendarFilters(
+        channel_ids=_ids(query, "channel"),
+        kinds=_choices(query, "kind", OtherCommunication.Kind.values),
+        statuses=_choices(query, "status", Status.values),
+        categories=_choices(query, "category", Post.Category.values),
+        service_ids=frozenset(service_ids),
+        organisation_ids=frozenset(organisation_ids),
+        author_ids=_ids(query, "author"),
+        search=" ".join((query.get("q") or "").split())[:SEARCH_MAX_LENGTH],
+    )
+
+
+def _requested_by(filters: CalendarFilters, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}requesting_service_id__in": filters.service_ids}) | Q(
+        **{f"{prefix}requesting_organisation_id__in": filters.organisation_ids}
+    )
 
 
 def calendar_versions(
     abilities: Abilities,
     *,
-    start: datetime.datetime,
-    end: datetime.datetime,
-    channel_ids: Collection[int] = (),
-    statuses: Collection[str] = (),
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    filters: CalendarFilters = NO_FILTERS,
 ) -> QuerySet[ChannelVersion]:
-    """The channel versions due in [start, end) of the posts ``abilities`` may see, optionally only on these
-    channels or in these statuses, in due order, with their post's title, revision and author and their
-    channel's network and handle (one query; other fields load on access)."""
-    versions = ChannelVersion.objects.filter(
-        due_at__gte=start, due_at__lt=end, post__in=posts_visible_to(abilities).values("pk")
-    )
-    if channel_ids:
-        versions = versions.filter(channel_id__in=channel_ids)
-    if statuses:
-        versions = versions.filter(status__in=statuses)
+    """The channel versions with a due time in [start, end) (either end open when None) of the posts
+    ``abilities`` may see, as ``filters`` says (the search looks in the post's title and text and the
+    version's own text), in due order, with their post's title, revision, author and origin and their
+    channel's network and handle (one query; other fields load on access). Filtering is done in SQL."""
+    versions = ChannelVersion.objects.filter(due_at__isnull=False)
+    if not filters.shows_posts:
+        return versions.none()
+    if start is not None:
+        versions = versions.filter(due_at__gte=start)
+    if end is not None:
+        versions = versions.filter(due_at__lt=end)
+    if not abilities.sees_every_post:
+        versions = versions.filter(post__in=posts_visible_to(abilities).values("pk"))
+    if filters.channel_ids:
+        versions = versions.filter(channel_id__in=filters.channel_ids)
+    if filters.statuses:
+        versions = versions.filter(status__in=filters.statuses)
+    if filters.categories:
+        versions = versions.filter(post__category__in=filters.categories)
+    if filters.service_ids or filters.organisation_ids:
+        versions = versions.filter(_requested_by(filters, "post__"))
+    if filters.author_ids:
+        versions = versions.filter(post__author_id__in=filters.author_ids)
+    for word in filters.words:
+        versions = versions.filter(
+            Q(post__title__icontains=word) | Q(post__body__icontains=word) | Q(text_override__icontains=word)
+        )
     # Only what a calendar item shows or its permission reads: a month may hold thousands of them.
     return (
         versions.select_related("post", "channel")
@@ -51,6 +184,60 @@ def calendar_versions(
     )
 
 
+def calendar_other_communications(
+    *,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+    filters: CalendarFilters = NO_FILTERS,
+) -> QuerySet[OtherCommunication]:
+    """The other communications on the calendar in [start, end): those starting in it and those begun
+    before it and still running into it, as ``filters`` says (the search looks in the title and the notes),
+    in order of their start. Everyone who plans sees them all."""
+    items = OtherCommunication.objects.all()
+    if not filters.shows_other_communications:
+        return items.none()
+    if end is not None:
+        items = items.filter(starts_at__lt=end)
+    if start is not None:
+        items = items.filter(Q(starts_at__gte=start) | Q(ends_at__gt=start))
+    if filters.kinds:
+        items = items.filter(kind__in=filters.kinds)
+    if filters.categories:
+        items = items.filter(category__in=filters.categories)
+    if filters.service_ids or filters.organisation_ids:
+        items = items.filter(_requested_by(filters))
+    if filters.author_ids:
+        items = items.filter(author_id__in=filters.author_ids)
+    for word in filters.words:
+        items = items.filter(Q(title__icontains=word) | Q(notes__icontains=word))
+    return items.only("title", "kind", "starts_at", "ends_at", "revision").order_by("starts_at", "pk")
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the calendar's filters offer: the services and organisations that may ask, and the people who
+    wrote what this person may see."""
+
+    services: QuerySet[Service]
+    organisations: QuerySet[AccreditedOrganisation]
+    authors: QuerySet[Person]
+
+
+def calendar_filter_choices(abilities: Abilities) -> FilterChoices:
+    visible = Post.objects.all() if abilities.sees_every_post else posts_visible_to(abilities)
+    authors = Person.objects.filter(
+        Q(pk__in=visible.values("author_id")) | Q(pk__in=OtherCommunication.objects.values("author_id"))
+    ).order_by("last_name", "first_name", "username")
+    return FilterChoices(
+        services=Service.objects.filter(is_active=True).order_by("name"),
+        organisations=AccreditedOrganisation.objects.order_by("name"),
+        authors=authors,
+    )
+
+
+# --- Behind the items --------------------------------------------------------------------------------
+
+
 def election_periods_between(first: datetime.date, last: datetime.date) -> QuerySet[ElectionPeriod]:
     """The election periods that overlap the days [first, last] (art. 7)."""
     return ElectionPeriod.objects.filter(starts_on__lte=last, ends_on__gte=first).order_by("starts_on")
@@ -59,3 +246,57 @@ def election_periods_between(first: datetime.date, last: datetime.date) -> Query
 def closure_days_between(first: datetime.date, last: datetime.date) -> QuerySet[ClosureDay]:
     """The city's closure days in [first, last] (art. 8.6)."""
     return ClosureDay.objects.filter(date__gte=first, date__lte=last).order_by("date")
+
+
+@dataclass(frozen=True)
+class EmergencyWindow:
+    """From a switch of emergency mode on to the next switch off (``ends_at`` None: still on)."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    reason: str
+
+
+def emergency_windows_between(start: datetime.datetime, end: datetime.datetime) -> list[EmergencyWindow]:
+    """The emergency windows (art. 6) that overlap [start, end), read from the switches' history: each
+    from a switch on to the next switch off. A switch that repeats the state before it changes nothing."""
+    before = EmergencySwitch.objects.filter(switched_at__lt=start).order_by("-switched_at", "-pk").first()
+    switches = [
+        *([before] if before is not None else []),
+        *EmergencySwitch.objects.filter(switched_at__gte=start, switched_at__lt=end).order_by("switched_at", "pk"),
+    ]
+    windows, opened = [], None
+    for switch in switches:
+        if switch.active and opened is None:
+            opened = switch
+        elif not switch.active and opened is not None:
+            if switch.switched_at > start:
+                windows.append(EmergencyWindow(opened.switched_at, switch.switched_at, opened.reason))
+            opened = None
+    if opened is not None:
+        windows.append(EmergencyWindow(opened.switched_at, None, opened.reason))
+    return windows
+
+
+@dataclass(frozen=True)
+class StatutoryHoliday:
+    date: datetime.date
+    name: str
+
+
+def statutory_holidays_between(
+    first: datetime.date, last: datetime.date, *, language: str | None = None
+) -> list[StatutoryHoliday]:
+    """The statutory holidays in [first, last] of the municipality's country and province (its settings;
+    Montmagny's, Canada and Québec, before it has any), named in ``language`` when the package has it."""
+    municipality = Municipality.current()
+    if municipality is not None:
+        country, subdivision = municipality.holidays_country, municipality.holidays_subdivision
+    else:
+        country = Municipality._meta.get_field("holidays_country").default
+        subdivision = Municipality._meta.get_field("holidays_subdivision").default
+    try:
+        days = statutory_holidays(country, subdivision, years=range(first.year, last.year + 1), language=language)
+    except NotImplementedError:  # a code the package dropped since it was saved: no band rather than no calendar
+        return []
+    return [StatutoryHoliday(day, name) for day, name in sorted(days.items()) if first <= day <= last]

@@ -44,9 +44,11 @@ def post_create(
     origin: str = Post.Origin.INTERNAL,
     links: Iterable[str | tuple[str, str]] = (),
     source_uid: str | None = None,
+    due_times: Mapping[Channel, datetime.datetime] | None = None,
     **fields,
 ) -> Post:
-    """Create a post in draft, with one version per channel, as ``author`` (who must be allowed to write it)."""
+    """Create a post in draft, with one version per channel (its own text and proposed time, if given), as
+    ``author`` (who must be allowed to write it)."""
     channels = list(channels)
     title = clean_text(title, max_length=Post._meta.get_field("title").max_length)
     body = clean_text(body, max_length=Post.TEXT_MAX_LENGTH).strip()
@@ -69,7 +71,12 @@ def post_create(
     with transaction.atomic():
         post.save()
         ChannelVersion.objects.bulk_create(
-            ChannelVersion(post=post, channel=channel, text_override=version_texts.get(channel, ""))
+            ChannelVersion(
+                post=post,
+                channel=channel,
+                text_override=version_texts.get(channel, ""),
+                due_at=(due_times or {}).get(channel),
+            )
             for channel in channels
         )
         for position, link in enumerate(links):
@@ -333,9 +340,7 @@ def post_withdraw(*, post: Post, actor, reason: str = "", seen_revision: int | N
     """Withdraw ``post`` and every channel version not yet gone out (the reviewer, or the requester)."""
     post = post_as_stored(post)
     require_revision(post, seen_revision)
-    can = Abilities(actor)
-    allowed = can.is_reviewer or (can.can_view(post) and not can.is_direction)
-    require(allowed, actor=actor, action=Action.EDIT, target=post)
+    require(Abilities(actor).can_withdraw(post), actor=actor, action=Action.EDIT, target=post)
     with transaction.atomic():
         claim_revision(post, seen=post.revision)
         post_transition(post=post, target=Status.WITHDRAWN, actor=actor, reason=reason)

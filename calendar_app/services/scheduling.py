@@ -205,6 +205,31 @@ def post_reschedule(
     return True
 
 
+def post_unschedule(*, post: Post, actor, seen_revision: int | None = None) -> None:
+    """Take a scheduled post off the schedule: it and its scheduled channel versions go back to approved.
+
+    Its approval stands and each version keeps its time, which the scheduling page offers again; nothing
+    goes out until someone schedules it (the worker claims only scheduled versions). For whoever may
+    schedule it (``Abilities.can_unschedule``). ``IllegalTransition`` if the post is not scheduled, or once
+    one of its channels is being published (the worker got there first: nothing changes);
+    ``ConcurrentChange`` if it changed since ``seen_revision``.
+    """
+    post = post_as_stored(post)
+    require_revision(post, seen_revision)
+    require(Abilities(actor).can_unschedule(post), actor=actor, action=Action.SCHEDULE, target=post)
+    versions = _versions(post, Status.SCHEDULED)
+    if post.status != Status.SCHEDULED or not versions:
+        raise IllegalTransition(subject=post, current=post.status, target=Status.APPROVED)
+    reason = _("Unscheduled; approved, to be scheduled again.")
+    with transaction.atomic():
+        claim_revision(post, seen=post.revision)
+        for version in versions:
+            version_transition(
+                version=version, target=Status.APPROVED, actor=actor, reason=reason, source=Status.SCHEDULED
+            )
+        post_transition(post=post, target=Status.APPROVED, actor=actor, reason=reason)
+
+
 def _move_due_time(version: ChannelVersion, due_at: datetime.datetime, *, actor) -> None:
     """A scheduled version's new time; ``IllegalTransition`` if the worker took it in the meantime."""
     if not ChannelVersion.objects.filter(pk=version.pk, status=Status.SCHEDULED).update(

@@ -109,6 +109,13 @@ def world(admin_user):
     Candidate.objects.create(election=election, full_name="Jeanne Tremblay", party=party, position="Mairie")
     EmergencySwitch.objects.create(active=True, reason="Inondation rue du Bassin", switched_by=admin_user)
     PressReleaseAuthorisation.objects.create(post=post, authorised_by=admin_user, note="Relais accepté")
+    calendar_models.OtherCommunication.objects.create(
+        title="Infolettre de décembre",
+        kind="newsletter",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        requesting_service=service,
+        author=admin_user,
+    )
     WarningAcknowledgement.objects.create(
         post=post,
         code="link_domain",

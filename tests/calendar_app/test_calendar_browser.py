@@ -1,10 +1,10 @@
-"""The adviser finds a post on the month view and drags one of its channels to another day, in Chromium."""
+"""In Chromium: the adviser finds a post on the month view and drags one of its channels to another day, and
+unschedules one from its panel."""
 
 from __future__ import annotations
 
 import datetime
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -12,8 +12,9 @@ from django.utils import timezone
 from calendar_app.models import ChannelVersion
 from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
+from calendar_app.workflow import Status
 from tests import factories
-from tests.browser import chromium_page
+from tests.browser import check_page, chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -25,12 +26,6 @@ def _allow_sync_playwright_with_the_orm():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _artifact(name: str) -> str:
-    folder = Path(__file__).resolve().parents[2] / "test-results"
-    folder.mkdir(exist_ok=True)
-    return str(folder / name)
 
 
 def test_the_adviser_drags_a_post_to_another_day_on_the_month_view(live_server):
@@ -47,24 +42,22 @@ def test_the_adviser_drags_a_post_to_another_day_on_the_month_view(live_server):
         post=post, actor=adviser, timing=scheduling.Timing(default=due), acknowledge_warnings=True
     )
     target_day = first_day + datetime.timedelta(days=2)
-    errors: list[str] = []
 
     with chromium_page() as page:
-        page.set_viewport_size({"width": 1280, "height": 1000})
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(f"{live_server.url}/connexion/")
         page.fill("#id_username", "conseillere")
         page.fill("#id_password", "un-mot-de-passe-solide")
         page.click("main button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         page.goto(f"{live_server.url}/calendrier/")
-        event = page.locator(".fc-daygrid-event", has_text="Facebook · Bibliothèque")
+        event = page.locator(".fc-daygrid-event.network-facebook", has_text="Bibliothèque")
         event.wait_for(timeout=15_000)
-        page.screenshot(path=_artifact("calendar-month.png"), full_page=True)
+        check_page(page, "calendar-month")
 
-        source = event.bounding_box()
-        cell = page.locator(f'td.fc-daygrid-day[data-date="{target_day.isoformat()}"]').bounding_box()
+        target = page.locator(f'td.fc-daygrid-day[data-date="{target_day.isoformat()}"]')
+        target.scroll_into_view_if_needed()  # the mouse reaches only what the window shows
+        event.scroll_into_view_if_needed()
+        source, cell = event.bounding_box(), target.bounding_box()
         page.mouse.move(source["x"] + 10, source["y"] + 5)
         page.mouse.down()
         page.mouse.move(source["x"] + 40, source["y"] + 10, steps=5)
@@ -72,10 +65,59 @@ def test_the_adviser_drags_a_post_to_another_day_on_the_month_view(live_server):
         page.mouse.up()
         page.locator("#calendar-status:not([hidden])").wait_for(timeout=15_000)
         said = page.locator("#calendar-status").inner_text()
-        page.screenshot(path=_artifact("calendar-moved.png"), full_page=True)
+        check_page(page, "calendar-moved")
 
     moved = ChannelVersion.objects.get(post=post, channel=facebook)
     assert said == "Reprogrammée.", said
     assert timezone.localtime(moved.due_at).date() == target_day
     assert ChannelVersion.objects.get(post=post, channel=mastodon).due_at == due
-    assert not errors, errors
+
+
+def test_the_adviser_unschedules_a_post_from_its_panel_by_keyboard(live_server):
+    """The item's link opens the panel beside the grid (Enter, as a keyboard user would); « Déprogrammer »
+    sends the post back to approved, the panel says so and the calendar shows the item as approved."""
+    adviser = factories.reviewer(username="conseillere")
+    adviser.set_password("un-mot-de-passe-solide")
+    adviser.save()
+    facebook = factories.channel()
+    post = post_services.post_write(
+        author=adviser, title="Bibliothèque", category="public_interest", body=CLEAN, channels=[facebook]
+    )
+    due = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(10))
+    )
+    scheduling.post_approve_and_schedule(
+        post=post, actor=adviser, timing=scheduling.Timing(default=due), acknowledge_warnings=True
+    )
+
+    with chromium_page() as page:
+        page.goto(f"{live_server.url}/connexion/")
+        page.fill("#id_username", "conseillere")
+        page.fill("#id_password", "un-mot-de-passe-solide")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/calendrier/?colour=channel")
+        event = page.locator("a.fc-daygrid-event.network-facebook", has_text="Bibliothèque")
+        event.wait_for(timeout=15_000)
+        assert event.locator(".network-icon.icon-facebook").count() == 1
+
+        event.focus()
+        page.keyboard.press("Enter")
+        heading = page.locator("#calendar-panel #calendar-panel-title")
+        heading.wait_for(timeout=15_000)
+        assert page.evaluate("document.activeElement.id") == "calendar-panel-title"
+        assert page.url == f"{live_server.url}/calendrier/?colour=channel"  # the panel, not another page
+        check_page(page, "panel")
+
+        page.locator("#calendar-panel form[action$='/deprogrammer/'] button").focus()
+        page.keyboard.press("Enter")
+        page.locator("#calendar-panel .message.success").wait_for(timeout=15_000)
+        page.locator("a.fc-daygrid-event.status-approved", has_text="Bibliothèque").wait_for(timeout=15_000)
+        check_page(page, "unscheduled")
+
+        page.keyboard.press("Escape")
+        page.locator("#calendar-panel").wait_for(state="hidden", timeout=5_000)
+
+    post.refresh_from_db()
+    assert post.status == Status.APPROVED
+    assert ChannelVersion.objects.get(post=post).due_at == due

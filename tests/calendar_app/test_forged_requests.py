@@ -38,6 +38,7 @@ from calendar_app.models import (
     ElectionPeriod,
     EmergencySwitch,
     Notification,
+    OtherCommunication,
     Person,
     Post,
     Role,
@@ -514,6 +515,20 @@ def oracle_calendar_move(can: Abilities, version: ChannelVersion) -> Expected:
     return UNCHANGED
 
 
+def oracle_unschedule(can: Abilities, post: Post) -> Expected:
+    """« Déprogrammer » on the calendar's panel: a scheduled post goes back to approved (``post_unschedule``)."""
+    if not can.can_view(post) or not can.can_unschedule(post):
+        return REFUSED
+    return done(Status.APPROVED) if post.status == Status.SCHEDULED else UNCHANGED
+
+
+def oracle_withdraw(can: Abilities, post: Post) -> Expected:
+    """« Retirer » on the calendar's panel (``post_withdraw``), from any status the table lets go."""
+    if not can.can_view(post) or not can.can_withdraw(post):
+        return REFUSED
+    return done(Status.WITHDRAWN) if can_transition(post.status, Status.WITHDRAWN) else UNCHANGED
+
+
 def oracle_retry(can: Abilities, version: ChannelVersion) -> Expected:
     """``version_retry``: a failed channel version goes out again; nothing else is "retried"."""
     if not can.can_schedule(version.post, version.channel):
@@ -668,6 +683,22 @@ POST_ENDPOINTS = [
         SCHEDULING_FIELDS,
         on_version=True,
         json=True,
+    ),
+    PostEndpoint(
+        "calendar-unschedule",
+        "calendar_app:post_unschedule",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {"revision": post.revision, "next": "/calendrier/?status=scheduled"},
+        oracle_unschedule,
+        {"Post": {"status", "revision", "updated_at"}, "ChannelVersion": {"status", "updated_at"}},
+    ),
+    PostEndpoint(
+        "calendar-withdraw",
+        "calendar_app:post_withdraw",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {"revision": post.revision, "reason": "Annulé par le service."},
+        oracle_withdraw,
+        {"Post": {"status", "revision", "updated_at"}, "ChannelVersion": {"status", "updated_at"}},
     ),
     PostEndpoint(
         "publishing-retry",
@@ -893,6 +924,14 @@ CITY_ENDPOINTS = [
         lambda can, w: _authorise_oracle(can, w, w.channels[1]),
         channel=lambda w: w.channels[1],
     ),
+    CityEndpoint(
+        "other-communication-new",
+        "calendar_app:other_communication_new",
+        lambda w: {"title": "Infolettre de janvier", "kind": "newsletter", "starts_at": _field(_due(5))},
+        lambda can, w: done() if can.can_plan() else REFUSED,
+        frozenset({"OtherCommunication"}),
+        _added("OtherCommunication"),
+    ),
     # Marks one's own notifications read (not snapshotted: see the forged test below).
     CityEndpoint("notifications-read", "calendar_app:notifications", lambda w: {}, lambda can, w: done()),
 ]
@@ -912,6 +951,108 @@ def test_each_person_gets_exactly_what_their_abilities_allow_city_wide(world, en
         # A city-wide endpoint's own row may change only in the fields it is about.
         problems = [problem for problem in problems if not problem.startswith("changed what the form")]
         failures += [f"{who} (expected {expected}): " + "; ".join(problems)] if problems else []
+    assert not failures, "\n".join(failures)
+
+
+# --- The calendar's other communications (not posts) ----------------------------------------------------
+
+OTHER_COMMUNICATION_FIELDS = {
+    "OtherCommunication": {
+        "title",
+        "kind",
+        "starts_at",
+        "ends_at",
+        "category",
+        "requesting_service_id",
+        "requesting_organisation_id",
+        "notes",
+        "revision",
+        "updated_at",
+    }
+}
+
+
+@dataclass(frozen=True)
+class OtherCommunicationEndpoint:
+    """A form (or a calendar drag) that changes or deletes one other communication: for those who plan."""
+
+    name: str
+    url_name: str
+    payload: Callable[[OtherCommunication, ForgeryWorld], dict]
+    effect: Callable[[list[Change]], bool]
+    json: bool = False
+
+
+def _other_changed(found: list[Change]) -> bool:
+    return any(change.model == "OtherCommunication" and "starts_at" in change.fields() for change in found)
+
+
+def _other_deleted(found: list[Change]) -> bool:
+    return any(change.model == "OtherCommunication" and change.after is None for change in found)
+
+
+OTHER_COMMUNICATION_ENDPOINTS = [
+    OtherCommunicationEndpoint(
+        "other-communication-edit",
+        "calendar_app:other_communication_edit",
+        lambda item, w: {
+            "title": "Infolettre de février",
+            "kind": "newsletter",
+            "starts_at": _field(_due(9)),
+            "requester": f"service-{w.service.pk}",
+            "revision": item.revision,
+        },
+        _other_changed,
+    ),
+    OtherCommunicationEndpoint(
+        "other-communication-move",
+        "calendar_app:other_communication_move",
+        lambda item, w: {
+            "starts_at": timezone.localtime(_due(6)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "revision": item.revision,
+        },
+        _other_changed,
+        json=True,
+    ),
+    OtherCommunicationEndpoint(
+        "other-communication-delete",
+        "calendar_app:other_communication_delete",
+        lambda item, w: {"revision": item.revision},
+        _other_deleted,
+    ),
+]
+
+
+@pytest.mark.parametrize("endpoint", OTHER_COMMUNICATION_ENDPOINTS, ids=lambda endpoint: endpoint.name)
+def test_each_person_gets_exactly_what_their_abilities_allow_on_an_other_communication(world, endpoint):
+    item = OtherCommunication.objects.create(
+        title="Infolettre", kind="newsletter", starts_at=_due(3), author=world.people[Role.COMMUNICATIONS]
+    )
+    forged = {"author": world.people[Role.SERVICE_MEMBER].pk, "pk": item.pk + 1, "id": item.pk + 1}
+    url = reverse(endpoint.url_name, args=[item.pk])
+    target = CityTarget(changes_row=("OtherCommunication", item.pk))
+    before, failures = snapshot(), []
+    for who in [who for who in PEOPLE if who != AUTHOR]:
+        person = world.person(who)
+        expected = (done() if Abilities(person).can_plan() else REFUSED) if person is not None else None
+        for name, data in (("honest", {}), ("extra fields", forged)):
+            result = attempt(world.client_for(person), person, url, {**endpoint.payload(item, world), **data}, before)
+            problems = judge(
+                result,
+                expected,
+                target=target,
+                anonymous=person is None,
+                effect=endpoint.effect,
+                offered=OTHER_COMMUNICATION_FIELDS,
+                json=endpoint.json,
+            )
+            failures += [f"{who}, {name} (expected {expected}): " + "; ".join(problems)] if problems else []
+        if person is not None and expected == done():
+            stale = attempt(
+                world.client_for(person), person, url, {**endpoint.payload(item, world), "revision": 99}, before
+            )
+            if stale.changed or stale.response_code not in (200, 302, 409):
+                failures.append(f"{who}, a stale revision: answered {stale.response_code}, changed {stale.changed}")
     assert not failures, "\n".join(failures)
 
 
@@ -965,6 +1106,7 @@ def test_every_url_that_accepts_a_post_is_in_the_suite(world):
             if probe.post(url, {}).status_code != 405:
                 accepting.add(name)
     covered = {e.url_name for e in POST_ENDPOINTS} | {e.url_name for e in CITY_ENDPOINTS}
+    covered |= {e.url_name for e in OTHER_COMMUNICATION_ENDPOINTS}
     assert accepting == covered
 
 
@@ -985,6 +1127,8 @@ FORGERS = [
     ("post-schedule", INTERNAL, AUTHOR, Status.APPROVED),
     ("post-schedule", OWN, AUTHOR, Status.DRAFT),
     ("publishing-retry", INTERNAL, AUTHOR, Status.FAILED),
+    ("calendar-unschedule", INTERNAL, AUTHOR, Status.SCHEDULED),
+    ("calendar-withdraw", REQUEST, AUTHOR, Status.SUBMITTED),
 ]
 _ENDPOINTS = {endpoint.name: endpoint for endpoint in POST_ENDPOINTS}
 
