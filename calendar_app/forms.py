@@ -20,7 +20,9 @@ from calendar_app.models import (
     PostMessage,
     Service,
 )
+from calendar_app.services.composing import Composition, Frequency, Intent, Recurrence
 from calendar_app.services.editing import PostTexts
+from calendar_app.services.media import ImageInput
 from calendar_app.services.other_communications import OtherCommunicationInput
 from calendar_app.services.pending_images import (
     PendingImage,
@@ -28,7 +30,7 @@ from calendar_app.services.pending_images import (
     pending_image_find,
     pending_image_keep,
 )
-from calendar_app.services.requests import ImageInput, RequestInput
+from calendar_app.services.requests import RequestInput
 from calendar_app.services.scheduling import Timing
 from calendar_app.text_input import TextField, validate_text
 from calendar_app.validators import validate_image_upload
@@ -238,21 +240,6 @@ class MessageForm(forms.Form):
     body = TextField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=PostMessage.MAX_LENGTH)
 
 
-class InternalPostForm(forms.Form):
-    """An internal post by an authorised publisher (art. 8.4), on the channels they may use."""
-
-    title = TextField(label=_("Title (for the calendar)"), max_length=200)
-    category = forms.ChoiceField(label=_("Category"), choices=Post.Category.choices)
-    body = TextField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=Post.TEXT_MAX_LENGTH)
-    channels = ChannelChoiceField(label=_("Channels"), queryset=Channel.objects.none())
-    links = LinksField(label=_("Links (one per line)"), required=False)
-    health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
-
-    def __init__(self, *args, channels, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = channels
-
-
 class EmergencySwitchForm(forms.Form):
     reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 
@@ -406,10 +393,7 @@ class TimingForm(RevisionForm):
 
     def clean(self):
         data = super().clean()
-        earliest = timezone.now() - PAST_TOLERANCE
-        for name, value in list(data.items()):  # add_error takes the field out of cleaned_data
-            if name.startswith("due_at") and value is not None and value < earliest:
-                self.add_error(name, _("This time is already past."))
+        refuse_past_times(self, data)
         return data
 
     @classmethod
@@ -434,6 +418,30 @@ class ReasonsForm(RevisionForm):
     reasons = TextField(
         label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=Approval.REASONS_MAX_LENGTH
     )
+
+
+class CsvImportForm(forms.Form):
+    """A CSV file of posts (``services.csv_transfer``); scheduling them at once is offered only to an author
+    whose role needs no review (``csv_transfer.may_schedule_imports``)."""
+
+    file = forms.FileField(label=_("CSV file"), widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+    schedule = forms.BooleanField(
+        label=_("Schedule the imported posts"),
+        required=False,
+        help_text=_(
+            "Each post is approved and scheduled at its time, after the Charte's check; if one of them cannot be, "
+            "none is imported. Unticked: they are imported as drafts."
+        ),
+    )
+    acknowledge_warnings = forms.BooleanField(
+        label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
+    )
+
+    def __init__(self, *args, may_schedule: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_schedule:
+            del self.fields["schedule"]
+            del self.fields["acknowledge_warnings"]
 
 
 class WithdrawForm(RevisionForm):
@@ -502,25 +510,101 @@ class OtherCommunicationForm(forms.Form):
         )
 
 
-class CsvImportForm(forms.Form):
-    """A CSV file of posts (``services.csv_transfer``); scheduling them at once is offered only to an author
-    whose role needs no review (``csv_transfer.may_schedule_imports``)."""
+def refuse_past_times(form: forms.Form, data: dict) -> None:
+    """Every ``due_at…`` field of ``form`` that is already past gets an error (the minute's tolerance aside)."""
+    earliest = timezone.now() - PAST_TOLERANCE
+    for name, value in list(data.items()):  # add_error takes the field out of cleaned_data
+        if name.startswith("due_at") and value is not None and value < earliest:
+            form.add_error(name, _("This time is already past."))
 
-    file = forms.FileField(label=_("CSV file"), widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
-    schedule = forms.BooleanField(
-        label=_("Schedule the imported posts"),
-        required=False,
-        help_text=_(
-            "Each post is approved and scheduled at its time, after the Charte's check; if one of them cannot be, "
-            "none is imported. Unticked: they are imported as drafts."
-        ),
+
+class ComposerForm(forms.Form):
+    """The composer: a post written once and adjusted per channel (its own text and time), with its links, its
+    contest rules, a recurrence, and what to do with it (``services.composing.Intent``)."""
+
+    title = TextField(label=_("Title (for the calendar, not published)"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[choice for choice in Post.Category.choices if choice[0] != Post.Category.EMERGENCY],
     )
+    body = TextField(
+        label=_("Text to publish"), widget=forms.Textarea(attrs={"rows": 8}), max_length=Post.TEXT_MAX_LENGTH
+    )
+    channels = ChannelChoiceField(label=_("Channels"), queryset=Channel.objects.none())
+    due_at = forms.DateTimeField(
+        label=_("Publish on"),
+        widget=DATETIME_INPUT,
+        required=False,
+        help_text=_("Optional for a draft or a submission: the time you propose."),
+    )
+    links = LinksField(label=_("Links (one per line)"), required=False)
+    contest_rules_url = forms.URLField(
+        label=_("Contest rules (address)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A contest needs clear rules (art. 5.8)."),
+    )
+    health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
+    repeat = forms.ChoiceField(
+        label=_("Repeat"), choices=[("", _("No repetition")), *Frequency.choices], required=False
+    )
+    repeat_until = forms.DateField(label=_("Until (included)"), widget=DATE_INPUT, required=False)
     acknowledge_warnings = forms.BooleanField(
         label=_("I have read the Charte's warnings and take responsibility for publishing"), required=False
     )
+    intent = forms.ChoiceField(choices=Intent.choices, widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, may_schedule: bool, **kwargs):
+    def __init__(self, *args, channels, intents, **kwargs):
         super().__init__(*args, **kwargs)
-        if not may_schedule:
-            del self.fields["schedule"]
-            del self.fields["acknowledge_warnings"]
+        self.fields["channels"].queryset = channels
+        self.fields["intent"].choices = [(intent.value, intent.label) for intent in intents]
+        self.intents = intents
+        self.channel_list = list(channels)
+        for channel in self.channel_list:
+            self.fields[f"text-{channel.pk}"] = TextField(
+                label=_("Text for %(channel)s (empty: the text above)") % {"channel": channel},
+                widget=forms.Textarea(attrs={"rows": 4}),
+                max_length=Post.TEXT_MAX_LENGTH,
+                required=False,
+            )
+            self.fields[f"due_at-{channel.pk}"] = forms.DateTimeField(
+                label=_("Own time for %(channel)s (empty: the time above)") % {"channel": channel},
+                widget=DATETIME_INPUT,
+                required=False,
+            )
+
+    def channel_rows(self):
+        """Each channel with its own text and time fields, for the template."""
+        return [(channel, self[f"text-{channel.pk}"], self[f"due_at-{channel.pk}"]) for channel in self.channel_list]
+
+    def clean(self):
+        data = super().clean()
+        refuse_past_times(self, data)
+        if data.get("repeat") and not data.get("repeat_until"):
+            self.add_error("repeat_until", _("Say until when the post repeats."))
+        return data
+
+    def composition(self, images) -> Composition:
+        data = self.cleaned_data
+        chosen = list(data.get("channels") or [])
+        return Composition(
+            title=data.get("title", ""),
+            category=data.get("category", Post.Category.PUBLIC_INTEREST),
+            body=data.get("body", ""),
+            channels=chosen,
+            version_texts={channel.pk: data.get(f"text-{channel.pk}") or "" for channel in chosen},
+            due_at=data.get("due_at"),
+            version_times={
+                channel.pk: data[f"due_at-{channel.pk}"] for channel in chosen if data.get(f"due_at-{channel.pk}")
+            },
+            links=data.get("links") or [],
+            contest_rules_url=data.get("contest_rules_url") or "",
+            images=images,
+            health_and_safety=bool(data.get("health_and_safety")),
+        )
+
+    def recurrence(self) -> Recurrence | None:
+        data = self.cleaned_data
+        if not data.get("repeat"):
+            return None
+        return Recurrence(frequency=Frequency(data["repeat"]), until=data.get("repeat_until"))

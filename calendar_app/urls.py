@@ -3,8 +3,10 @@ from django.urls import path
 from calendar_app.views import (
     administration,
     calendar,
+    composer,
     home,
     other_communications,
+    posts,
     public,
     publishing,
     requests,
@@ -50,7 +52,11 @@ urlpatterns = [
     path("revision/", review.review_queue, name="review_queue"),
     path("revision/<int:pk>/", review.review_detail, name="review_detail"),
     # Internal posts (art. 8.4) and emergencies (art. 6)
-    path("publications/nouvelle/", publishing.internal_post_new, name="internal_post_new"),
+    path("publications/nouvelle/", composer.compose, name="internal_post_new"),
+    path("publications/verifier/", composer.compose_check, name="compose_check"),
+    path("publications/<int:pk>/", posts.post_detail, name="post_detail"),
+    path("publications/<int:pk>/dupliquer/", composer.duplicate, name="post_duplicate"),
+    path("publications/<int:pk>/verifier/", composer.post_check, name="post_check"),
     path("publications/<int:pk>/programmer/", publishing.post_schedule_view, name="post_schedule"),
     path("urgence/", publishing.emergency, name="emergency"),
     path("urgence/basculer/", publishing.emergency_toggle, name="emergency_toggle"),

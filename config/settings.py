@@ -149,6 +149,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSV_IMPORT_MAX_BYTES = env_int("CSV_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 1000, minimum=1)
 CSV_IMPORT_MAX_SCHEDULED_ROWS = env_int("CSV_IMPORT_MAX_SCHEDULED_ROWS", 200, minimum=1)
+# The composer's recurring posts: at most this many posts are created at once (a year of weekly posts).
+RECURRENCE_MAX_OCCURRENCES = env_int("RECURRENCE_MAX_OCCURRENCES", 53, minimum=1)
 
 # E-mail: the console in the embedded mode, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -195,7 +197,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         # FullCalendar injects one <style> element, carrying the nonce of the page's <meta name="csp-nonce">.
         "style-src": [SELF, NONCE],
-        "img-src": [SELF],
+        # blob: the composer shows an image the person has chosen, from their own disk, before it is sent.
+        "img-src": [SELF, "blob:"],
         # FullCalendar's arrow icons are a font inside its own script, as a data: address.
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],

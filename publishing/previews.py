@@ -282,9 +282,12 @@ def _upload_size(file) -> tuple[int | None, int | None]:
     return (image.width, image.height) if image is not None else (None, None)
 
 
-def previews_for_post(post, *, versions=None) -> list[ChannelPreview]:
+def previews_for_post(post, *, versions=None, texts=None) -> list[ChannelPreview]:
     """One preview per channel version of a saved post, each at its own time, in four queries
-    (versions with their channels unless given, links, images, the rule set's revision)."""
+    (versions with their channels unless given, links, images, the rule set's revision). ``texts``: the
+    texts being typed instead of the stored ones (``editing.PostTexts``: the body, the versions' own)."""
+    body = texts.body if texts is not None and texts.body is not None else post.body
+    own = texts.versions if texts is not None else {}
     if versions is None:
         versions = post.versions.select_related("channel").order_by("channel__network", "pk")
     links = [link.url for link in post.links.order_by("position", "pk")]
@@ -296,7 +299,7 @@ def previews_for_post(post, *, versions=None) -> list[ChannelPreview]:
     return [
         channel_preview(
             PreviewChannel.of(version.channel),
-            version.text_override or post.body,
+            own.get(version.pk, version.text_override) or body,
             links=links,
             images=images,
             when=version.due_at,

@@ -10,14 +10,16 @@ The rules read only a ``CharteData`` and a ``CheckContext`` (``calendar_app/char
 - ``get_ruleset()``: the rule set for the data in the database now, kept while its revision holds
   (one small query per call tells; any edit of the data bumps the revision, so the next call
   builds the rules anew and the version it reports changes, art. 10);
-- ``context_for_post()`` and its parts (``election_at``, ``recent_texts``, ``requested_moment``…):
-  what the rules read about one post, in a few queries.
+- ``context_for_post()`` and ``context_for_draft()`` (a post the composer has not saved yet), and their
+  parts (``election_at``, ``recent_texts``, ``requested_moment``…): what the rules read about one post,
+  in a few queries.
 """
 
 from __future__ import annotations
 
 import datetime
 import threading
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -223,8 +225,10 @@ def press_release_authorised(post: Post) -> bool:
     return False
 
 
-def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime, *, days: int) -> dict[int, list[str]]:
-    """Texts scheduled or published on these channels within ``days`` of ``at``."""
+def recent_texts(
+    post_id: int | None, channel_ids: list[int], at: datetime.datetime, *, days: int
+) -> dict[int, list[str]]:
+    """Texts of other posts than ``post_id`` scheduled or published on these channels within ``days`` of ``at``."""
     window = datetime.timedelta(days=days)
     rows = (
         ChannelVersion.objects.filter(
@@ -233,7 +237,7 @@ def recent_texts(post: Post, channel_ids: list[int], at: datetime.datetime, *, d
             due_at__gte=at - window,
             due_at__lte=at + window,
         )
-        .exclude(post=post)
+        .exclude(post_id=post_id)
         .values_list("channel_id", "text_override", "post__body")
     )
     texts: dict[int, list[str]] = {}
@@ -257,16 +261,32 @@ def requested_moment(post: Post) -> datetime.datetime | None:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def context_for_post(
-    post: Post, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
-) -> CheckContext:
-    """The context of ``post`` as if published at ``at`` (its first due time, else now), for rules built
-    with ``data``."""
-    versions = list(post.versions.select_related("channel").order_by("pk"))
-    if at is None:
-        due_times = [version.due_at for version in versions if version.due_at]
-        at = min(due_times) if due_times else requested_moment(post) or timezone.now()
-    election = election_at(at)
+@dataclass(frozen=True)
+class Draft:
+    """A post as the composer holds it before it is saved: what the Charte reads of it, as plain data.
+
+    ``versions`` holds one (channel id, network, own text) per channel; ``post_id`` names the stored post it
+    stands for, if any (its own scheduled texts are not "repetitions" of it).
+    """
+
+    body: str
+    category: str
+    author: object = None
+    origin: str = Post.Origin.INTERNAL
+    versions: tuple[tuple[int, str, str], ...] = ()
+    links: tuple[LinkInfo, ...] = ()
+    media: tuple[MediaInfo, ...] = ()
+    health_and_safety: bool = False
+    has_contest_rules_document: bool = False
+    outside_press_release: bool = False
+    outside_press_release_authorised: bool = False
+    post_id: int | None = None
+
+
+def draft_of(post: Post, versions: list[ChannelVersion] | None = None) -> Draft:
+    """The stored ``post`` (with ``versions``, its channel versions, if already read) as a ``Draft``."""
+    if versions is None:
+        versions = list(post.versions.select_related("channel").order_by("pk"))
     media = [
         MediaInfo(
             id=attached.asset_id,
@@ -282,22 +302,57 @@ def context_for_post(
     outside = post.from_outside_organisation or (
         post.category == Post.Category.PRESS_RELEASE and post.origin == Post.Origin.ORGANISATION_REQUEST
     )
-    return CheckContext(
+    return Draft(
         body=post.body,
         category=post.category,
-        at=at,
+        author=post.author,
         origin=post.origin,
-        versions=[(version.channel_id, version.channel.network, version.text_override) for version in versions],
-        links=[LinkInfo(url, kind) for url, kind in post.links.values_list("url", "kind")],
-        media=media,
+        versions=tuple((version.channel_id, version.channel.network, version.text_override) for version in versions),
+        links=tuple(LinkInfo(url, kind) for url, kind in post.links.values_list("url", "kind")),
+        media=tuple(media),
         health_and_safety=post.health_and_safety,
-        replies_to_english=replies_to_english,
         has_contest_rules_document=bool(post.contest_rules_document),
         outside_press_release=outside,
         outside_press_release_authorised=outside and press_release_authorised(post),
+        post_id=post.pk,
+    )
+
+
+def context_for_post(
+    post: Post, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
+) -> CheckContext:
+    """The context of ``post`` as if published at ``at`` (its first due time, else now), for rules built
+    with ``data``."""
+    versions = list(post.versions.select_related("channel").order_by("pk"))
+    if at is None:
+        due_times = [version.due_at for version in versions if version.due_at]
+        at = min(due_times) if due_times else requested_moment(post) or timezone.now()
+    return context_for_draft(draft_of(post, versions), data=data, at=at, replies_to_english=replies_to_english)
+
+
+def context_for_draft(
+    draft: Draft, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
+) -> CheckContext:
+    """The context of ``draft`` as if published at ``at`` (now by default), for rules built with ``data``."""
+    at = at or timezone.now()
+    election = election_at(at)
+    channel_ids = [channel_id for channel_id, _network, _text in draft.versions]
+    return CheckContext(
+        body=draft.body,
+        category=draft.category,
+        at=at,
+        origin=draft.origin,
+        versions=list(draft.versions),
+        links=list(draft.links),
+        media=list(draft.media),
+        health_and_safety=draft.health_and_safety,
+        replies_to_english=replies_to_english,
+        has_contest_rules_document=draft.has_contest_rules_document,
+        outside_press_release=draft.outside_press_release,
+        outside_press_release_authorised=draft.outside_press_release_authorised,
         election=election_info(election),
-        author_takes_part_in_election=takes_part_in_election(post.author, election, timezone.localdate(at)),
+        author_takes_part_in_election=takes_part_in_election(draft.author, election, timezone.localdate(at)),
         recent_texts_by_channel=recent_texts(
-            post, [version.channel_id for version in versions], at, days=data.setting("repetition_window_days")
+            draft.post_id, channel_ids, at, days=data.setting("repetition_window_days")
         ),
     )

@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "election_declared": _("election period declared"),
     "channel_authorised": _("channel authorised"),
     "rescheduled": _("rescheduled"),
+    "duplicated": _("created as a copy of another post"),
+    "recurring_posts_created": _("created with its recurring occurrences"),
     "channel_account_changed": _("channel account changed (authorisation withdrawn)"),
     "login_failed": _("log-in failed"),
     "login_locked_out": _("log-in locked after too many failures"),

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from calendar_app.charte.base import CheckResult
-from calendar_app.charte.loader import context_for_post, get_ruleset
+from calendar_app.charte.base import CheckContext, CheckResult
+from calendar_app.charte.loader import Draft, context_for_draft, context_for_post, get_ruleset
 from calendar_app.charte.registry import RuleSet
 from calendar_app.models import Post, WarningAcknowledgement
 from calendar_app.services.audit import audit_record
@@ -37,6 +37,7 @@ class CharteReport:
     excerpts: tuple[str, ...]  # the words each result is about ("" for a whole text or a media file)
     fingerprints: tuple[str, ...]
     acknowledged: frozenset[str]
+    at: datetime.datetime | None = None  # the moment the post was judged at (an election period, a closure day)
 
     @property
     def blocks(self) -> list[CheckResult]:
@@ -83,32 +84,62 @@ class WarningsNotAcknowledged(ValidationError):
         )
 
 
-def _excerpt(post: Post, result: CheckResult, overrides: dict[int, str]) -> str:
+def _excerpt(context: CheckContext, result: CheckResult) -> str:
     if result.start is None:
         return ""
-    text = overrides.get(result.channel_id, "") if result.target == "version" else post.body
+    if result.target == "version":
+        text = next((text for channel_id, _n, text in context.versions if channel_id == result.channel_id), "")
+    else:
+        text = context.body
     return text[result.start : result.end]
 
 
-def charte_check(*, post: Post, at: datetime.datetime | None = None, ruleset: RuleSet | None = None) -> CharteReport:
-    """Check ``post`` against the current rule set (or ``ruleset``, read once for a batch) as if published at ``at``."""
-    ruleset = ruleset or get_ruleset()
-    results = tuple(ruleset.check(context_for_post(post, data=ruleset.data, at=at)))
-    overrides = dict(post.versions.exclude(text_override="").values_list("channel_id", "text_override"))
-    excerpts = tuple(_excerpt(post, result, overrides) for result in results)
+def _report(ruleset: RuleSet, context: CheckContext, *, post: Post | None) -> CharteReport:
+    results = tuple(ruleset.check(context))
+    excerpts = tuple(_excerpt(context, result) for result in results)
     fingerprints = tuple(fingerprint(result, excerpt) for result, excerpt in zip(results, excerpts, strict=True))
-    acknowledged = frozenset(
-        WarningAcknowledgement.objects.filter(post=post, fingerprint__in=fingerprints).values_list(
-            "fingerprint", flat=True
+    acknowledged = frozenset()
+    if post is not None:
+        acknowledged = frozenset(
+            WarningAcknowledgement.objects.filter(post=post, fingerprint__in=fingerprints).values_list(
+                "fingerprint", flat=True
+            )
         )
-    )
     return CharteReport(
         version=ruleset.version,
         results=results,
         excerpts=excerpts,
         fingerprints=fingerprints,
         acknowledged=acknowledged,
+        at=context.at,
     )
+
+
+def charte_check(*, post: Post, at: datetime.datetime | None = None, ruleset: RuleSet | None = None) -> CharteReport:
+    """Check ``post`` against the current rule set (or ``ruleset``, read once for a batch) as if published at ``at``."""
+    ruleset = ruleset or get_ruleset()
+    return _report(ruleset, context_for_post(post, data=ruleset.data, at=at), post=post)
+
+
+def charte_check_draft(*, draft: Draft, at: datetime.datetime | None = None) -> CharteReport:
+    """Check a post not saved yet (the composer, as one types) as if published at ``at`` (now by default)."""
+    ruleset = get_ruleset()
+    return _report(ruleset, context_for_draft(draft, data=ruleset.data, at=at), post=None)
+
+
+def charte_check_texts(*, post: Post, body: str, version_texts: dict[int, str]) -> CharteReport:
+    """Check ``post`` as if its texts were ``body`` and ``version_texts`` (its channel versions' own texts, by
+    version id): the review page as one types, nothing saved. Judged when ``charte_check`` would judge it."""
+    ruleset = get_ruleset()
+    stored = context_for_post(post, data=ruleset.data)
+    versions = post.versions.order_by("pk").values_list("pk", "channel_id")
+    typed = {channel_id: version_texts.get(pk, "") for pk, channel_id in versions}
+    context = dataclasses.replace(
+        stored,
+        body=body,
+        versions=[(channel_id, network, typed.get(channel_id, text)) for channel_id, network, text in stored.versions],
+    )
+    return _report(ruleset, context, post=post)
 
 
 def charte_acknowledge_warnings(*, post: Post, actor, report: CharteReport) -> int:

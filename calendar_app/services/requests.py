@@ -13,29 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from calendar_app.models import AccreditedOrganisation, Channel, MediaAsset, Notification, Post, PostMedia, Service
+from calendar_app.models import AccreditedOrganisation, Channel, Notification, Post, Service
 from calendar_app.selectors.people import post_requesters
 from calendar_app.services.charte import CharteReport, charte_check
+from calendar_app.services.media import ImageInput, attach_images
 from calendar_app.services.notifications import notify
 from calendar_app.services.posts import post_create, post_follow_url, post_submit
-
-
-@dataclass(frozen=True)
-class ImageInput:
-    """One image sent with a request, with what art. 5.9 asks about it."""
-
-    file: UploadedFile
-    alt_text: str
-    credit: str
-    rights_statement: str
-    shows_identifiable_persons: bool = False
-    consent_obtained: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +143,7 @@ def request_submit(
                 submission_key=data.submission_key,
                 **data.extra,
             )
-            _attach_images(post, data.images, requester=requester)
+            attach_images(post, data.images, uploader=requester)
             post_submit(post=post, actor=requester)
             report = charte_check(post=post)
             notify(
@@ -173,23 +161,3 @@ def request_submit(
             raise
         return Submitted(existing, charte_check(post=existing), created=False)
     return Submitted(post, report, created=True)
-
-
-def _attach_images(post: Post, images: Sequence[ImageInput], *, requester) -> None:
-    now = timezone.now()
-    for position, image in enumerate(images):
-        consent = image.shows_identifiable_persons and image.consent_obtained
-        asset = MediaAsset(
-            file=image.file,
-            title=image.file.name[:200],
-            alt_text=image.alt_text,
-            credit=image.credit,
-            rights_statement=image.rights_statement,
-            shows_identifiable_persons=image.shows_identifiable_persons,
-            consent_recorded_at=now if consent else None,
-            consent_recorded_by=requester if consent else None,
-            uploaded_by=requester,
-        )
-        asset.full_clean()
-        asset.save()
-        PostMedia.objects.create(post=post, asset=asset, position=position)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 
 from calendar_app.models import Post
@@ -22,6 +23,15 @@ def allow(request, allowed: bool, action: Action, target=None) -> None:
     require(allowed, actor=request.user, action=action, target=target)
 
 
+# Rows per page of a list (the request list, the review queue).
+PAGE_LENGTH = 50
+
+
+def page_of(request, rows):
+    """The page of ``rows`` the address asks for (``?page=``; the last one past the end), ``PAGE_LENGTH`` rows."""
+    return Paginator(rows, PAGE_LENGTH).get_page(request.GET.get("page"))
+
+
 def visible_post(request, pk: int) -> Post:
     """The post ``pk`` if the person may see it; 403 otherwise (recorded)."""
     try:
@@ -32,4 +42,4 @@ def visible_post(request, pk: int) -> Post:
     return post
 
 
-__all__ = ["abilities_of", "allow", "login_required", "visible_post"]
+__all__ = ["abilities_of", "allow", "login_required", "page_of", "visible_post"]

@@ -1,4 +1,4 @@
-"""Internal posts by authorised publishers (art. 8.4) and emergency mode (art. 6)."""
+"""Scheduling a post (art. 8.4, 9.4) and emergency mode (art. 6)."""
 
 from __future__ import annotations
 
@@ -12,55 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from calendar_app.forms import (
     EmergencyPostForm,
     EmergencySwitchForm,
-    InternalPostForm,
     TimingForm,
     apply_service_errors,
 )
 from calendar_app.models import EmergencySwitch
 from calendar_app.permissions import Action
-from calendar_app.selectors.channels import channels_writable_by
 from calendar_app.selectors.posts import post_versions, recent_emergency_posts, recent_emergency_switches
 from calendar_app.services.charte import charte_check
 from calendar_app.services.emergency import emergency_publish, emergency_switch
-from calendar_app.services.posts import post_write
 from calendar_app.services.scheduling import post_approve_and_schedule, post_reschedule, post_schedule
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
 from calendar_app.workflow import Status
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def internal_post_new(request):
-    """Write a post for the channels one is authorised for; it goes to review unless one's role needs none."""
-    can = abilities_of(request)
-    allow(request, can.can_write_internal(), Action.SUBMIT)
-    form = InternalPostForm(request.POST or None, channels=channels_writable_by(can))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = post_write(
-                author=request.user,
-                title=data["title"],
-                category=data["category"],
-                body=data["body"],
-                channels=data["channels"],
-                links=data["links"],
-                health_and_safety=data["health_and_safety"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            if post.status == Status.SUBMITTED:
-                messages.success(request, _("Your post was sent to the communications department for review."))
-                return redirect("calendar_app:request_detail", post.pk)
-            messages.success(request, _("Your post was saved as a draft; approve and schedule it below."))
-            return redirect("calendar_app:post_schedule", post.pk)
-    return render(
-        request,
-        "calendar_app/publishing/internal_form.html",
-        {"form": form, "needs_review": can.internal_posts_need_review()},
-    )
-
 
 # Said by the scheduling page and the calendar when someone who may not approve moves a post.
 RESCHEDULED_FOR_REVIEW = gettext_lazy("Rescheduled; the new times need approval, so the post is back in review.")

@@ -18,7 +18,7 @@ from calendar_app.services.editing import post_edit
 from calendar_app.services.pending_images import pending_image_find
 from calendar_app.services.posts import post_add_message, post_submit
 from calendar_app.services.requests import request_submit
-from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.views.base import abilities_of, allow, login_required, page_of, visible_post
 from calendar_app.workflow import Status
 
 
@@ -36,7 +36,7 @@ def request_list(request):
         request,
         "calendar_app/requests/list.html",
         {
-            "posts": posts_followed_by(can),
+            "posts": page_of(request, posts_followed_by(can)),
             "can_service": can.can_submit_for_service(),
             "can_organisation": can.can_submit_for_organisation(),
         },

@@ -294,8 +294,11 @@ class Target:
 
     post: int | None = None
     version: int | None = None
+    creates: frozenset[str] = frozenset()  # new rows of these models, wherever they belong (a duplicate)
 
     def owns(self, change: Change) -> bool:
+        if change.before is None and change.model in self.creates:
+            return True
         return belongs_to(change, post=self.post, version=self.version)
 
 
@@ -488,6 +491,13 @@ def oracle_request_edit(can: Abilities, post: Post) -> Expected:
     return _after_edit(post) if can.can_view(post) and can.can_edit(post) else REFUSED
 
 
+def oracle_duplicate(can: Abilities, post: Post) -> Expected:
+    if not can.can_view(post) or not can.can_write_internal():
+        return REFUSED
+    writable = any(can.can_write_internal(version.channel) for version in post.versions.select_related("channel"))
+    return done(Status(post.status)) if writable else UNCHANGED
+
+
 def oracle_resubmit(can: Abilities, post: Post) -> Expected:
     if not can.can_view(post) or not can.can_submit_for_service(post.requesting_service):
         return REFUSED
@@ -566,6 +576,7 @@ class PostEndpoint:
     revisioned: bool = True  # the form sends back the revision the page showed
     on_version: bool = False
     json: bool = False  # answers JSON (the calendar), not a page
+    creates: frozenset[str] = frozenset()  # a new post made from this one (a duplicate)
 
     def version(self, post: Post) -> int:
         """The channel version a version's endpoint names: the failed one of a partially published post."""
@@ -575,7 +586,7 @@ class PostEndpoint:
     def target(self, post: Post) -> Target:
         # A calendar move names one version but may send the whole post back to review.
         if not self.on_version or self.json:
-            return Target(post=post.pk)
+            return Target(post=post.pk, creates=self.creates)
         return Target(post=post.pk, version=self.version(post))
 
     def url(self, post: Post) -> str:
@@ -589,6 +600,26 @@ class PostEndpoint:
 
 
 POST_ENDPOINTS = [
+    PostEndpoint(
+        "post-live-check",
+        "calendar_app:post_check",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {"body": "Texte en cours de saisie.", **_texts(post)},
+        lambda can, post: done(Status(post.status)) if can.can_view(post) and can.can_edit(post) else REFUSED,
+        revisioned=False,
+        json=True,  # answers a fragment of page (200) and changes nothing
+    ),
+    PostEndpoint(
+        "post-duplicate",
+        "calendar_app:post_duplicate",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {},
+        oracle_duplicate,
+        {"new": {"Post", "ChannelVersion", "PostLink", "PostMedia"}},
+        _added("Post"),
+        revisioned=False,
+        creates=frozenset({"Post", "ChannelVersion", "PostLink", "PostMedia"}),
+    ),
     PostEndpoint(
         "review-save",
         "calendar_app:review_detail",
@@ -798,6 +829,7 @@ class CityEndpoint:
     effect: Callable[[list[Change]], bool] | None = None
     setup: Callable[[ForgeryWorld], None] | None = None
     channel: Callable[[ForgeryWorld], Channel] | None = None  # the channel in the URL
+    answers_fragment: bool = False  # answers 200 with a part of a page (the composer's live check), never 302
 
     def url(self, world: ForgeryWorld) -> str:
         return reverse(self.url_name, args=[self.channel(world).pk] if self.channel else [])
@@ -871,6 +903,13 @@ CITY_ENDPOINTS = [
     ),
     CityEndpoint(
         "calendar-import", "calendar_app:calendar_import", _csv_import, _csv_import_oracle, NEW_POST, _added("Post")
+    ),
+    CityEndpoint(
+        "compose-check",
+        "calendar_app:compose_check",
+        lambda w: {"title": "Collecte", "category": "public_interest", "body": CLEAN, "channels": [w.channels[0].pk]},
+        lambda can, w: done() if can.can_write_internal() else REFUSED,
+        answers_fragment=True,
     ),
     *(
         CityEndpoint(
@@ -947,7 +986,15 @@ def test_each_person_gets_exactly_what_their_abilities_allow_city_wide(world, en
         expected = endpoint.oracle(Abilities(person), world) if person is not None else None
         result = attempt(world.client_for(person), person, endpoint.url(world), endpoint.payload(world), before)
         target = endpoint.target(world)
-        problems = judge(result, expected, target=target, anonymous=person is None, effect=endpoint.effect, offered={})
+        problems = judge(
+            result,
+            expected,
+            target=target,
+            anonymous=person is None,
+            effect=endpoint.effect,
+            offered={},
+            json=endpoint.answers_fragment,
+        )
         # A city-wide endpoint's own row may change only in the fields it is about.
         problems = [problem for problem in problems if not problem.startswith("changed what the form")]
         failures += [f"{who} (expected {expected}): " + "; ".join(problems)] if problems else []
