@@ -50,6 +50,7 @@ from calendar_app.models import (
     OfficeHours,
     OfficialContact,
     OrganisationSocialAccount,
+    OtherCommunication,
     Party,
     Person,
     Post,
@@ -64,6 +65,7 @@ from calendar_app.models import (
 from calendar_app.permissions import Abilities
 from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
+from calendar_app.services.other_communications import OtherCommunicationInput, other_communication_create
 from calendar_app.workflow import Status
 
 # The local stand-ins that `make run` starts: the sandbox that plays every network, and the site.
@@ -73,7 +75,7 @@ SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_URL = f"{SITE_URL}admin/"
 
 # Rows the post services create along with the posts; the report counts them too.
-_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry, WarningAcknowledgement)
+_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry, WarningAcknowledgement, OtherCommunication)
 _REVIEWED = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REFUSED})
 _LOADABLE = _REVIEWED | {Status.DRAFT, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 
@@ -254,6 +256,7 @@ class _Loader:
         self._load_substitution()
         self._load_election()
         self._load_posts()
+        self._load_other_communications()
         self._load_first_minute_post()
         for model, count in before.items():
             self.report.created[model] += model.objects.count() - count
@@ -438,6 +441,32 @@ class _Loader:
             source_uid = f"demo:{spec['key']}"
             if source_uid not in existing:
                 self._create_post(spec, source_uid)
+
+    def _load_other_communications(self) -> None:
+        """The plan's other tools (newsletter, website, print, screens), through their service (audited)."""
+        existing = set(OtherCommunication.objects.values_list("title", flat=True))
+        for spec in getattr(self.data, "OTHER_COMMUNICATIONS", ()):
+            title = _french_typography(spec["title"])
+            if title in existing:
+                continue
+            until = spec.get("until")
+            other_communication_create(
+                actor=self.reviewer,
+                data=OtherCommunicationInput(
+                    title=title,
+                    kind=spec["kind"],
+                    starts_at=self._moment(spec["day"], spec["at"]),
+                    ends_at=self._moment(*until) if until else None,
+                    category=spec.get("category", ""),
+                    requesting_service=self.services.get(spec.get("service")),
+                    notes=_french_typography(spec.get("notes", "")),
+                ),
+            )
+
+    def _moment(self, days_from_today: int, local_time: str) -> datetime.datetime:
+        return datetime.datetime.combine(
+            self._day(days_from_today), datetime.time.fromisoformat(local_time), tzinfo=self.zone
+        )
 
     def _load_first_minute_post(self) -> None:
         """A post due ``in_seconds`` from now, unless one made by an earlier load is still waiting to go out

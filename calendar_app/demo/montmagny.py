@@ -811,3 +811,42 @@ FIRST_MINUTE_POST = {
     "site Web.",
     "links": [f"{_SITE}/"],
 }
+
+# The other tools of the plan, on the calendar beside the posts (art. 8.2). Keys: title (stable: a second load
+# skips an item of the same title), kind, day and at (days from today, local time), until (days and time of its
+# end, for a span), category, service, notes.
+OTHER_COMMUNICATIONS = [
+    {
+        "title": "Infolettre municipale",
+        "kind": "newsletter",
+        "day": 2,
+        "at": "08:00",
+        "category": "public_interest",
+        "notes": "Horaire des Fêtes, collecte des sapins, patinage libre.",
+    },
+    {
+        "title": "Actualité du site Web : horaire des Fêtes des bureaux municipaux",
+        "kind": "website_news",
+        "day": 4,
+        "at": "10:00",
+        "category": "public_interest",
+    },
+    {
+        "title": "Bulletin municipal imprimé — édition d'hiver",
+        "kind": "print",
+        "day": 6,
+        "at": "09:00",
+        "until": (10, "17:00"),
+        "category": "campaign",
+        "notes": "Distribué par la poste dans tous les foyers.",
+    },
+    {
+        "title": "Écrans de l'hôtel de ville : inscriptions aux loisirs d'hiver",
+        "kind": "display_screen",
+        "day": -2,
+        "at": "08:00",
+        "until": (12, "17:00"),
+        "category": "event",
+        "service": "loisirs",
+    },
+]
