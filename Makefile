@@ -27,7 +27,7 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
-# The demo's e-mails are written as files (one per sending) into sent-emails/ rather than printed among
+# The demo's e-mails are written as files into sent-emails/ rather than printed among
 # the servers' lines; EMAIL_BACKEND and EMAIL_FILE_PATH, or EMAIL_HOST for SMTP, set in the environment win.
 DEMO_ENV := EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}" \
 	EMAIL_FILE_PATH="$${EMAIL_FILE_PATH:-$(CURDIR)/sent-emails}"

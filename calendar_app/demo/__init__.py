@@ -129,7 +129,7 @@ def email_destination() -> str:
     """Where the e-mails Vitrine sends go with the current settings, said plainly (for the demo's commands)."""
     backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
     if backend == "filebased":
-        return f"written as files (one per sending) in {Path(settings.EMAIL_FILE_PATH).resolve()}/"
+        return f"written as files in {Path(settings.EMAIL_FILE_PATH).resolve()}/ (not sent)"
     if backend == "console":
         return "printed on this console"
     if backend == "smtp":
