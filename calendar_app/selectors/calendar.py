@@ -24,7 +24,7 @@ from calendar_app.models import (
     Service,
 )
 from calendar_app.models.municipality import statutory_holidays
-from calendar_app.selectors.posts import posts_visible_to
+from calendar_app.selectors.posts import AWAITING_DECISION, posts_visible_to
 from calendar_app.workflow import Status
 
 if TYPE_CHECKING:
@@ -182,6 +182,38 @@ def calendar_versions(
         )
         .order_by("due_at", "pk")
     )
+
+
+def calendar_requests(
+    abilities: Abilities,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    filters: CalendarFilters = NO_FILTERS,
+) -> QuerySet[Post]:
+    """The requests awaiting a decision (art. 9.4, 9.5) whose desired dates meet [start, end) and that have no
+    time yet on any channel (a proposed time puts a request on the calendar as its versions), as ``filters``
+    says: the reviewer sees them where they were asked for and opens them from there (one query)."""
+    if not filters.shows_posts or (filters.statuses and not filters.statuses & AWAITING_DECISION):
+        return Post.objects.none()
+    posts = posts_visible_to(abilities).filter(
+        status__in=AWAITING_DECISION, desired_from__isnull=False, desired_from__lt=end
+    )
+    posts = posts.filter(Q(desired_until__gte=start) | Q(desired_until__isnull=True, desired_from__gte=start))
+    posts = posts.exclude(versions__due_at__isnull=False)
+    if filters.statuses:
+        posts = posts.filter(status__in=filters.statuses)
+    if filters.channel_ids:
+        posts = posts.filter(versions__channel_id__in=filters.channel_ids).distinct()
+    if filters.categories:
+        posts = posts.filter(category__in=filters.categories)
+    if filters.service_ids or filters.organisation_ids:
+        posts = posts.filter(_requested_by(filters))
+    if filters.author_ids:
+        posts = posts.filter(author_id__in=filters.author_ids)
+    for word in filters.words:
+        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return posts.only("title", "status", "desired_from", "desired_until").order_by("desired_from", "pk")
 
 
 def calendar_other_communications(

@@ -33,6 +33,7 @@ from calendar_app.selectors.calendar import (
     calendar_filter_choices,
     calendar_filters_from,
     calendar_other_communications,
+    calendar_requests,
     calendar_versions,
     closure_days_between,
     election_periods_between,
@@ -40,7 +41,7 @@ from calendar_app.selectors.calendar import (
     statutory_holidays_between,
 )
 from calendar_app.selectors.channels import official_channels
-from calendar_app.selectors.posts import post_for_page, post_versions
+from calendar_app.selectors.posts import AWAITING_DECISION, post_for_page, post_versions
 from calendar_app.services.charte import WarningsNotAcknowledged
 from calendar_app.services.posts import post_withdraw
 from calendar_app.services.scheduling import post_reschedule, post_unschedule
@@ -212,6 +213,22 @@ def _other_event(item: OtherCommunication, labels: _Labels) -> dict:
     return event
 
 
+def _request_event(post: Post, labels: _Labels) -> dict:
+    """A request awaiting a decision, across the days asked for (all day; it has no time yet)."""
+    last = post.desired_until or post.desired_from
+    return {
+        "id": f"request-{post.pk}",
+        "title": post.title,
+        "start": post.desired_from.isoformat(),
+        "end": (last + datetime.timedelta(days=1)).isoformat(),
+        "allDay": True,
+        "url": labels.page("calendar_panel", post.pk),
+        "editable": False,
+        "classNames": ["item-request", f"status-{post.status}"],
+        "extendedProps": {"kind": "request", "icon": "envelope", "status": labels.statuses[post.status]},
+    }
+
+
 def _day_band(day: datetime.date, kind: str, title: str, *, last: datetime.date | None = None) -> dict:
     """A band behind whole days (the month view and the week's all-day row)."""
     return {
@@ -281,6 +298,12 @@ def calendar_events(request):
     versions = calendar_versions(can, start=start, end=end, filters=filters).values_list(*_ITEM_COLUMNS)
     events = [_event(row, movable, labels) for row in versions]
     events += [
+        _request_event(post, labels)
+        for post in calendar_requests(
+            can, start=start.date(), end=end.date() + datetime.timedelta(days=1), filters=filters
+        )
+    ]
+    events += [
         _other_event(item, labels) for item in calendar_other_communications(start=start, end=end, filters=filters)
     ]
     return JsonResponse(events + _bands(start, end), safe=False)
@@ -339,6 +362,7 @@ class PanelActions:
     schedule_label: str = ""  # « Reprogrammer » or « Programmer »: the scheduling page (the keyboard's drag)
     unschedule: bool = False
     withdraw: bool = False
+    review: bool = False
 
 
 def panel_actions(can: Abilities, post: Post) -> PanelActions:
@@ -347,6 +371,7 @@ def panel_actions(can: Abilities, post: Post) -> PanelActions:
         schedule_label=(_("Reschedule") if post.status == Status.SCHEDULED else _("Schedule")) if may_schedule else "",
         unschedule=post.status == Status.SCHEDULED and can.can_unschedule(post),
         withdraw=can_transition(post.status, Status.WITHDRAWN) and can.can_withdraw(post),
+        review=post.status in AWAITING_DECISION and can.can_review(post),
     )
 
 

@@ -36,7 +36,7 @@ def actions_for(can: Abilities, post, versions) -> list[PostAction]:
 
     actions = []
     if can.can_review(post) and post.status in AWAITING_DECISION:
-        actions.append(PostAction(gettext_lazy("Review"), to("review_detail"), primary=True))
+        actions.append(PostAction(gettext_lazy("Review this post"), to("review_detail"), primary=True))
     if post.status == Status.DRAFT and post.author_id == can.person.pk:
         if can.can_approve_own(post):
             actions.append(PostAction(gettext_lazy("Approve and schedule"), to("post_schedule"), primary=True))

@@ -144,7 +144,7 @@ document.addEventListener("DOMContentLoaded", () => {
     eventDrop: move,
     // A post's link opens its panel here; an other communication's opens its page as any link does.
     eventClick(info) {
-      if (info.event.extendedProps.kind !== "post") return;
+      if (!["post", "request"].includes(info.event.extendedProps.kind)) return;
       info.jsEvent.preventDefault();
       openPanel(info.event.url, info.el);
     },

@@ -252,3 +252,38 @@ class TestWithdrawing:
         client.force_login(city.adviser)
         _withdraw(client, city.mine, revision=1)
         assert _statuses(city.mine)[0] == Status.SCHEDULED
+
+
+def test_a_request_awaiting_a_decision_is_on_the_calendar_at_its_dates_and_its_panel_opens_the_review(client):
+    from calendar_app.services.requests import RequestInput, request_submit
+
+    reviewer = factories.reviewer()
+    service = factories.service()
+    member = factories.holder(Role.SERVICE_MEMBER, service=service)
+    channel = factories.channel("facebook")
+    first = timezone.localdate() + datetime.timedelta(days=3)
+    data = RequestInput(
+        title="Camp de jour",
+        body="Les inscriptions au camp de jour commencent le 15 janvier.",
+        category="event",
+        desired_from=first,
+        desired_until=first + datetime.timedelta(days=2),
+        channels=[channel],
+        contact_name="Camille",
+        contact_email="camille@example.org",
+    )
+    post = request_submit(requester=member, data=data, service=service).post
+    last = first + datetime.timedelta(days=7)
+    window = {"start": f"{first.isoformat()}T00:00:00", "end": f"{last.isoformat()}T00:00:00"}
+    client.force_login(reviewer)
+    items = client.get(reverse("calendar_app:calendar_events"), window).json()
+    request = next(item for item in items if item.get("id") == f"request-{post.pk}")
+    assert (request["start"], request["end"], request["editable"]) == (
+        first.isoformat(),
+        (first + datetime.timedelta(days=3)).isoformat(),
+        False,
+    )
+    panel = client.get(request["url"]).content.decode()
+    assert reverse("calendar_app:review_detail", args=[post.pk]) in panel
+    client.force_login(factories.holder(Role.SERVICE_MEMBER, service=factories.service()))
+    assert client.get(reverse("calendar_app:calendar_events"), window).status_code == 403

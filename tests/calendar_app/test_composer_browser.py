@@ -117,7 +117,7 @@ def test_a_service_request_is_approved_and_an_organisation_asks_for_visibility(l
     _person("club", factories.holder, Role.ORGANISATION_REPRESENTATIVE, organisation=organisation)
     _person("conseillere", factories.reviewer)
     facebook = factories.channel("facebook", accepts_organisation_requests=True)
-    desired = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    desired = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     with chromium_page() as page:
         _log_in(page, live_server, "membre")
         page.goto(f"{live_server.url}/demandes/service/nouvelle/")
@@ -134,10 +134,18 @@ def test_a_service_request_is_approved_and_an_organisation_asks_for_visibility(l
     assert request.status == Status.SUBMITTED
 
     with chromium_page() as page:
+        # The adviser finds the request on the calendar, at the dates asked for, and reviews it from its panel.
         _log_in(page, live_server, "conseillere")
-        page.get_by_role("link", name="Inscriptions au camp de jour").first.click()
-        page.wait_for_load_state()
-        check_page(page, "review-from-the-dashboard")
+        page.goto(f"{live_server.url}/calendrier/")
+        item = page.locator(".fc-daygrid-event.item-request", has_text="Inscriptions au camp de jour").first
+        item.wait_for(timeout=15_000)
+        item.click()
+        review = page.locator("#calendar-panel a", has_text="Réviser")
+        review.wait_for(timeout=15_000)
+        check_page(page, "request-on-the-calendar")
+        with page.expect_navigation():
+            review.click()
+        check_page(page, "review-from-the-calendar")
         page.fill("input[type=datetime-local]", f"{desired}T09:30")
         acknowledge = page.locator('input[name="acknowledge_warnings"]')
         if acknowledge.count():
