@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from calendar_app.models import MediaAsset, Post, PostLink, Role
@@ -72,9 +73,9 @@ def _kept_token(response) -> str:
 
 
 def _french(message: str) -> str:
-    """``message`` as the French interface shows it (the catalogue's translation, once there is one)."""
+    """``message`` as the French interface shows it in a page (the catalogue's translation, escaped)."""
     with translation.override("fr-ca"):
-        return gettext(message)
+        return escape(gettext(message))
 
 
 def _pending_files() -> list[str]:
