@@ -47,3 +47,13 @@ def _test_settings(settings, tmp_path):
     yield
     cache.clear()
     clear_ruleset_cache()
+
+
+@pytest.fixture
+def migrated_data():
+    """The rows the migrations put in the database (the Charte's defaults), put back: a transactional test's
+    flush empties every table, and a later test that loads the demo would meet a Charte without its data."""
+    from calendar_app.charte.loader import clear_cache, install_defaults
+
+    install_defaults()
+    clear_cache()

@@ -210,9 +210,13 @@ def post_check(request, pk: int):
     form = PostTextsForm(request.POST, post=post, versions=versions)
     form.is_valid()
     data = form.cleaned_data
+
+    def typed(name: str, stored: str) -> str:  # a text the page does not offer stays as stored
+        return data.get(name, stored) if name in request.POST else stored
+
     texts = PostTexts(
-        body=data.get("body", post.body),
-        versions={version.pk: data.get(f"version-{version.pk}", version.text_override) for version in versions},
+        body=typed("body", post.body),
+        versions={version.pk: typed(f"version-{version.pk}", version.text_override) for version in versions},
     )
     report = charte_check_texts(post=post, body=texts.body, version_texts=texts.versions)
     own = {version.channel: texts.versions[version.pk] for version in versions}

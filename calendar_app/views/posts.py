@@ -42,8 +42,11 @@ def actions_for(can: Abilities, post, versions) -> list[PostAction]:
             actions.append(PostAction(gettext_lazy("Approve and schedule"), to("post_schedule"), primary=True))
         else:
             actions.append(PostAction(gettext_lazy("Submit for review"), to("request_resubmit"), post=True))
-    if post.status == Status.CHANGES_REQUESTED and can.can_edit(post):
-        actions.append(PostAction(gettext_lazy("Make the changes asked for"), to("request_detail"), primary=True))
+    if can.can_edit(post) and not can.is_reviewer and post.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        # The author changes their draft, or their request sent back, on its request page (art. 9.4).
+        changes = post.status == Status.CHANGES_REQUESTED
+        label = gettext_lazy("Make the changes asked for") if changes else gettext_lazy("Edit the texts")
+        actions.append(PostAction(label, to("request_detail"), primary=changes))
     if post.status in (Status.APPROVED, Status.SCHEDULED) and can.can_schedule(post):
         label = gettext_lazy("Schedule") if post.status == Status.APPROVED else gettext_lazy("Reschedule")
         actions.append(PostAction(label, to("post_schedule"), primary=True))
@@ -57,7 +60,13 @@ def actions_for(can: Abilities, post, versions) -> list[PostAction]:
         actions.append(PostAction(gettext_lazy("Withdraw…"), to("calendar_panel")))
     if any(can.can_write_internal(version.channel) for version in versions):
         actions.append(PostAction(gettext_lazy("Duplicate"), to("post_duplicate"), post=True))
-    return actions
+    # One button per page: the first, most specific, label wins ("Make the changes asked for" over "Follow").
+    seen, unique = set(), []
+    for action in actions:
+        if action.url not in seen:
+            seen.add(action.url)
+            unique.append(action)
+    return unique
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, RevisionForm, apply_service_errors
 from calendar_app.permissions import Action
 from calendar_app.selectors.people import organisations_submittable_by, services_submittable_by
-from calendar_app.selectors.posts import post_decisions, post_thread, posts_followed_by
+from calendar_app.selectors.posts import post_decisions, post_thread, post_versions, posts_followed_by
 from calendar_app.services.charte import charte_check
 from calendar_app.services.editing import post_edit
 from calendar_app.services.pending_images import pending_image_find
@@ -20,6 +20,7 @@ from calendar_app.services.posts import post_add_message, post_submit
 from calendar_app.services.requests import request_submit
 from calendar_app.views.base import abilities_of, allow, login_required, page_of, visible_post
 from calendar_app.workflow import Status
+from publishing.previews import previews_for_post
 
 
 @login_required
@@ -121,6 +122,7 @@ def request_detail(request, pk: int):
     the text while it is a draft or sent back for changes."""
     post = visible_post(request, pk)
     can = abilities_of(request)
+    versions = post_versions(post)
     can_edit = can.can_edit(post) and post.status in (Status.DRAFT, Status.CHANGES_REQUESTED)
     editing = request.method == "POST" and request.POST.get("action") == "edit"
     form = MessageForm(request.POST if request.method == "POST" and not editing else None)
@@ -151,7 +153,8 @@ def request_detail(request, pk: int):
             "form": form,
             "decisions": post_decisions(post),
             "thread": post_thread(post),
-            "versions": post.versions.select_related("channel"),
+            "versions": versions,
+            "previews": previews_for_post(post, versions=versions),
             "media": post.post_media.select_related("asset"),
             "links": post.links.all(),
             "can_resubmit": can_edit and post.status == Status.CHANGES_REQUESTED,

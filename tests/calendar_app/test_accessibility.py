@@ -77,7 +77,7 @@ def _visit(page, base_url: str, url: str, step: str, problems: list[str]) -> Non
         problems.append(f"{step} ({url}): {error}")
 
 
-def test_every_page_of_every_demo_role_passes_axe_at_desktop_and_phone_widths(live_server, settings):
+def test_every_page_of_every_demo_role_passes_axe_at_desktop_and_phone_widths(live_server, settings, migrated_data):
     """One person per role; a page that two roles both open is checked once per width, but for those that
     depend on who looks (PER_PERSON), and the pages a role's own links lead to (DEEPER)."""
     settings.DEBUG = True

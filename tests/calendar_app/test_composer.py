@@ -310,3 +310,16 @@ def test_the_review_page_checks_the_texts_as_they_are_typed_and_saves_nothing(cl
     assert post.body == CLEAN and post.versions.get(pk=version.pk).text_override == ""
     client.force_login(city.member)
     assert client.post(url, {"body": BLOCKED}).status_code == 403
+
+
+def test_the_author_of_a_draft_changes_it_on_its_request_page_with_the_live_check(client, city):
+    post = factories.post(author=city.publisher, channels=[city.facebook], body=CLEAN)
+    client.force_login(city.publisher)
+    page = client.get(reverse("calendar_app:post_detail", args=[post.pk])).content.decode()
+    assert page.count(f'href="{reverse("calendar_app:request_detail", args=[post.pk])}"') == 1
+    request_page = client.get(reverse("calendar_app:request_detail", args=[post.pk])).content.decode()
+    assert reverse("calendar_app:post_check", args=[post.pk]) in request_page and 'id="edit-form"' in request_page
+    # The request page's form sends the body only: the channel's own text stays as stored.
+    post.versions.update(text_override=CLEAN + " #Montmagny")
+    check = client.post(reverse("calendar_app:post_check", args=[post.pk]), {"body": BLOCKED}).content.decode()
+    assert "418 555-0142" in check and "#Montmagny" in check

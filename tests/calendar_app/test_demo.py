@@ -351,15 +351,13 @@ def test_the_demos_e_mails_go_to_files_and_the_output_stays_short(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_runall_prints_the_log_ins_and_addresses_last_and_the_first_minute_post_goes_out(tmp_path):
+def test_runall_prints_the_log_ins_and_addresses_last_and_the_first_minute_post_goes_out(tmp_path, migrated_data):
     import json
     import signal
     import socket
     import threading
     import urllib.request
 
-    from calendar_app.charte.loader import clear_cache as clear_ruleset_cache
-    from calendar_app.charte.loader import install_defaults as install_charte_defaults
     from tests.live import manage
 
     def unused_port() -> int:
@@ -368,9 +366,6 @@ def test_runall_prints_the_log_ins_and_addresses_last_and_the_first_minute_post_
             return probe.getsockname()[1]
 
     web_port, sandbox_port = unused_port(), unused_port()
-    # An earlier transactional test's flush may have emptied the Charte's tables, which a migration fills.
-    install_charte_defaults()
-    clear_ruleset_cache()
     _load()
     for channel in Channel.objects.all():
         Channel.objects.filter(pk=channel.pk).update(api_base_url=f"http://127.0.0.1:{sandbox_port}/{channel.network}")

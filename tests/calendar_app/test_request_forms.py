@@ -138,7 +138,7 @@ class TestTheChosenImageIsKeptAfterAnError:
         page = first.content.decode()
         token = _kept_token(first)
         assert reverse("calendar_app:kept_image", args=[token]) in page
-        kept = _french("Image kept: %(name)s. It will be sent with your request; choose another file to replace it.")
+        kept = _french("Image kept: %(name)s. It will be sent with this form; choose another file to replace it.")
         assert kept % {"name": "affiche-loisirs.png"} in page
         assert len(_pending_files()) == 1
 
