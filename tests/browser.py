@@ -156,3 +156,25 @@ def _widest(page, width: int) -> list[str]:
             })""",
         width,
     )
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    """Log in through the log-in page, as a person does (the header has a log-out form: the page's own button)."""
+    page.goto(f"{base_url}/connexion/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def drag_to(page, item, target) -> None:
+    """Drag ``item`` onto the middle-left of ``target`` with the mouse, in small steps as a hand does (the
+    calendar's drag starts only after a few pixels); both are scrolled into the window first."""
+    target.scroll_into_view_if_needed()  # the mouse reaches only what the window shows
+    item.scroll_into_view_if_needed()
+    source, cell = item.bounding_box(), target.bounding_box()
+    page.mouse.move(source["x"] + 10, source["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(source["x"] + 40, source["y"] + 10, steps=5)
+    page.mouse.move(cell["x"] + 20, cell["y"] + cell["height"] / 2, steps=15)
+    page.mouse.up()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from calendar_app.demo import load_demo, montmagny
 from calendar_app.models import Role
 from tests import factories
-from tests.browser import DESKTOP, PHONE, check_page, chromium_page
+from tests.browser import DESKTOP, PHONE, check_page, chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "un-mot-de-passe-solide"
@@ -36,14 +36,6 @@ def _allow_sync_playwright_with_the_orm():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
 
 
 def _menu(page) -> list[str]:
@@ -91,7 +83,7 @@ def test_every_page_of_every_demo_role_passes_axe_at_desktop_and_phone_widths(li
         for username in one_per_role.values():
             try:
                 with chromium_page(viewport=viewport) as page:
-                    _log_in(page, live_server.url, username, montmagny.DEMO_PASSWORD)
+                    log_in(page, live_server.url, username, montmagny.DEMO_PASSWORD)
                     pages, patterns = ["/", *_menu(page)], list(DEEPER)
                     for url in pages:
                         if url in checked:
@@ -110,7 +102,7 @@ def test_the_keyboard_skips_to_the_content_and_the_phone_menu_opens_without_java
     member.set_password(PASSWORD)
     member.save()
     with chromium_page(viewport=PHONE) as page:
-        _log_in(page, live_server.url, member.username, PASSWORD)
+        log_in(page, live_server.url, member.username, PASSWORD)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "skip-link"
         check_page(page, "skip-link-focused")
@@ -125,7 +117,7 @@ def test_the_keyboard_skips_to_the_content_and_the_phone_menu_opens_without_java
         check_page(page, "phone-menu-open")
 
     with chromium_page(viewport=PHONE, java_script_enabled=False) as page:
-        _log_in(page, live_server.url, member.username, PASSWORD)
+        log_in(page, live_server.url, member.username, PASSWORD)
         page.locator("details.menu summary").click()
         assert page.get_by_role("link", name="Notifications").is_visible()
 
@@ -136,7 +128,7 @@ def test_a_form_with_errors_moves_focus_to_its_summary_whose_links_reach_each_fi
     member.save()
     factories.channel("facebook", handle="@villemontmagny")
     with chromium_page() as page:
-        _log_in(page, live_server.url, member.username, PASSWORD)
+        log_in(page, live_server.url, member.username, PASSWORD)
         page.goto(f"{live_server.url}{reverse('calendar_app:service_request_new')}")
         page.get_by_role("button", name="Envoyer la demande").click()
         page.wait_for_load_state("networkidle")

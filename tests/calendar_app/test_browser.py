@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests import factories
-from tests.browser import check_page, chromium_page
+from tests.browser import check_page, chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +43,6 @@ def test_the_adviser_logs_in_and_sees_the_posts_in_french(live_server):
         check_page(page, "admin-posts")
 
 
-def _log_in(page, base_url: str, username: str, password: str) -> None:
-    page.goto(f"{base_url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
     import datetime
 
@@ -71,7 +63,7 @@ def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
     desired = timezone.localdate() + datetime.timedelta(days=4)
 
     with chromium_page() as page:
-        _log_in(page, live_server.url, "membre", password)
+        log_in(page, live_server.url, "membre", password)
         page.get_by_role("link", name="Demander une publication (service ou comité)").click()
         check_page(page, "request-form")
         page.fill("#id_title", "Fermeture de la bibliothèque")
@@ -88,7 +80,7 @@ def test_a_service_asks_and_the_adviser_approves_in_a_real_browser(live_server):
         check_page(page, "request-sent")
 
         page.get_by_role("button", name="Déconnexion").click()
-        _log_in(page, live_server.url, "conseillere", password)
+        log_in(page, live_server.url, "conseillere", password)
         page.get_by_role("navigation").get_by_role("link", name="File de révision").click()
         check_page(page, "review-queue")
         page.get_by_role("link", name="Fermeture de la bibliothèque").click()

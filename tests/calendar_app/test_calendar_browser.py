@@ -14,7 +14,7 @@ from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 from tests import factories
-from tests.browser import check_page, chromium_page
+from tests.browser import check_page, chromium_page, drag_to, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -44,25 +44,13 @@ def test_the_adviser_drags_a_post_to_another_day_on_the_month_view(live_server):
     target_day = first_day + datetime.timedelta(days=2)
 
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/connexion/")
-        page.fill("#id_username", "conseillere")
-        page.fill("#id_password", "un-mot-de-passe-solide")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        log_in(page, live_server.url, "conseillere", "un-mot-de-passe-solide")
         page.goto(f"{live_server.url}/calendrier/")
         event = page.locator(".fc-daygrid-event.network-facebook", has_text="Bibliothèque")
         event.wait_for(timeout=15_000)
         check_page(page, "calendar-month")
 
-        target = page.locator(f'td.fc-daygrid-day[data-date="{target_day.isoformat()}"]')
-        target.scroll_into_view_if_needed()  # the mouse reaches only what the window shows
-        event.scroll_into_view_if_needed()
-        source, cell = event.bounding_box(), target.bounding_box()
-        page.mouse.move(source["x"] + 10, source["y"] + 5)
-        page.mouse.down()
-        page.mouse.move(source["x"] + 40, source["y"] + 10, steps=5)
-        page.mouse.move(cell["x"] + 20, cell["y"] + cell["height"] / 2, steps=15)
-        page.mouse.up()
+        drag_to(page, event, page.locator(f'td.fc-daygrid-day[data-date="{target_day.isoformat()}"]'))
         page.locator("#calendar-status:not([hidden])").wait_for(timeout=15_000)
         said = page.locator("#calendar-status").inner_text()
         check_page(page, "calendar-moved")
@@ -91,11 +79,7 @@ def test_the_adviser_unschedules_a_post_from_its_panel_by_keyboard(live_server):
     )
 
     with chromium_page() as page:
-        page.goto(f"{live_server.url}/connexion/")
-        page.fill("#id_username", "conseillere")
-        page.fill("#id_password", "un-mot-de-passe-solide")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        log_in(page, live_server.url, "conseillere", "un-mot-de-passe-solide")
         page.goto(f"{live_server.url}/calendrier/?colour=channel")
         event = page.locator("a.fc-daygrid-event.network-facebook", has_text="Bibliothèque")
         event.wait_for(timeout=15_000)

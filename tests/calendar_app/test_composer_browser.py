@@ -15,7 +15,7 @@ from PIL import Image
 from calendar_app.models import ChannelVersion, Post, Role
 from calendar_app.workflow import Status
 from tests import factories
-from tests.browser import PHONE, check_page, chromium_page
+from tests.browser import PHONE, check_page, chromium_page, drag_to, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "un-mot-de-passe-solide"
@@ -41,11 +41,7 @@ def _person(username: str, maker, *args, **kwargs):
 
 
 def _log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
+    log_in(page, live_server.url, username, PASSWORD)
 
 
 def _png(path) -> str:
@@ -96,14 +92,7 @@ def test_the_adviser_composes_checks_schedules_and_moves_a_post_on_two_channels(
         event.wait_for(timeout=15_000)
         check_page(page, "calendar-month")
         target = day + datetime.timedelta(days=1)
-        event.scroll_into_view_if_needed()
-        source = event.bounding_box()
-        cell = page.locator(f'td.fc-daygrid-day[data-date="{target.isoformat()}"]').bounding_box()
-        page.mouse.move(source["x"] + 10, source["y"] + 5)
-        page.mouse.down()
-        page.mouse.move(source["x"] + 40, source["y"] + 10, steps=5)
-        page.mouse.move(cell["x"] + 20, cell["y"] + cell["height"] / 2, steps=15)
-        page.mouse.up()
+        drag_to(page, event, page.locator(f'td.fc-daygrid-day[data-date="{target.isoformat()}"]'))
         page.locator("#calendar-status:not([hidden])").wait_for(timeout=15_000)
         check_page(page, "calendar-moved")
     moved = timezone.localtime(ChannelVersion.objects.filter(post=post).order_by("due_at").last().due_at)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calendar_app.models import Post
 from tests import factories
-from tests.browser import DESKTOP, PHONE, check_page, chromium_page
+from tests.browser import DESKTOP, PHONE, check_page, chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -46,11 +46,7 @@ def test_the_adviser_sees_a_bad_files_problems_by_line_then_imports_the_correcte
     factories.channel("facebook", handle="villemontmagny")
 
     with chromium_page(viewport=viewport) as page:
-        page.goto(f"{live_server.url}/connexion/")
-        page.fill("#id_username", "conseillere")
-        page.fill("#id_password", "un-mot-de-passe-solide")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        log_in(page, live_server.url, "conseillere", "un-mot-de-passe-solide")
         page.goto(f"{live_server.url}/calendrier/importer/")
         check_page(page, "import-page")
 

@@ -13,7 +13,7 @@ from calendar_app.models import MediaAsset, Post, Role
 from calendar_app.services import posts as post_services
 from calendar_app.workflow import Status
 from tests import factories
-from tests.browser import check_page, chromium_page
+from tests.browser import check_page, chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -35,14 +35,6 @@ def _person(username: str, **fields):
     return person
 
 
-def _log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/connexion/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
-
-
 def test_a_request_keeps_its_image_after_an_error_and_its_page_shows_it(live_server, tmp_path):
     service = factories.service(name="Service des loisirs")
     member = _person("membre", first_name="Sophie", last_name="Caron", email="scaron@example.org")
@@ -52,7 +44,7 @@ def test_a_request_keeps_its_image_after_an_error_and_its_page_shows_it(live_ser
     poster.write_bytes(factories.png_bytes((60, 40)))
 
     with chromium_page() as page:
-        _log_in(page, live_server.url, "membre")
+        log_in(page, live_server.url, "membre", PASSWORD)
         page.goto(f"{live_server.url}/demandes/service/nouvelle/")
         assert page.input_value("#id_contact_name") == "Sophie Caron"
         assert page.input_value("#id_contact_email") == "scaron@example.org"
@@ -104,7 +96,7 @@ def test_a_reviewer_saves_the_texts_of_a_request_that_has_no_time_yet(live_serve
     assert not post.versions.filter(due_at__isnull=False).exists()
 
     with chromium_page() as page:
-        _log_in(page, live_server.url, "conseillere")
+        log_in(page, live_server.url, "conseillere", PASSWORD)
         page.goto(f"{live_server.url}/revision/{post.pk}/")
         page.fill("#id_body", CLEAN + " Merci de votre compréhension.")
         # The approval's time is left empty, as it is until the reviewer decides.
