@@ -299,3 +299,12 @@ class TestTheRequestPage:
             assert 'rel="noopener noreferrer"' in link
         with translation.override("fr-ca"):
             assert f"({PostLink.Kind.CONTEST_RULES.label})" in page
+
+
+def test_kept_images_are_pruned_every_hour_by_a_schedule():
+    from django_q.models import Schedule
+
+    from calendar_app.services import pending_images
+
+    schedule = Schedule.objects.get(func="calendar_app.services.pending_images.pending_images_prune")
+    assert schedule.schedule_type == Schedule.HOURLY and callable(pending_images.pending_images_prune)
