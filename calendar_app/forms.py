@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -35,6 +36,7 @@ from calendar_app.services.scheduling import Timing
 from calendar_app.text_input import TextField, validate_text
 from calendar_app.validators import validate_image_upload
 from calendar_app.workflow import Status
+from kernel.images import file_too_large
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -144,10 +146,21 @@ class RequestForm(forms.Form):
         )
 
 
+class UploadedImageField(forms.ImageField):
+    """An image upload whose weight is checked before Pillow reads it: a 20 MB file is told it is too heavy
+    (with its weight and the limit), not that it is no image, and is not parsed for nothing."""
+
+    def to_python(self, data):
+        limit = settings.MEDIA_MAX_UPLOAD_BYTES
+        if data is not None and getattr(data, "size", 0) > limit:
+            raise file_too_large(data.size, limit)
+        return super().to_python(data)
+
+
 class ImageForm(forms.Form):
     """One image with what art. 5.9 asks about it; an empty row is ignored."""
 
-    file = forms.ImageField(label=_("Image"), required=False, validators=[validate_image_upload])
+    file = UploadedImageField(label=_("Image"), required=False, validators=[validate_image_upload])
     # The signed token of an image chosen at an earlier sending of this form (``services.pending_images``).
     kept = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
     forget_kept = forms.BooleanField(label=_("Remove this image"), required=False)

@@ -192,11 +192,13 @@ def test_bad_input_gets_a_message_in_place_and_nothing_is_saved(client, city, ba
     assert 'class="errorlist' in response.content.decode()
 
 
-@override_settings(**MEDIA, MEDIA_MAX_UPLOAD_BYTES=1024 * 1024)
-def test_an_image_over_the_size_limit_is_refused(client, city):
-    big = SimpleUploadedFile("grosse.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), content_type="image/png")
+@override_settings(**MEDIA)
+def test_a_20_mb_image_is_refused_with_its_weight_and_the_limit(client, city, settings):
+    weight = settings.MEDIA_MAX_UPLOAD_BYTES + 1  # 20 MB by default
+    big = SimpleUploadedFile("grosse.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (weight - 8), content_type="image/png")
     response = _compose(client, city.reviewer, _form([city.facebook], "draft", images=[_image(big)]))
-    assert response.status_code == 200 and not Post.objects.exists()
+    assert response.status_code == 200 and not Post.objects.exists() and not MediaAsset.objects.exists()
+    assert "20" in response.content.decode().split('id="id_images-0-file_error"')[1][:400]
 
 
 def test_the_live_check_marks_the_words_escapes_the_text_and_saves_nothing(client, city):
