@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calendar_app.forms import ImageFormSet, MessageForm, PostTextsForm, RequestForm, RevisionForm, apply_service_errors
@@ -167,8 +168,9 @@ def request_detail(request, pk: int):
 @login_required
 @require_POST
 def request_resubmit(request, pk: int):
-    """Send a request back to review once the requested changes are made."""
+    """Send a draft to review, or a request back to review once the requested changes are made."""
     post = visible_post(request, pk)
+    first_time = post.status == Status.DRAFT
     form = RevisionForm(request.POST)
     try:
         if not form.is_valid():
@@ -178,5 +180,13 @@ def request_resubmit(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Your request was sent back to the communications department."))
+        if first_time:
+            said = ngettext(
+                "Your post was sent to the communications department for review.",
+                "Your %(count)d posts were sent to the communications department for review.",
+                1,
+            )
+            messages.success(request, said % {"count": 1})
+        else:
+            messages.success(request, _("Your request was sent back to the communications department."))
     return redirect("calendar_app:request_detail", post.pk)
