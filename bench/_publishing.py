@@ -193,7 +193,9 @@ def wait_for(count: int, timeout: float) -> int:
 
 
 def outcomes(server) -> dict:
-    """Published count, duplicates at the sandbox, and each publication's call time minus its due time (ms)."""
+    """Published count, duplicates at the sandbox (posts created twice), re-sends (requests sent again under a key
+    the network had already answered: no second post, but a second send), and each publication's call time minus
+    its due time (ms)."""
     from calendar_app.models import ChannelVersion
     from calendar_app.workflow import Status
     from publishing.models import PublicationAttempt
@@ -210,6 +212,7 @@ def outcomes(server) -> dict:
         "published": ChannelVersion.objects.filter(status=Status.PUBLISHED).count(),
         "received": len(keys),
         "duplicates": len(keys) - len(set(keys)),
+        "resent": len(server.state.resent()),
         "lateness_ms": sorted(lateness),
     }
 

@@ -5,7 +5,7 @@ ahead; the dispatcher prepares a burst it sees coming, see PUBLISHING["BURST_LOO
 
 Run: .venv/bin/python bench/publish_burst.py [--posts N] [--workers N]
 (SQLite in a new file by default; PostgreSQL when DATABASE_URL is set.) Prints its progress, then a
-last line that is a JSON object with all_sent_s, published and duplicates. Target (DESIGN.md): ≤ 10 s.
+last line that is a JSON object with all_sent_s, published, duplicates and resent. Target (DESIGN.md): ≤ 10 s.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def main() -> None:
         "all_sent_s": round(all_sent, 2),
         "published": result["published"],
         "duplicates": result["duplicates"],
+        "resent": result["resent"],
         "received": result["received"],
         "settled": done,
         "p50_ms": bench.summary(result["lateness_ms"])["p50_ms"],

@@ -51,6 +51,11 @@ class Received:
     extra: dict = field(default_factory=dict)
 
 
+# The kind of a ``Received`` that is a request sent again under a key the network already answered (Mastodon's
+# ``Idempotency-Key``): the network publishes nothing new, but the sender did send it twice.
+RESENT = "resent"
+
+
 @dataclass
 class SandboxRequest:
     method: str
@@ -104,12 +109,31 @@ class State:
             self.received.append(item)
         return item
 
+    def record_resent(self, earlier: Received, *, text: str, media_count: int = 0) -> Received:
+        """A request sent again under ``earlier``'s key, which the network answers with ``earlier`` (no new post)."""
+        return self.record(
+            Received(
+                earlier.network,
+                earlier.external_id,
+                text,
+                account=earlier.account,
+                idempotency_key=earlier.idempotency_key,
+                media_count=media_count,
+                kind=RESENT,
+            )
+        )
+
     def posts(self, network: str | None = None, *, kind: str = "post") -> list[Received]:
+        return [item for item in self._of(network, kind) if not item.deleted]
+
+    def resent(self, network: str | None = None) -> list[Received]:
+        """The requests sent again under a key already answered (``RESENT``), however the network answered."""
+        return self._of(network, RESENT)
+
+    def _of(self, network: str | None, kind: str) -> list[Received]:
         with self.lock:
             return [
-                item
-                for item in self.received
-                if (network is None or item.network == network) and item.kind == kind and not item.deleted
+                item for item in self.received if (network is None or item.network == network) and item.kind == kind
             ]
 
     def take_fault(self, network: str, method: str, path: str) -> dict | None:
@@ -320,6 +344,7 @@ class SandboxServer(ThreadingHTTPServer):
             "<title>Bac à sable des réseaux — Vitrine</title></head><body><main>"
             "<h1>Bac à sable des réseaux sociaux</h1>"
             "<p>Ce que chaque canal de démonstration a reçu de Vitrine (rafraîchi toutes les 5 secondes).</p>"
+            f"<p>Requêtes envoyées de nouveau sous une clé déjà reçue : {len(self.state.resent())}.</p>"
             "<table border='1' cellpadding='4'><thead><tr><th>Reçu</th><th>Réseau</th><th>Compte</th><th>Texte</th>"
             "<th>Images</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></main></body></html>"
         )

@@ -47,3 +47,15 @@ def test_credentials_delete_and_comments(adapter, sandbox, outgoing):
     assert sandbox.posts("mastodon", kind="reply")[0].text == "Avec plaisir."
     adapter.delete(published.external_id)
     assert not sandbox.posts("mastodon")
+
+
+def test_the_sandbox_counts_a_request_sent_again_under_a_key_already_answered(adapter, sandbox, outgoing):
+    """Mastodon answers a repeated Idempotency-Key with the first status (no second post), but the request was
+    sent twice: the sandbox records it as resent, so that the benchmarks can say so (issue 14)."""
+    first = adapter.publish(outgoing())
+    again = adapter.publish(outgoing())
+    assert again.external_id == first.external_id and len(sandbox.posts("mastodon")) == 1
+    [resent] = sandbox.state.resent("mastodon")
+    assert (resent.external_id, resent.idempotency_key) == (first.external_id, "publication-1")
+    adapter.publish(outgoing(idempotency_key="publication-2"))
+    assert len(sandbox.posts("mastodon")) == 2 and len(sandbox.state.resent()) == 1

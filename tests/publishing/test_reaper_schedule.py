@@ -28,10 +28,11 @@ def test_the_migration_renames_a_schedule_left_under_the_old_path_and_back():
         migration.rename(migration.NEW, migration.OLD),
     ]
 
+    reapers = Schedule.objects.filter(func__endswith=".reap")  # the other schedules are not the migration's
     forwards(_Apps(), None)
-    assert list(Schedule.objects.values_list("func", flat=True)) == ["publishing.reaper.reap"]
+    assert list(reapers.values_list("func", flat=True)) == ["publishing.reaper.reap"]
     backwards(_Apps(), None)
-    assert list(Schedule.objects.values_list("func", flat=True)) == ["publishing.worker.reap"]
+    assert list(reapers.values_list("func", flat=True)) == ["publishing.worker.reap"]
 
 
 def test_the_old_dotted_paths_still_work_until_every_installation_has_migrated():

@@ -102,3 +102,10 @@ def test_verify_signature_rejects_an_expired_or_unreadable_timestamp():
     future = str(int(now) + 301)
     assert not verify_signature("secret", future, b"{}", sign("secret", future, b"{}"), now=now)
     assert not verify_signature("secret", "hier", b"{}", sign("secret", "hier", b"{}"))
+
+
+def test_a_publication_sent_again_is_answered_with_the_first_and_counted_as_resent(adapter, sandbox, outgoing):
+    first = adapter.publish(outgoing())
+    again = adapter.publish(outgoing())
+    assert again.external_id == first.external_id and len(sandbox.posts("webhook")) == 1
+    assert [item.idempotency_key for item in sandbox.state.resent("webhook")] == ["publication-1"]

@@ -67,6 +67,8 @@ class MastodonSimulator(Simulator):
             keys = state.scratch[self.network].setdefault("idempotency", {})
             earlier = keys.get(key) if key else None
         if earlier is not None:  # Mastodon answers a repeated Idempotency-Key with the first status
+            # …but the request was sent again all the same: recorded, so that a re-send shows (issue 14).
+            state.record_resent(earlier, text=text, media_count=len(media_ids))
             return SandboxResponse(200, self._status(earlier))
         kind = "reply" if data.get("in_reply_to_id") else "post"
         item = Received(

@@ -50,7 +50,8 @@ class WebhookSimulator(Simulator):
             return self.error(422, "A publication needs a text or an image")
         with state.lock:
             earlier = self._by_key(state).get(key)
-        if earlier is not None and not earlier.deleted:
+        if earlier is not None and not earlier.deleted:  # the same publication again: recorded as resent
+            state.record_resent(earlier, text=data["text"], media_count=len(data.get("media") or []))
             return SandboxResponse(200, self._answer(earlier))
         item = Received(
             self.network,
