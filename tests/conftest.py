@@ -49,6 +49,18 @@ def _test_settings(settings, tmp_path):
     clear_ruleset_cache()
 
 
+@pytest.fixture(autouse=True)
+def _playwright_beside_the_orm(request):
+    """Browser tests: Playwright's sync API runs an event loop in the test's thread, while the test's ORM calls
+    stay synchronous; Django is told that this is safe for them, and only for them."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
 @pytest.fixture
 def migrated_data():
     """The rows the migrations put in the database (the Charte's defaults), put back: a transactional test's

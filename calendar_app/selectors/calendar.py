@@ -5,6 +5,8 @@ and the periods shown behind it (election periods, emergency windows, statutory 
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -133,6 +135,22 @@ def _requested_by(filters: CalendarFilters, prefix: str = "") -> Q:
     )
 
 
+def _described_by(filters: CalendarFilters, *, prefix: str = "", search: tuple[str, ...]) -> Q:
+    """What ``filters`` ask of an item beyond where and when — its category, who asked for it, who wrote it
+    (fields under ``prefix``: ``post__`` for a channel version), and each word in one of its ``search`` fields.
+    The same for posts, requests and other communications."""
+    condition = Q()
+    if filters.categories:
+        condition &= Q(**{f"{prefix}category__in": filters.categories})
+    if filters.service_ids or filters.organisation_ids:
+        condition &= _requested_by(filters, prefix)
+    if filters.author_ids:
+        condition &= Q(**{f"{prefix}author_id__in": filters.author_ids})
+    for word in filters.words:
+        condition &= functools.reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in search))
+    return condition
+
+
 def calendar_versions(
     abilities: Abilities,
     *,
@@ -157,16 +175,9 @@ def calendar_versions(
         versions = versions.filter(channel_id__in=filters.channel_ids)
     if filters.statuses:
         versions = versions.filter(status__in=filters.statuses)
-    if filters.categories:
-        versions = versions.filter(post__category__in=filters.categories)
-    if filters.service_ids or filters.organisation_ids:
-        versions = versions.filter(_requested_by(filters, "post__"))
-    if filters.author_ids:
-        versions = versions.filter(post__author_id__in=filters.author_ids)
-    for word in filters.words:
-        versions = versions.filter(
-            Q(post__title__icontains=word) | Q(post__body__icontains=word) | Q(text_override__icontains=word)
-        )
+    versions = versions.filter(
+        _described_by(filters, prefix="post__", search=("post__title", "post__body", "text_override"))
+    )
     # Only what a calendar item shows or its permission reads: a month may hold thousands of them.
     return (
         versions.select_related("post", "channel")
@@ -205,14 +216,7 @@ def calendar_requests(
         posts = posts.filter(status__in=filters.statuses)
     if filters.channel_ids:
         posts = posts.filter(versions__channel_id__in=filters.channel_ids).distinct()
-    if filters.categories:
-        posts = posts.filter(category__in=filters.categories)
-    if filters.service_ids or filters.organisation_ids:
-        posts = posts.filter(_requested_by(filters))
-    if filters.author_ids:
-        posts = posts.filter(author_id__in=filters.author_ids)
-    for word in filters.words:
-        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    posts = posts.filter(_described_by(filters, search=("title", "body")))
     return posts.only("title", "status", "desired_from", "desired_until").order_by("desired_from", "pk")
 
 
@@ -234,14 +238,7 @@ def calendar_other_communications(
         items = items.filter(Q(starts_at__gte=start) | Q(ends_at__gt=start))
     if filters.kinds:
         items = items.filter(kind__in=filters.kinds)
-    if filters.categories:
-        items = items.filter(category__in=filters.categories)
-    if filters.service_ids or filters.organisation_ids:
-        items = items.filter(_requested_by(filters))
-    if filters.author_ids:
-        items = items.filter(author_id__in=filters.author_ids)
-    for word in filters.words:
-        items = items.filter(Q(title__icontains=word) | Q(notes__icontains=word))
+    items = items.filter(_described_by(filters, search=("title", "notes")))
     return items.only("title", "kind", "starts_at", "ends_at", "revision").order_by("starts_at", "pk")
 
 

@@ -127,17 +127,15 @@ def charte_check_draft(*, draft: Draft, at: datetime.datetime | None = None) -> 
     return _report(ruleset, context_for_draft(draft, data=ruleset.data, at=at), post=None)
 
 
-def charte_check_texts(*, post: Post, body: str, version_texts: dict[int, str]) -> CharteReport:
-    """Check ``post`` as if its texts were ``body`` and ``version_texts`` (its channel versions' own texts, by
-    version id): the review page as one types, nothing saved. Judged when ``charte_check`` would judge it."""
+def charte_check_texts(*, post: Post, body: str, channel_texts: dict[int, str]) -> CharteReport:
+    """Check ``post`` as if its texts were ``body`` and ``channel_texts`` (its versions' own texts, by channel
+    id): the review page as one types, nothing saved. Judged when ``charte_check`` would judge it."""
     ruleset = get_ruleset()
     stored = context_for_post(post, data=ruleset.data)
-    versions = post.versions.order_by("pk").values_list("pk", "channel_id")
-    typed = {channel_id: version_texts.get(pk, "") for pk, channel_id in versions}
     context = dataclasses.replace(
         stored,
         body=body,
-        versions=[(channel_id, network, typed.get(channel_id, text)) for channel_id, network, text in stored.versions],
+        versions=[(channel, network, channel_texts.get(channel, text)) for channel, network, text in stored.versions],
     )
     return _report(ruleset, context, post=post)
 

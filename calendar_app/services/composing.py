@@ -105,28 +105,25 @@ class Frequency(models.TextChoices):
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A post repeated: ``frequency`` from the first time, until ``until`` (a date, included) or ``count`` times."""
+    """A post repeated: ``frequency`` from the first time until ``until`` (a date, included)."""
 
     frequency: Frequency
-    until: datetime.date | None = None
-    count: int | None = None
+    until: datetime.date
 
     def rule(self, first: datetime.datetime) -> rrule.rrule:
         # Wall-clock times in the municipality's zone: 9 h stays 9 h across the daylight-saving change.
         start = timezone.localtime(first).replace(tzinfo=None)
-        until = datetime.datetime.combine(self.until, datetime.time.max) if self.until else None
-        limit = settings.RECURRENCE_MAX_OCCURRENCES
-        count = min(self.count or limit, limit) if until is None else None
+        until = datetime.datetime.combine(self.until, datetime.time.max)
         if self.frequency == Frequency.MONTHLY_WEEKDAY:
             nth = (start.day - 1) // 7 + 1  # the 1st … 5th such weekday of its month
             weekday = rrule.weekday(start.weekday())(nth if nth < 5 else -1)
-            return rrule.rrule(rrule.MONTHLY, dtstart=start, byweekday=weekday, until=until, count=count)
+            return rrule.rrule(rrule.MONTHLY, dtstart=start, byweekday=weekday, until=until)
         frequency, interval = {
             Frequency.WEEKLY: (rrule.WEEKLY, 1),
             Frequency.FORTNIGHTLY: (rrule.WEEKLY, 2),
             Frequency.MONTHLY_DAY: (rrule.MONTHLY, 1),
         }[self.frequency]
-        return rrule.rrule(frequency, dtstart=start, interval=interval, until=until, count=count)
+        return rrule.rrule(frequency, dtstart=start, interval=interval, until=until)
 
     def occurrences(self, first: datetime.datetime) -> list[datetime.datetime]:
         """The times of every occurrence, ``first`` included; ``ValidationError`` past the configured maximum."""

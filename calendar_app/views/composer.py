@@ -218,7 +218,8 @@ def post_check(request, pk: int):
         body=typed("body", post.body),
         versions={version.pk: typed(f"version-{version.pk}", version.text_override) for version in versions},
     )
-    report = charte_check_texts(post=post, body=texts.body, version_texts=texts.versions)
+    channel_texts = {version.channel_id: texts.versions[version.pk] for version in versions}
+    report = charte_check_texts(post=post, body=texts.body, channel_texts=channel_texts)
     own = {version.channel: texts.versions[version.pk] for version in versions}
     previews = previews_for_post(post, versions=versions, texts=texts)
     context = {"check": check_context(report, texts.body, own, previews)}

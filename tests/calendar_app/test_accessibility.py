@@ -4,7 +4,6 @@ errors of a form (issue 13, items 7 and 8)."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -28,14 +27,6 @@ DEEPER = [
 ]
 # Pages whose content depends on who looks, checked for each role; the others once per width.
 PER_PERSON = {"/", "/demandes/", "/notifications/"}
-
-
-@pytest.fixture(autouse=True)
-def _allow_sync_playwright_with_the_orm():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _menu(page) -> list[str]:

@@ -6,7 +6,6 @@ screenshotted and checked by axe-core (tests/browser.py)."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from django.utils import timezone
@@ -23,15 +22,6 @@ CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes
 WARNED = "Le parti au pouvoir a raison sur ce dossier, bravo ! La bibliothèque sera fermée le 25 décembre."
 
 
-@pytest.fixture(autouse=True)
-def _allow_sync_playwright_with_the_orm(settings, tmp_path):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def _person(username: str, maker, *args, **kwargs):
     person = maker(*args, **kwargs)
     person.username = username
@@ -42,6 +32,20 @@ def _person(username: str, maker, *args, **kwargs):
 
 def _log_in(page, live_server, username: str) -> None:
     log_in(page, live_server.url, username, PASSWORD)
+
+
+def _file_request(page, url: str, title: str, *, channel, desired: str, step: str) -> None:
+    """Fill a request form (a service's or an organisation's) and send it, a screenshot before and after."""
+    page.goto(url)
+    page.fill("#id_title", title)
+    page.fill("#id_body", CLEAN)
+    page.fill("#id_desired_from", desired)
+    page.check(f'input[name="channels"][value="{channel.pk}"]')
+    page.fill("#id_contact_email", "demandes@example.org")  # the test's people have no address to pre-fill
+    check_page(page, f"{step}-form")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    check_page(page, f"{step}-sent")
 
 
 def _png(path) -> str:
@@ -109,16 +113,14 @@ def test_a_service_request_is_approved_and_an_organisation_asks_for_visibility(l
     desired = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     with chromium_page() as page:
         _log_in(page, live_server, "membre")
-        page.goto(f"{live_server.url}/demandes/service/nouvelle/")
-        page.fill("#id_title", "Inscriptions au camp de jour")
-        page.fill("#id_body", CLEAN)
-        page.fill("#id_desired_from", desired)
-        page.check(f'input[name="channels"][value="{facebook.pk}"]')
-        page.fill("#id_contact_email", "loisirs@example.org")
-        check_page(page, "service-request-form")
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        check_page(page, "service-request-sent")
+        _file_request(
+            page,
+            f"{live_server.url}/demandes/service/nouvelle/",
+            "Inscriptions au camp de jour",
+            channel=facebook,
+            desired=desired,
+            step="service-request",
+        )
     request = Post.objects.get(origin=Post.Origin.SERVICE_REQUEST)
     assert request.status == Status.SUBMITTED
 
@@ -147,16 +149,14 @@ def test_a_service_request_is_approved_and_an_organisation_asks_for_visibility(l
 
     with chromium_page(viewport=PHONE) as page:
         _log_in(page, live_server, "club")
-        page.goto(f"{live_server.url}/demandes/organisme/nouvelle/")
-        page.fill("#id_title", "Randonnée aux flambeaux")
-        page.fill("#id_body", CLEAN)
-        page.fill("#id_desired_from", desired)
-        page.check(f'input[name="channels"][value="{facebook.pk}"]')
-        page.fill("#id_contact_email", "club@example.org")
-        check_page(page, "organisation-request-form-phone")
-        with page.expect_navigation():
-            page.click("main form button[type=submit]")
-        check_page(page, "organisation-request-sent-phone")
+        _file_request(
+            page,
+            f"{live_server.url}/demandes/organisme/nouvelle/",
+            "Randonnée aux flambeaux",
+            channel=facebook,
+            desired=desired,
+            step="organisation-request-phone",
+        )
     assert Post.objects.get(origin=Post.Origin.ORGANISATION_REQUEST).status == Status.SUBMITTED
 
 

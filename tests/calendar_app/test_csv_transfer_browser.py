@@ -4,7 +4,6 @@ calendar; on a desktop and at a phone's width."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from django.utils import timezone
@@ -15,14 +14,6 @@ from tests.browser import DESKTOP, PHONE, check_page, chromium_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
-
-
-@pytest.fixture(autouse=True)
-def _allow_sync_playwright_with_the_orm():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _file(tmp_path, *, second_date: str) -> str:

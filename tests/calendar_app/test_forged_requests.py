@@ -829,7 +829,7 @@ class CityEndpoint:
     effect: Callable[[list[Change]], bool] | None = None
     setup: Callable[[ForgeryWorld], None] | None = None
     channel: Callable[[ForgeryWorld], Channel] | None = None  # the channel in the URL
-    answers_fragment: bool = False  # answers 200 with a part of a page (the composer's live check), never 302
+    json: bool = False  # answers 200 (a fragment of page: the composer's live check), never a redirect
 
     def url(self, world: ForgeryWorld) -> str:
         return reverse(self.url_name, args=[self.channel(world).pk] if self.channel else [])
@@ -909,7 +909,7 @@ CITY_ENDPOINTS = [
         "calendar_app:compose_check",
         lambda w: {"title": "Collecte", "category": "public_interest", "body": CLEAN, "channels": [w.channels[0].pk]},
         lambda can, w: done() if can.can_write_internal() else REFUSED,
-        answers_fragment=True,
+        json=True,
     ),
     *(
         CityEndpoint(
@@ -993,7 +993,7 @@ def test_each_person_gets_exactly_what_their_abilities_allow_city_wide(world, en
             anonymous=person is None,
             effect=endpoint.effect,
             offered={},
-            json=endpoint.answers_fragment,
+            json=endpoint.json,
         )
         # A city-wide endpoint's own row may change only in the fields it is about.
         problems = [problem for problem in problems if not problem.startswith("changed what the form")]

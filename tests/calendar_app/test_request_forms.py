@@ -302,9 +302,10 @@ class TestTheRequestPage:
 
 
 def test_kept_images_are_pruned_every_hour_by_a_schedule():
+    from django.utils.module_loading import import_string
     from django_q.models import Schedule
 
-    from calendar_app.services import pending_images
+    from calendar_app.services.pending_images import pending_images_prune
 
-    schedule = Schedule.objects.get(func="calendar_app.services.pending_images.pending_images_prune")
-    assert schedule.schedule_type == Schedule.HOURLY and callable(pending_images.pending_images_prune)
+    schedule = Schedule.objects.get(func__endswith="pending_images_prune")
+    assert schedule.schedule_type == Schedule.HOURLY and import_string(schedule.func) is pending_images_prune

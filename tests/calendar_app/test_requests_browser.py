@@ -4,7 +4,6 @@ saves the texts of a request that has no time yet."""
 from __future__ import annotations
 
 import datetime
-import os
 
 import pytest
 from django.utils import timezone
@@ -18,14 +17,6 @@ from tests.browser import check_page, chromium_page, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
 PASSWORD = "un-mot-de-passe-solide"
-
-
-@pytest.fixture(autouse=True)
-def _allow_sync_playwright_with_the_orm():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    yield
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def _person(username: str, **fields):
