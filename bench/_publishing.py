@@ -159,8 +159,13 @@ def prepare(posts: int, workers: int):
     return url, server, processes
 
 
+def worker_env(database_url: str, workers: int) -> dict[str, str]:
+    """The environment the cluster and the dispatcher run in."""
+    return {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
+
+
 def start_worker(database_url: str, workers: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
+    env = worker_env(database_url, workers)
     manage = [sys.executable, str(PROJECT / "manage.py")]
     return [
         subprocess.Popen([*manage, "qcluster"], cwd=PROJECT, env=env),
