@@ -28,6 +28,9 @@ class Status(models.TextChoices):
     # A post only: some of its channels are published, the others failed or were blocked.
     PARTIALLY_PUBLISHED = "partially_published", _("Partially published")
     FAILED = "failed", _("Failed")
+    # The network was asked and never said whether it published (a timeout, a cut connection), and
+    # looking it up did not settle it within the tries allowed: a person checks and says.
+    TO_VERIFY = "to_verify", _("To verify")
     BLOCKED = "blocked", _("Blocked")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REMOVED = "removed", _("Removed after publication")
@@ -45,11 +48,14 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     # is unscheduled (its approval stands; it goes out once scheduled again).
     S.APPROVED: frozenset({S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN}),
     S.SCHEDULED: frozenset({S.PUBLISHING, S.APPROVED, S.IN_REVIEW, S.WITHDRAWN}),
-    # Back to scheduled when a temporary network error leaves a later attempt to make.
-    S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED}),
+    # Back to scheduled when a temporary network error or an unknown outcome leaves a later attempt to make.
+    S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED, S.TO_VERIFY}),
     # One channel retried alone: the post is publishing again while that channel goes out.
     S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING}),
     S.FAILED: frozenset({S.SCHEDULED, S.PUBLISHING, S.WITHDRAWN}),
+    # A person resolves it: it went out (a version is published; its post settles), or it is sent again
+    # (a version is scheduled; its post is publishing once the worker takes it).
+    S.TO_VERIFY: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED, S.PUBLISHING}),
     S.BLOCKED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
     # Removal after publication (art. 7) comes with the service that removes; nothing performs it yet.
     S.PUBLISHED: frozenset(),
@@ -69,13 +75,16 @@ STILL_TO_GO = frozenset({S.SCHEDULED, S.PUBLISHING})
 def settled_status(statuses: Iterable[str]) -> Status | None:
     """The status a post's channel versions add up to once none is left to go out; None while one is.
 
-    Published (or removed since) on every channel that was not withdrawn → published; on some only
-    → partially published; on none → failed if one failed, else blocked if one was blocked.
+    One left to verify → to verify (a person says what happened first). Else published (or removed
+    since) on every channel that was not withdrawn → published; on some only → partially published;
+    on none → failed if one failed, else blocked if one was blocked.
     The one rule of "publish outcome → post status", for the worker and the services alike.
     """
     statuses = set(statuses)
     if statuses & STILL_TO_GO:
         return None
+    if S.TO_VERIFY in statuses:
+        return S.TO_VERIFY
     published = statuses & {S.PUBLISHED, S.REMOVED}
     if published and statuses - {S.PUBLISHED, S.REMOVED, S.WITHDRAWN}:
         return S.PARTIALLY_PUBLISHED

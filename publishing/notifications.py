@@ -29,17 +29,20 @@ def channel_to_reconnect(channel: Channel, message: str) -> None:
         )
 
 
-def notify_publication_problem(version: ChannelVersion, message: str, *, blocked: bool) -> None:
-    """Tell the post's author and the communications team that ``version`` failed or was blocked, and why."""
+def notify_publication_problem(
+    version: ChannelVersion, message: str, *, blocked: bool = False, to_verify: bool = False
+) -> None:
+    """Tell the post's author and the communications team that ``version`` failed, was blocked, or must be
+    verified by a person (its outcome is unknown), and why; the notice opens the post's page."""
     recipients = {person.pk: person for person in people_with_roles(Role.COMMUNICATIONS)}
     recipients[version.post.author_id] = version.post.author
     notify(
         recipients=recipients.values(),
         kind=Notification.Kind.CHANNEL,
         template="publication_problem",
-        context={"version": version, "message": message, "blocked": blocked},
+        context={"version": version, "message": message, "blocked": blocked, "to_verify": to_verify},
         post=version.post,
-        url=reverse("publishing:status"),
+        url=reverse("calendar_app:post_detail", args=[version.post_id]),
     )
 
 

@@ -220,6 +220,9 @@ class ChannelVersion(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, editable=False)
+    # When a call whose outcome is unknown (a timeout, a cut connection) was made: until it is settled,
+    # the worker only looks the publication up on the network, never sends it again.
+    unverified_since = models.DateTimeField(_("outcome unknown since"), null=True, blank=True, editable=False)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
