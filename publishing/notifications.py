@@ -3,16 +3,16 @@ went out (with its links)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.urls import reverse
 
 from calendar_app.models import Channel, ChannelVersion, Notification
 from calendar_app.models.people import Role
-from calendar_app.selectors.people import people_with_roles, post_requesters
-from calendar_app.selectors.posts import posts_published_with_links
+from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.notifications import notify
-from calendar_app.workflow import Status
+
+# The notice that a post went out lives with the calendar's services, since a person may also say that a post
+# went out (``scheduling.version_confirm_published``); named here too for the worker (``outcomes``).
+from calendar_app.services.notifications import notify_published as notify_published
 
 
 def channel_to_reconnect(channel: Channel, message: str) -> None:
@@ -44,23 +44,3 @@ def notify_publication_problem(
         post=version.post,
         url=reverse("calendar_app:post_detail", args=[version.post_id]),
     )
-
-
-def notify_published(post_ids: Iterable[int]) -> None:
-    """Tell the author and the requesters of each post (``post_requesters``) that it went out, with the link
-    of each channel it was published on; the link of the notice opens the post's page.
-
-    Called once per post, when its channel versions have all gone out (``outcomes.settle_posts``);
-    inside the caller's transaction, the e-mails leaving after it commits.
-    """
-    for post in posts_published_with_links(post_ids):
-        notify(
-            recipients=post_requesters(post),
-            # A kind of its own would need a migration of Notification.Kind; "channel" is where publication
-            # notices (problems included) are filed.
-            kind=Notification.Kind.CHANNEL,
-            template="published",
-            context={"versions": post.published, "partial": post.status == Status.PARTIALLY_PUBLISHED},
-            post=post,
-            url=reverse("calendar_app:post_detail", args=[post.pk]),
-        )

@@ -13,10 +13,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from calendar_app.models import Notification, Person, Post, Substitution
-from calendar_app.selectors.people import active_on
+from calendar_app.selectors.people import active_on, post_requesters
+from calendar_app.selectors.posts import posts_published_with_links
+from calendar_app.workflow import Status
 
 logger = logging.getLogger(__name__)
 
@@ -93,3 +96,25 @@ def notification_mark_read(*, person: Person, notification_ids: Iterable[int] | 
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+def notify_published(post_ids: Iterable[int]) -> None:
+    """Tell the author and the requesters of each post (``post_requesters``) that it went out, with the link
+    of each channel it was published on; the link of the notice opens the post's page.
+
+    Called once per post, when its channel versions have all gone out: by the publishing worker
+    (``publishing.outcomes.settle_posts``) and by a person who says that a publication whose outcome was
+    unknown did go out (``scheduling.version_confirm_published``); inside the caller's transaction, the
+    e-mails leaving after it commits.
+    """
+    for post in posts_published_with_links(post_ids):
+        notify(
+            recipients=post_requesters(post),
+            # A kind of its own would need a migration of Notification.Kind; "channel" is where publication
+            # notices (problems included) are filed.
+            kind=Notification.Kind.CHANNEL,
+            template="published",
+            context={"versions": post.published, "partial": post.status == Status.PARTIALLY_PUBLISHED},
+            post=post,
+            url=reverse("calendar_app:post_detail", args=[post.pk]),
+        )
