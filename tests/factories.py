@@ -102,3 +102,46 @@ def media(uploaded_by: Person, **fields):
 
     fields.setdefault("title", "Affiche de la fête")
     return MediaAsset.objects.create(file=image_upload("affiche.png", (40, 30)), uploaded_by=uploaded_by, **fields)
+
+
+def post_to_verify(author: Person | None = None, channels=(), *, published=(), error: str = "", since=None, **fields):
+    """A post that went out on the channels of ``published`` and whose outcome is unknown on its other channels
+    (issue 14), taken there through the workflow's own moves as the publishing worker takes it: approved,
+    scheduled half an hour ago, publishing, then each version published or to verify (``unverified_since``
+    ``since``, its ``last_error`` ``error``, its tries used up), and the post to verify."""
+    import datetime
+
+    from calendar_app.services.workflow import post_transition, version_transition
+    from calendar_app.workflow import Status
+
+    made = post(author, channels, **fields)
+    due = timezone.now() - datetime.timedelta(minutes=30)
+    for target in (Status.APPROVED, Status.SCHEDULED, Status.PUBLISHING):
+        for version in made.versions.order_by("pk"):
+            version_transition(
+                version=version, target=target, actor=None, **({"due_at": due} if target == Status.SCHEDULED else {})
+            )
+        post_transition(post=made, target=target, actor=None)
+    published_ids = {channel.pk for channel in published}
+    for version in made.versions.order_by("pk"):
+        if version.channel_id in published_ids:
+            version_transition(
+                version=version,
+                target=Status.PUBLISHED,
+                actor=None,
+                published_at=due,
+                external_id=f"found-{version.pk}",
+                external_url=f"https://example.org/publication/{version.pk}",
+            )
+        else:
+            version_transition(
+                version=version,
+                target=Status.TO_VERIFY,
+                actor=None,
+                unverified_since=since or due,
+                last_error=error or "Le réseau n'a pas répondu (délai dépassé) ; la recherche ne l'a pas trouvée.",
+                attempts=6,
+            )
+    post_transition(post=made, target=Status.TO_VERIFY, actor=None)
+    made.refresh_from_db()
+    return made

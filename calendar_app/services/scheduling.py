@@ -14,18 +14,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.models import Approval, Channel, ChannelVersion, Post
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.posts import posts_once_partially_published
 from calendar_app.services.audit import audit_record
 from calendar_app.services.charte import CharteBlocked, CharteReport, charte_check, charte_require_passing
+from calendar_app.services.notifications import notify_published
 from calendar_app.services.posts import post_back_to_review, record_decision, require_may_approve
 from calendar_app.services.revisions import claim_revision, post_as_stored, require_revision
 from calendar_app.services.workflow import post_transition, version_transition
-from calendar_app.workflow import IllegalTransition, Status
+from calendar_app.text_input import validate_text
+from calendar_app.workflow import IllegalTransition, Status, settled_status
 
 
 @dataclass(frozen=True)
@@ -260,3 +264,101 @@ def version_retry(*, version: ChannelVersion, actor) -> None:
     version_transition(
         version=version, target=Status.SCHEDULED, actor=actor, source=Status.FAILED, next_attempt_at=timezone.now()
     )
+
+
+# --- A publication whose outcome is unknown: a person checked the network and says ---------------------
+
+
+def version_confirm_published(*, version: ChannelVersion, actor, url: str) -> None:
+    """Record that a version "to verify" did go out, at ``url`` (its address on the network, checked by a person).
+
+    It is published as of when the call whose outcome was unknown was made (else now); its post then takes
+    the status its versions add up to (published, partially published, or still to verify while another
+    one is), and if it went out its people are told where, once, as when the worker publishes it.
+    Refused (``IllegalTransition``) unless the version is to verify as stored, so that a second person's
+    click, or the worker's own settling, is never doubled; ``ValidationError`` (keyed ``url``) for an
+    address that is not http(s).
+    """
+    version = ChannelVersion.objects.select_related("channel", "post").get(pk=version.pk)
+    _require_may_schedule(version.post, actor, [version])
+    url = _network_address(url)
+    if version.status != Status.TO_VERIFY:
+        raise IllegalTransition(subject=version, current=version.status, target=Status.PUBLISHED)
+    with transaction.atomic():
+        _lock_versions_of(version.post)
+        version_transition(
+            version=version,
+            target=Status.PUBLISHED,
+            actor=actor,
+            source=Status.TO_VERIFY,
+            reason=_("Found on the network by a person: %(url)s") % {"url": url},
+            external_url=url,
+            published_at=version.unverified_since or timezone.now(),
+            unverified_since=None,
+            last_error="",
+        )
+        announced = posts_once_partially_published([version.post_id])  # before this settles the post
+        settled = _settle_post(version.post, actor=actor)
+        if settled in (Status.PUBLISHED, Status.PARTIALLY_PUBLISHED) and version.post_id not in announced:
+            notify_published([version.post_id])
+
+
+def version_send_again(*, version: ChannelVersion, actor) -> None:
+    """Send a version "to verify" again now, with fresh tries: a person checked the network and it is not there.
+
+    Only a version to verify as stored (``IllegalTransition`` otherwise, nothing doubled). It keeps its
+    idempotency key, so a network that remembers the first call still answers with that publication instead
+    of a second one. Its post stays "to verify" until the worker takes the version (``publishing.claims``).
+    """
+    version = ChannelVersion.objects.select_related("channel", "post").get(pk=version.pk)
+    _require_may_schedule(version.post, actor, [version])
+    if version.status != Status.TO_VERIFY:
+        raise IllegalTransition(subject=version, current=version.status, target=Status.SCHEDULED)
+    version_transition(
+        version=version,
+        target=Status.SCHEDULED,
+        actor=actor,
+        source=Status.TO_VERIFY,
+        reason=_("Not found on the network by a person; sent again."),
+        next_attempt_at=timezone.now(),
+        unverified_since=None,
+        attempts=0,
+        last_error="",
+    )
+
+
+def _network_address(url: str) -> str:
+    """``url`` trimmed, once it is an http(s) address that fits the version's field; else ``ValidationError``
+    (keyed ``url``). The checks of the forms' links (``forms.LinksField``)."""
+    url = (url or "").strip()
+    try:
+        validate_text(url)
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        valid = False
+    else:
+        valid = len(url) <= ChannelVersion._meta.get_field("external_url").max_length
+    if not valid:
+        message = _("Give the publication's address on the network: a web address beginning with https://.")
+        raise ValidationError({"url": ValidationError(message, code="invalid_url")})
+    return url
+
+
+def _lock_versions_of(post: Post) -> None:
+    """Lock the post's versions, then the post, in the order the worker locks them (versions before posts), so
+    that the statuses read next are the last committed ones: a channel the worker settles at the same moment
+    is counted, and the post is not left "to verify" with every version published."""
+    list(ChannelVersion.objects.select_for_update().filter(post=post).order_by("pk").values_list("pk", flat=True))
+    list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True))
+
+
+def _settle_post(post: Post, *, actor) -> Status | None:
+    """Give ``post`` the status its versions add up to (``settled_status``) if it is not in it already; returns
+    the status it moved to, or None (a version is still to go out, or nothing changes)."""
+    statuses = ChannelVersion.objects.filter(post=post).values_list("status", flat=True)
+    target = settled_status(statuses)
+    current = Post.objects.values_list("status", flat=True).get(pk=post.pk)
+    if target is None or target == current:
+        return None
+    post_transition(post=post, target=target, actor=actor)
+    return target
