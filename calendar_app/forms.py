@@ -16,6 +16,7 @@ from calendar_app.models import (
     AccreditedOrganisation,
     Approval,
     Channel,
+    ChannelVersion,
     OtherCommunication,
     Post,
     PostMessage,
@@ -32,7 +33,7 @@ from calendar_app.services.pending_images import (
     pending_image_keep,
 )
 from calendar_app.services.requests import RequestInput
-from calendar_app.services.scheduling import Timing
+from calendar_app.services.scheduling import INVALID_NETWORK_ADDRESS, Timing
 from calendar_app.text_input import TextField, validate_text
 from calendar_app.validators import validate_image_upload
 from calendar_app.workflow import Status
@@ -621,3 +622,22 @@ class ComposerForm(forms.Form):
         if not data.get("repeat"):
             return None
         return Recurrence(frequency=Frequency(data["repeat"]), until=data.get("repeat_until"))
+
+
+class NetworkAddressForm(forms.Form):
+    """« It was published »: the address of a publication "to verify" that a person found on the network
+    (``scheduling.version_confirm_published``, which checks it again). Its ids name the version, since a post's
+    page may show several."""
+
+    url = forms.URLField(
+        label=_("Its address on the network"),
+        max_length=ChannelVersion._meta.get_field("external_url").max_length,
+        assume_scheme="https",
+        help_text=_("Open the publication on the network and copy its address from the browser."),
+        error_messages={"required": INVALID_NETWORK_ADDRESS, "invalid": INVALID_NETWORK_ADDRESS},
+    )
+
+    def __init__(self, *args, version: ChannelVersion, **kwargs):
+        kwargs.setdefault("auto_id", f"id_version_{version.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.version_pk = version.pk

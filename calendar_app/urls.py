@@ -58,6 +58,13 @@ urlpatterns = [
     path("publications/<int:pk>/dupliquer/", composer.duplicate, name="post_duplicate"),
     path("publications/<int:pk>/verifier/", composer.post_check, name="post_check"),
     path("publications/<int:pk>/programmer/", publishing.post_schedule_view, name="post_schedule"),
+    # A channel whose outcome is unknown, answered by a person (issue 14)
+    path(
+        "publications/canal/<int:pk>/publiee/",
+        posts.version_confirm_published_view,
+        name="version_confirm_published",
+    ),
+    path("publications/canal/<int:pk>/renvoyer/", posts.version_send_again_view, name="version_send_again"),
     path("urgence/", publishing.emergency, name="emergency"),
     path("urgence/basculer/", publishing.emergency_toggle, name="emergency_toggle"),
     # The Direction générale's decisions (art. 7, 8.1)

@@ -1,4 +1,5 @@
-"""The publishing status page: queue, next due, recent outcomes, channels to reconnect; retry one channel."""
+"""The publishing status page: queue, next due, recent outcomes, channels to reconnect, publications to verify
+(answered on their post's page); retry one channel."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def status(request):
             "failures": finished.exclude(outcome__in=("published", "found")).order_by("-finished_at")[:10],
             "to_reconnect": Channel.objects.exclude(connection=Channel.Connection.CONNECTED),
             "failed": ChannelVersion.objects.filter(status=Status.FAILED).select_related("post", "channel")[:50],
+            # The oldest unknown outcome first: the network's memory of the first call fades with time.
+            "to_verify": ChannelVersion.objects.filter(status=Status.TO_VERIFY)
+            .select_related("post", "channel")
+            .order_by("unverified_since", "pk")[:50],
             "can_retry": can.is_reviewer,
         },
     )

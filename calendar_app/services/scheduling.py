@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from calendar_app.models import Approval, Channel, ChannelVersion, Post
 from calendar_app.permissions import Abilities, Action, require
@@ -268,6 +269,11 @@ def version_retry(*, version: ChannelVersion, actor) -> None:
 
 # --- A publication whose outcome is unknown: a person checked the network and says ---------------------
 
+# Said on the address field of « It was published » (the form's own checks say the same).
+INVALID_NETWORK_ADDRESS = gettext_lazy(
+    "Give the publication's address on the network: a web address beginning with https://."
+)
+
 
 def version_confirm_published(*, version: ChannelVersion, actor, url: str) -> None:
     """Record that a version "to verify" did go out, at ``url`` (its address on the network, checked by a person).
@@ -339,8 +345,7 @@ def _network_address(url: str) -> str:
     else:
         valid = len(url) <= ChannelVersion._meta.get_field("external_url").max_length
     if not valid:
-        message = _("Give the publication's address on the network: a web address beginning with https://.")
-        raise ValidationError({"url": ValidationError(message, code="invalid_url")})
+        raise ValidationError({"url": ValidationError(INVALID_NETWORK_ADDRESS, code="invalid_url")})
     return url
 
 

@@ -1,20 +1,27 @@
 """A post's page: what goes out on each channel and when, the conversation, the history, and the actions this
-person may take on it now — where every notification about a post lands."""
+person may take on it now — where every notification about a post lands. Channels "to verify" (their outcome
+unknown) are answered there: it was published, or send it again."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from calendar_app.permissions import Abilities
+from calendar_app.forms import NetworkAddressForm, apply_service_errors
+from calendar_app.models import ChannelVersion, Post
+from calendar_app.permissions import Abilities, Action
 from calendar_app.selectors.posts import AWAITING_DECISION, post_decisions, post_history, post_thread, post_versions
 from calendar_app.services.charte import charte_check
-from calendar_app.views.base import abilities_of, login_required, visible_post
-from calendar_app.workflow import Status, can_transition
+from calendar_app.services.scheduling import version_confirm_published, version_send_again
+from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.workflow import IllegalTransition, Status, can_transition
 from publishing.previews import previews_for_post
 
 
@@ -69,10 +76,37 @@ def actions_for(can: Abilities, post, versions) -> list[PostAction]:
     return unique
 
 
+@dataclass(frozen=True)
+class ToVerify:
+    """A channel version whose outcome is unknown, as its post's page shows it: what is known, and for those who
+    may answer (whoever may schedule the post on that channel), the two answers."""
+
+    version: ChannelVersion
+    may_answer: bool
+    address_form: NetworkAddressForm
+
+
+def to_verify_for(can: Abilities, post: Post, versions, *, address_form: NetworkAddressForm | None = None):
+    """The post's versions to verify; ``address_form``, a form sent back with an error, stands for its version's."""
+    answers = []
+    for version in versions:
+        if version.status != Status.TO_VERIFY:
+            continue
+        if address_form is None or address_form.version_pk != version.pk:
+            form = NetworkAddressForm(version=version)
+        else:
+            form = address_form
+        answers.append(ToVerify(version, can.can_schedule(post, version.channel), form))
+    return answers
+
+
 @login_required
 @require_safe
 def post_detail(request, pk: int):
-    post = visible_post(request, pk)
+    return _post_page(request, visible_post(request, pk))
+
+
+def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None = None):
     can = abilities_of(request)
     versions = post_versions(post)
     return render(
@@ -81,6 +115,7 @@ def post_detail(request, pk: int):
         {
             "post": post,
             "versions": versions,
+            "to_verify": to_verify_for(can, post, versions, address_form=address_form),
             "previews": previews_for_post(post, versions=versions),
             "report": charte_check(post=post),
             "decisions": post_decisions(post),
@@ -91,3 +126,46 @@ def post_detail(request, pk: int):
             "actions": actions_for(can, post, versions),
         },
     )
+
+
+def _version_to_answer(request, pk: int) -> ChannelVersion:
+    """Version ``pk``, once the person may see its post (else 403, or 404) and schedule it on its channel (else
+    403); the service checks it again from the database, with the version's status."""
+    version = get_object_or_404(ChannelVersion.objects.select_related("channel"), pk=pk)
+    version.post = visible_post(request, version.post_id)
+    allow(request, abilities_of(request).can_schedule(version.post, version.channel), Action.SCHEDULE, version.post)
+    return version
+
+
+@login_required
+@require_POST
+def version_confirm_published_view(request, pk: int):
+    """« It was published »: the person found the publication on the network and gives its address."""
+    version = _version_to_answer(request, pk)
+    form = NetworkAddressForm(request.POST, version=version)
+    if form.is_valid():
+        try:
+            version_confirm_published(version=version, actor=request.user, url=form.cleaned_data["url"])
+        except IllegalTransition as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("calendar_app:post_detail", version.post_id)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("“%(channel)s” is recorded as published.") % {"channel": version.channel})
+            return redirect("calendar_app:post_detail", version.post_id)
+    return _post_page(request, version.post, address_form=form)
+
+
+@login_required
+@require_POST
+def version_send_again_view(request, pk: int):
+    """« Send again »: the person checked the account on the network and the publication is not there."""
+    version = _version_to_answer(request, pk)
+    try:
+        version_send_again(version=version, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(channel)s” will be sent again now.") % {"channel": version.channel})
+    return redirect("calendar_app:post_detail", version.post_id)
