@@ -2,7 +2,8 @@
 
 Each part is shown to the roles it concerns: what goes out today and this week to those who plan; what awaits
 review to the communications department; one's own requests and posts to those who write them; failed or
-blocked publications to those who can act on them; channels to reconnect and upcoming election periods.
+blocked publications, and those to verify, to those who can act on them; channels to reconnect and upcoming
+election periods.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 
 # How many rows each part shows; the full lists are one link away.
 PART_LENGTH = 8
-# The statuses that ask a person to act after the worker has tried.
-NEEDS_ACTION = (Status.FAILED, Status.BLOCKED)
+# The statuses that ask a person to act after the worker has tried (to verify: say whether it went out).
+NEEDS_ACTION = (Status.FAILED, Status.BLOCKED, Status.TO_VERIFY)
 
 
 @dataclass
