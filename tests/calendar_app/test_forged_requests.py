@@ -84,8 +84,10 @@ def put_in_status(post: Post, status: Status) -> None:
         fields = {"status": version_status}
         if version_status == Status.SCHEDULED:
             fields["due_at"] = _due(3)
-        elif version_status in TIMED_STATES | {Status.FAILED, Status.REMOVED}:
+        elif version_status in TIMED_STATES | {Status.FAILED, Status.REMOVED, Status.TO_VERIFY}:
             fields["due_at"] = _due(-1)
+        if version_status == Status.TO_VERIFY:  # the worker's call whose outcome is unknown
+            fields["unverified_since"] = _due(-1)
         if version_status in (Status.PUBLISHED, Status.REMOVED):
             fields["published_at"] = _due(-1)
         ChannelVersion.objects.filter(pk=version.pk).update(**fields)
@@ -546,6 +548,18 @@ def oracle_retry(can: Abilities, version: ChannelVersion) -> Expected:
     return done(Status.SCHEDULED) if version.status == Status.FAILED else UNCHANGED
 
 
+def oracle_answer_to_verify(target: Status) -> Callable[[Abilities, ChannelVersion], Expected]:
+    """« It was published » and « Send again » on a channel to verify (``version_confirm_published``,
+    ``version_send_again``): whoever sees the post and may schedule it on that channel, only from to verify."""
+
+    def oracle(can: Abilities, version: ChannelVersion) -> Expected:
+        if not can.can_view(version.post) or not can.can_schedule(version.post, version.channel):
+            return REFUSED
+        return done(target) if version.status == Status.TO_VERIFY else UNCHANGED
+
+    return oracle
+
+
 TEXT_FIELDS = {
     "Post": {"body", "status", "revision", "updated_at"},
     "ChannelVersion": {"text_override", "status", "updated_at"},
@@ -730,6 +744,37 @@ POST_ENDPOINTS = [
         lambda post: {"revision": post.revision, "reason": "Annulé par le service."},
         oracle_withdraw,
         {"Post": {"status", "revision", "updated_at"}, "ChannelVersion": {"status", "updated_at"}},
+    ),
+    PostEndpoint(
+        "version-confirm-published",
+        "calendar_app:version_confirm_published",
+        (REQUEST, INTERNAL),
+        lambda post: {"url": "https://example.org/ville/publication/1"},
+        oracle_answer_to_verify(Status.PUBLISHED),
+        {
+            # The post settles once its last channel to verify is answered.
+            "Post": {"status", "revision", "updated_at"},
+            "ChannelVersion": {
+                "status",
+                "external_url",
+                "published_at",
+                "unverified_since",
+                "last_error",
+                "updated_at",
+            },
+        },
+        revisioned=False,
+        on_version=True,
+    ),
+    PostEndpoint(
+        "version-send-again",
+        "calendar_app:version_send_again",
+        (REQUEST, INTERNAL),
+        lambda post: {},
+        oracle_answer_to_verify(Status.SCHEDULED),
+        {"ChannelVersion": {"status", "next_attempt_at", "unverified_since", "attempts", "last_error", "updated_at"}},
+        revisioned=False,
+        on_version=True,
     ),
     PostEndpoint(
         "publishing-retry",
@@ -1174,6 +1219,9 @@ FORGERS = [
     ("post-schedule", INTERNAL, AUTHOR, Status.APPROVED),
     ("post-schedule", OWN, AUTHOR, Status.DRAFT),
     ("publishing-retry", INTERNAL, AUTHOR, Status.FAILED),
+    ("version-confirm-published", INTERNAL, AUTHOR, Status.TO_VERIFY),
+    ("version-send-again", INTERNAL, AUTHOR, Status.TO_VERIFY),
+    ("version-confirm-published", REQUEST, Role.COMMUNICATIONS.value, Status.TO_VERIFY),
     ("calendar-unschedule", INTERNAL, AUTHOR, Status.SCHEDULED),
     ("calendar-withdraw", REQUEST, AUTHOR, Status.SUBMITTED),
 ]
