@@ -1,4 +1,4 @@
-"""What the two publishing benchmarks share: a fresh database, the sandbox, a real cluster and dispatcher.
+"""What the publishing benchmarks share: a fresh database, the sandbox, a real cluster and dispatcher.
 
 Each benchmark builds its own data in its own database: a new SQLite file by default, or the
 PostgreSQL database named by ``DATABASE_URL`` (its publishing tables are emptied first).
@@ -7,6 +7,7 @@ PostgreSQL database named by ``DATABASE_URL`` (its publishing tables are emptied
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import random
 import signal
@@ -61,8 +62,11 @@ CHANNELS = 10
 
 
 def fresh_world(network: str, sandbox_url: str):
-    """Montmagny, an adviser and ``CHANNELS`` sandbox channels, with earlier benchmark posts removed."""
-    from django.utils import timezone
+    """Montmagny, an adviser and ``CHANNELS`` sandbox channels, with earlier benchmark posts removed.
+
+    Each channel has its own access token (``bench-0``, ``bench-1``…), as each account of a city does:
+    the sandbox's faults can aim at one channel by its token.
+    """
 
     from calendar_app.demo import montmagny
     from calendar_app.models import Channel, Municipality, OfficialContact, Post
@@ -79,24 +83,31 @@ def fresh_world(network: str, sandbox_url: str):
     Post.objects.all().delete()
     Channel.objects.all().delete()
     adviser = factories.reviewer(username=f"bench-{time.time_ns()}")
-    channels = []
-    for _number in range(CHANNELS):
-        channel = factories.channel(
-            network,
-            api_base_url=f"{sandbox_url}/{network}",
-            handle=f"@bench{time.time_ns()}",
-            authorised_by=adviser,
-            authorised_at=timezone.now(),
-        )
-        channel.set_credentials({"access_token": "bench"})
-        channel.save()
-        channels.append(channel)
+    channels = [add_channel(adviser, network, sandbox_url, token=f"bench-{number}") for number in range(CHANNELS)]
     return adviser, channels
 
 
-def schedule(adviser, channels, count: int) -> None:
-    """``count`` approved posts scheduled through the services (so the worker's last checks are real),
-    due far ahead; ``retime`` then sets the due times the benchmark measures."""
+def add_channel(adviser, network: str, sandbox_url: str, *, token: str):
+    """One more sandbox channel of ``network``, authorised by ``adviser``, with its own access ``token``."""
+    from django.utils import timezone
+
+    from tests import factories
+
+    channel = factories.channel(
+        network,
+        api_base_url=f"{sandbox_url}/{network}",
+        handle=f"@bench{time.time_ns()}",
+        authorised_by=adviser,
+        authorised_at=timezone.now(),
+    )
+    channel.set_credentials({"access_token": token})
+    channel.save()
+    return channel
+
+
+def schedule(adviser, channels, count: int, *, first: int = 0) -> None:
+    """``count`` approved posts scheduled through the services (so the worker's last checks are real), one
+    channel each in turn, numbered from ``first``, due far ahead; ``retime`` then sets the due times to measure."""
     from django.utils import timezone
 
     from calendar_app.services import posts as post_services
@@ -104,8 +115,8 @@ def schedule(adviser, channels, count: int) -> None:
 
     started = time.monotonic()
     later = timezone.now() + datetime.timedelta(days=1)
-    rng = random.Random(2026)
-    for number in range(count):
+    rng = random.Random(2026 + first)
+    for number in range(first, first + count):
         # Varied texts, as a city's week of posts is (1,000 copies of one text would all be repetitions).
         sentences = rng.sample(SENTENCES, rng.randint(1, 4))
         post = post_services.post_create(
@@ -159,28 +170,47 @@ def prepare(posts: int, workers: int):
     return url, server, processes
 
 
-def worker_env(database_url: str, workers: int) -> dict[str, str]:
-    """The environment the cluster and the dispatcher run in."""
-    return {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
+def worker_env(database_url: str, workers: int, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment the cluster and the dispatcher run in; ``settings`` adds variables such as
+    ``PUBLISHING_MAX_ATTEMPTS`` (config/settings.py reads them)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": "WARNING"}
+    return {**env, **(settings or {})}
 
 
-def start_worker(database_url: str, workers: int) -> list[subprocess.Popen]:
-    env = worker_env(database_url, workers)
+def worker_settings(env: dict[str, str]) -> dict:
+    """``settings.PUBLISHING`` as a process started with ``env`` reads it: what the worker really uses
+    (a variable the settings do not read, or misspelt, shows as the default)."""
+    code = "import json; from django.conf import settings; print(json.dumps(settings.PUBLISHING))"
+    manage = [sys.executable, str(PROJECT / "manage.py"), "shell", "-c", code]
+    output = subprocess.run(manage, cwd=PROJECT, env=env, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def start_worker(
+    database_url: str, workers: int, settings: dict[str, str] | None = None, log=None
+) -> list[subprocess.Popen]:
+    """A django-q2 cluster and a dispatcher, as in production; their output goes to ``log`` (a file) if given."""
+    env = worker_env(database_url, workers, settings)
     manage = [sys.executable, str(PROJECT / "manage.py")]
     return [
-        subprocess.Popen([*manage, "qcluster"], cwd=PROJECT, env=env),
-        subprocess.Popen([*manage, "publish_dispatcher"], cwd=PROJECT, env=env),
+        subprocess.Popen([*manage, command], cwd=PROJECT, env=env, stdout=log, stderr=log)
+        for command in ("qcluster", "publish_dispatcher")
     ]
 
 
 def stop_worker(processes: list[subprocess.Popen]) -> None:
+    """SIGINT, as an operator stops them; a process still running after 20 s is SIGKILLed with its children
+    (a cluster's workers would outlive their parent)."""
+    from tests.publishing.test_worker_live import kill_tree
+
     for process in processes:
-        process.send_signal(signal.SIGINT)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
     for process in processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            kill_tree(process)
 
 
 def wait_for(count: int, timeout: float) -> int:

@@ -9,11 +9,17 @@ Control paths, for tests and benchmarks:
 - ``GET /`` — an HTML page of what each channel received;
 - ``GET /_sandbox/received`` — the same as JSON;
 - ``POST /_sandbox/faults`` — ``{"network": "x", "faults": [{"status": 429, "retry_after": "2"}, ...]}``:
-  the next requests to that network (optionally only those whose method and path match ``match``)
-  answer these faults in order. A fault may also be ``{"delay": 3}`` (answer late),
-  ``{"malformed": true}`` (unreadable JSON with the status given, 200 by default) or
-  ``{"drop_after_receive": true}`` (the post is recorded, then the connection closes unanswered:
-  a timeout after sending);
+  the next requests to that network answer these faults in order, one request each. What a fault does:
+  ``{"status": 503}`` (the network's error body with that status; ``"message"`` its text,
+  ``"retry_after"`` a ``Retry-After`` header), ``{"delay": 3}`` (answer late),
+  ``{"malformed": true}`` (unreadable JSON with the status given, 200 by default),
+  ``{"drop_after_receive": true}`` (the post is recorded, then the connection closes unanswered after
+  ``"hold"`` seconds: a timeout after sending) or ``{"hang": true}`` (the connection is accepted and
+  never answered, nothing recorded, until the client gives up: its read timeout fires).
+  Which requests it applies to: ``"match"`` (a regular expression searched in ``"<METHOD> <path>"``)
+  and ``"bearer"`` (only requests with this ``Authorization: Bearer`` token: one channel of the
+  network, since each channel has its own). ``"sticky": true`` keeps the fault queued, so that it
+  applies to every such request (a network down or throttling all along) instead of the next one only;
 - ``POST /_sandbox/reset`` — forget everything; ``POST /_sandbox/latency`` — ``{"seconds": 0.05}``.
 """
 
@@ -24,6 +30,7 @@ import html
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -136,15 +143,14 @@ class State:
                 item for item in self.received if (network is None or item.network == network) and item.kind == kind
             ]
 
-    def take_fault(self, network: str, method: str, path: str) -> dict | None:
+    def take_fault(self, network: str, request: SandboxRequest) -> dict | None:
+        """The first fault queued for ``network`` that applies to ``request``; taken off the queue unless sticky."""
         with self.lock:
-            queue = self.faults.get(network)
-            if not queue:
-                return None
+            queue = self.faults.get(network) or deque()
             for index, fault in enumerate(queue):
-                match = fault.get("match")
-                if match is None or re.search(match, f"{method} {path}"):
-                    del queue[index]
+                if _applies(fault, request):
+                    if not fault.get("sticky"):
+                        del queue[index]
                     return fault
         return None
 
@@ -154,6 +160,14 @@ class State:
             self.faults.clear()
             self.scratch.clear()
             self.latency = 0.0
+
+
+def _applies(fault: dict, request: SandboxRequest) -> bool:
+    """Whether ``fault`` is for ``request``: its ``match`` (method and path) and its ``bearer`` (token), when set."""
+    match = fault.get("match")
+    if match is not None and not re.search(match, f"{request.method} {request.path}"):
+        return False
+    return "bearer" not in fault or fault["bearer"] == request.bearer()
 
 
 Route = tuple[str, re.Pattern, Callable]
@@ -251,6 +265,19 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test): nothing left to answer
 
+    # A request held unanswered ("hang") is let go after this long even if its client never gives up.
+    HANG_LIMIT_SECONDS = 3600
+
+    def _hold_unanswered(self) -> None:
+        """Answer nothing and keep the connection open until the client closes it (it timed out, or died)."""
+        self.close_connection = True
+        self.connection.settimeout(self.HANG_LIMIT_SECONDS)
+        try:
+            while self.rfile.read(1):  # a client waiting for its answer sends nothing more: this reads its close
+                pass
+        except OSError:
+            pass
+
     def _handle(self, method: str) -> None:
         state = self.server.state
         parts = urlsplit(self.path)
@@ -270,7 +297,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if state.latency:
             time.sleep(state.latency)
-        fault = state.take_fault(network, method, rest)
+        fault = state.take_fault(network, request)
+        if fault and fault.get("hang"):
+            return self._hold_unanswered()
         if fault and fault.get("delay"):
             time.sleep(float(fault["delay"]))
         if fault and not fault.get("drop_after_receive") and ("status" in fault or fault.get("malformed")):
@@ -299,6 +328,11 @@ class SandboxServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
         self.state = State()
         self.simulators = _simulators()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that vanished mid-exchange (a worker SIGKILLed, a timeout) is no sandbox error: no traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:
