@@ -250,7 +250,7 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 0.2
 
-# The publishing worker (publishing/dispatcher.py, claims.py, task.py, outcomes.py, reaper.py).
+# The publishing worker (publishing/dispatcher.py, claims.py, task.py, sending.py, outcomes.py, reaper.py).
 PUBLISHING = {
     # The dispatcher claims versions this far ahead of their due time; the task waits for the second.
     "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 2.0),
@@ -260,21 +260,29 @@ PUBLISHING = {
     "BURST_THRESHOLD": 100,
     # How often the dispatcher looks again when nothing is due (it also sees newly scheduled posts then).
     "POLL_SECONDS": env_float("PUBLISHING_POLL_SECONDS", 0.25),
-    # After this, a version still "publishing" is the reaper's: released, or reconciled with the network.
-    "CLAIM_SECONDS": env_float("PUBLISHING_CLAIM_SECONDS", 120.0),
-    # The dispatcher also reaps this often (besides the per-minute django-q2 Schedule).
-    "REAP_SECONDS": env_float("PUBLISHING_REAP_SECONDS", 30.0),
+    # A claim lasts this long unless the process holding it renews it (its heartbeat, every
+    # HEARTBEAT_SECONDS); a claim not renewed is the reaper's, which runs every REAP_SECONDS: a killed
+    # worker's publications come back within CLAIM_SECONDS + REAP_SECONDS.
+    "CLAIM_SECONDS": env_float("PUBLISHING_CLAIM_SECONDS", 8.0),
+    "HEARTBEAT_SECONDS": env_float("PUBLISHING_HEARTBEAT_SECONDS", 2.0),
+    "REAP_SECONDS": env_float("PUBLISHING_REAP_SECONDS", 2.0),
     "CLAIM_BATCH": 1000,
     # Versions per django-q2 task (at least TASK_BATCH, a burst split evenly over the workers up to
     # TASK_BATCH_MAX), their network calls made in parallel threads.
     "TASK_BATCH": env_int("PUBLISHING_TASK_BATCH", 10, minimum=1),
     "TASK_BATCH_MAX": 250,
     "THREADS_PER_TASK": 50,
-    "NETWORK_TIMEOUT_SECONDS": 15.0,
-    # Temporary errors: exponential backoff with jitter from RETRY_BASE up to RETRY_MAX, MAX_ATTEMPTS in all.
-    "MAX_ATTEMPTS": 6,
-    "RETRY_BASE_SECONDS": 30.0,
-    "RETRY_MAX_SECONDS": 1800.0,
+    # Seconds to wait for a network's answer, and (shorter) for a connection to it.
+    "NETWORK_TIMEOUT_SECONDS": env_float("PUBLISHING_NETWORK_TIMEOUT_SECONDS", 15.0),
+    "CONNECT_TIMEOUT_SECONDS": env_float("PUBLISHING_CONNECT_TIMEOUT_SECONDS", 3.0),
+    # A network with a call unanswered for this long is slow: nothing more is sent to that channel until
+    # the call ends, so that one dead network never holds more than one worker (healthy ones go on).
+    "SLOW_CALL_SECONDS": env_float("PUBLISHING_SLOW_CALL_SECONDS", 0.5),
+    # Temporary errors and unknown outcomes: exponential backoff with jitter from RETRY_BASE up to
+    # RETRY_MAX, MAX_ATTEMPTS calls in all (publications and look-ups alike); then failed, or « to verify ».
+    "MAX_ATTEMPTS": env_int("PUBLISHING_MAX_ATTEMPTS", 6, minimum=1),
+    "RETRY_BASE_SECONDS": env_float("PUBLISHING_RETRY_BASE_SECONDS", 30.0),
+    "RETRY_MAX_SECONDS": env_float("PUBLISHING_RETRY_MAX_SECONDS", 1800.0),
 }
 
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

@@ -4,23 +4,34 @@
 token, in one conditional UPDATE per batch (on PostgreSQL the candidate rows are first locked with
 ``SELECT … FOR UPDATE SKIP LOCKED``), so that any number of dispatchers on any number of machines
 never claim the same version twice. The claimed versions go to ``publishing.task.publish_batch``.
+
+A claim is short (``CLAIM_SECONDS``): the process working on it proves it is alive by renewing it
+(``Heartbeat``, every ``HEARTBEAT_SECONDS``); the claims of a process that stopped renewing them are
+the reaper's within seconds. Nothing is claimed on a channel whose network is slow right now
+(``slow_channels``), so that one network that does not answer holds at most the worker already
+waiting on it.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calendar_app.models import Channel, ChannelVersion, Post
 from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
+from publishing.models import PublicationAttempt
 from publishing.options import options
+
+logger = logging.getLogger("vitrine.publishing")
 
 
 def _due_filter(until: datetime.datetime) -> Q:
@@ -28,11 +39,25 @@ def _due_filter(until: datetime.datetime) -> Q:
     return Q(status=Status.SCHEDULED) & (first_try | Q(next_attempt_at__lte=until))
 
 
-def claimable(until: datetime.datetime):
-    """Scheduled versions due by ``until`` on channels that can publish, emergencies first (art. 6)."""
+def slow_channels(now: datetime.datetime | None = None):
+    """The channels (ids, a subquery) with a call unanswered for ``SLOW_CALL_SECONDS`` under a live claim:
+    their network is slow or dead right now. A dead worker's call does not count (its claim has lapsed)."""
+    now = now or timezone.now()
+    return PublicationAttempt.objects.filter(
+        outcome=PublicationAttempt.Outcome.PENDING,
+        call_started_at__lt=now - datetime.timedelta(seconds=options()["SLOW_CALL_SECONDS"]),
+        version__status=Status.PUBLISHING,
+        version__claimed_until__gte=now,
+    ).values("version__channel_id")
+
+
+def claimable(until: datetime.datetime, *, now: datetime.datetime | None = None):
+    """Scheduled versions due by ``until`` on channels that can publish and whose network is not slow right
+    now, emergencies first (art. 6)."""
     return (
         ChannelVersion.objects.filter(_due_filter(until))
         .filter(channel__is_active=True, channel__connection=Channel.Connection.CONNECTED)
+        .exclude(channel_id__in=slow_channels(now))
         .order_by("-post__is_emergency", "due_at", "pk")
     )
 
@@ -69,7 +94,7 @@ def claim_due(
     token = uuid.uuid4()
     claimed_until = now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
     with transaction.atomic():
-        candidates = claimable(until)
+        candidates = claimable(until, now=now)
         if only is not None:
             candidates = candidates.filter(pk__in=list(only))
         if connection.features.has_select_for_update_skip_locked:
@@ -86,7 +111,6 @@ def claim_due(
                 target=Status.PUBLISHING,
                 claim_token=token,
                 claimed_until=claimed_until,
-                attempts=F("attempts") + 1,
                 updated_at=now,
             )
         )
@@ -100,6 +124,50 @@ def _posts_publishing(post_ids: set[int]) -> None:
     bulk_transition(
         model=Post,
         moves=post_ids,
-        source=(Status.SCHEDULED, Status.PARTIALLY_PUBLISHED, Status.FAILED),
+        source=(Status.SCHEDULED, Status.PARTIALLY_PUBLISHED, Status.FAILED, Status.TO_VERIFY),
         target=Status.PUBLISHING,
     )
+
+
+def renew(claims: dict[uuid.UUID, list[int]], *, now: datetime.datetime | None = None) -> int:
+    """Extend the claims still held (version ids by claim token) by ``CLAIM_SECONDS``; returns how many."""
+    now = now or timezone.now()
+    claimed_until = now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
+    renewed = 0
+    for token, ids in claims.items():
+        renewed += ChannelVersion.objects.filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token).update(
+            claimed_until=claimed_until
+        )
+    return renewed
+
+
+class Heartbeat:
+    """While a task works on its claims, a thread renews them every ``HEARTBEAT_SECONDS``: a live worker
+    keeps what it holds, however long its network takes; a killed one stops renewing, and its claims
+    lapse after ``CLAIM_SECONDS`` for the reaper. Used as a context manager around the task's work."""
+
+    def __init__(self, claims: dict[uuid.UUID, list[int]]):
+        self.claims = claims
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="publishing-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        if self.claims:
+            renew(self.claims)  # at once: the task may have waited in the queue for part of its claim
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(options()["HEARTBEAT_SECONDS"]):
+                try:
+                    renew(self.claims)
+                except Exception:  # a busy database: the next beat tries again, well within the claim
+                    logger.warning("heartbeat: the claims could not be renewed this time", exc_info=True)
+        finally:
+            connections.close_all()

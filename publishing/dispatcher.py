@@ -3,6 +3,8 @@ claims what falls due and hands it to the django-q2 workers in small batches.
 
 Run one or more per installation (``manage.py publish_dispatcher``, started by ``runall``): claims
 are atomic, so several dispatchers on several machines share the work without doubling anything.
+Its loop never waits on a network: every call, look-ups after an unknown outcome included, is made by
+a django-q2 task; the reaper it runs every ``REAP_SECONDS`` only reads and writes the database.
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ def run(stop: threading.Event) -> None:
             if handed:
                 logger.info("dispatched count=%d", handed)
             wait = seconds_until_next()
+            if not handed and wait == 0:
+                # Due, yet nothing to claim: its channel's network is slow right now (claims.slow_channels).
+                wait = options()["POLL_SECONDS"]
         except Exception:
             logger.exception("dispatcher loop failed; retrying")
             close_old_connections()

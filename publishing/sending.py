@@ -1,13 +1,16 @@
-"""One claimed version on its way out: the last checks, what goes out, the network call, reconciliation.
+"""One claimed version on its way out: the last checks, what goes out, the one network call.
 
-``send`` runs in a pool thread and never touches the database; everything it needs is loaded
-before (``prepare``). Used by the publish task (``publishing.task``) and the reaper.
+``call`` runs in a pool thread and never touches the database; everything it needs is loaded before
+(``prepare``). A version whose last call had an unknown outcome (``unverified_since``) is only looked
+up on the network, never sent again, until the network says whether it is there. Used by the publish
+task (``publishing.task``).
 """
 
 from __future__ import annotations
 
 import datetime
-import time
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 
@@ -20,14 +23,7 @@ from calendar_app.models import Approval, ChannelVersion, Post
 from calendar_app.services.charte import charte_check
 from kernel.credentials import CredentialsUnreadable
 from publishing.adapters import adapter_for
-from publishing.adapters.base import (
-    AdapterError,
-    NetworkAdapter,
-    OutcomeUnknown,
-    Outgoing,
-    Published,
-    TemporaryError,
-)
+from publishing.adapters.base import AdapterError, AuthError, NetworkAdapter, OutcomeUnknown, Outgoing, Published
 from publishing.models import PublicationAttempt
 from publishing.options import options
 
@@ -59,6 +55,11 @@ class Job:
     outcome: str = ""
     adapter: NetworkAdapter | None = None
     credentials_unreadable: bool = False
+
+    @property
+    def looking_up(self) -> bool:
+        """Its last call's outcome is unknown: this time the network is asked whether the post is there."""
+        return self.version.unverified_since is not None
 
 
 def last_moment_refusals(
@@ -92,13 +93,17 @@ def outgoing_for(version: ChannelVersion) -> Outgoing:
 
 def prepare(job: Job) -> None:
     """Who sends and what goes out: the adapter with the channel's credentials, the text, the image
-    renditions, the link. Credentials that cannot be decrypted block the job before any network call
+    renditions, the link. Credentials that cannot be decrypted stop the job before any network call
     (the channel goes "to reconnect" when it is recorded); an image that cannot fit is the job's error."""
     try:
-        job.adapter = adapter_for(job.version.channel, timeout=options()["NETWORK_TIMEOUT_SECONDS"])
+        job.adapter = adapter_for(
+            job.version.channel,
+            timeout=options()["NETWORK_TIMEOUT_SECONDS"],
+            connect_timeout=options()["CONNECT_TIMEOUT_SECONDS"],
+        )
     except CredentialsUnreadable:
         job.credentials_unreadable = True
-        job.refusals.append(str(CREDENTIALS_UNREADABLE))
+        job.refusals.append(str(CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN if job.looking_up else CREDENTIALS_UNREADABLE))
         return
     try:
         job.outgoing = outgoing_for(job.version)
@@ -106,32 +111,45 @@ def prepare(job: Job) -> None:
         job.error = error
 
 
-def send(job: Job, *, wait: bool) -> None:
-    """Wait for the due second and call the network; runs in a thread and never touches the database."""
-    if wait:
-        delay = (job.due - timezone.now()).total_seconds()
-        if delay > 0:
-            time.sleep(delay)
-    adapter = job.adapter
+def worker_name() -> str:
+    """The process making the call (the django-q2 worker itself, not its cluster's parent)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def request_summary(job: Job) -> str:
+    """What this attempt asks the network, for the attempt log (no secret: no token, no credential)."""
+    outgoing, network = job.outgoing, job.version.channel.network
+    if job.looking_up:
+        return (
+            f"{network}: look-up of the publication sent at {job.version.unverified_since.isoformat()} "
+            f"(idempotency key {outgoing.idempotency_key}); nothing is sent"
+        )
+    return (
+        f"{network}: publish {len(outgoing.text)} characters, {len(outgoing.media)} image(s), "
+        f"link {outgoing.link or '—'}, idempotency key {outgoing.idempotency_key}"
+    )
+
+
+def call(job: Job) -> None:
+    """The one network call of this attempt; runs in a thread and never touches the database.
+
+    A publication is sent; a version whose last outcome is unknown is looked up instead (found → it
+    is published; absent → it may be sent at the next attempt). A look-up that fails for any reason
+    but a refused token leaves the outcome unknown.
+    """
+    adapter, outcome = job.adapter, PublicationAttempt.Outcome
     job.called_at = timezone.now()
     try:
-        job.published = adapter.publish(job.outgoing)
+        if job.looking_up:
+            job.published = adapter.lookup(job.outgoing, since=job.version.unverified_since)
+            job.outcome = outcome.FOUND if job.published else outcome.ABSENT
+        else:
+            job.published = adapter.publish(job.outgoing)
+    except AuthError as error:
+        job.error = error
     except OutcomeUnknown as error:
-        reconcile(job, adapter, error)
+        job.error, job.outcome = error, outcome.UNKNOWN
     except AdapterError as error:
         job.error = error
-
-
-def reconcile(job: Job, adapter, error: AdapterError) -> None:
-    """After an unknown outcome: ask the network. Found → published; absent → retried; no answer → the reaper."""
-    job.error = error
-    try:
-        found = adapter.reconcile(job.outgoing)
-    except AdapterError:
-        job.outcome = PublicationAttempt.Outcome.UNKNOWN  # the claim expires and the reaper tries again
-        return
-    if found is not None:
-        job.published, job.outcome = found, PublicationAttempt.Outcome.FOUND
-    else:
-        job.error = TemporaryError(error.message, summary=error.summary)
-        job.outcome = PublicationAttempt.Outcome.ABSENT
+        if job.looking_up:
+            job.outcome = outcome.UNKNOWN

@@ -1,33 +1,34 @@
 """The django-q2 task: publish a batch of claimed versions, each at its due second, exactly once.
 
-It re-checks each claim, re-runs the Charte and the approval check (art. 7, 9.4, 9.5), records the
-attempt *before* the network call (one attempt per claim, enforced by a unique constraint), calls
-the adapter outside any transaction, then records the outcome. django-q2's own retries are off:
+It re-checks each claim, re-runs the Charte and the approval check (art. 7, 9.4, 9.5), then, at each
+due second, records the attempts *right before* their network calls (one attempt per claim, enforced
+by a unique constraint), makes the calls in threads outside any transaction, and records the
+outcomes. A heartbeat renews its claims all the while. django-q2's own retries are off:
 ``publishing.outcomes`` decides. The dispatcher enqueues it by its dotted path,
 ``publishing.task.publish_batch``.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
-import socket
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from calendar_app.charte.loader import get_ruleset
 from calendar_app.models import ChannelVersion
+from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
+from publishing.claims import Heartbeat, slow_channels
 from publishing.models import PublicationAttempt
 from publishing.options import options
 from publishing.outcomes import record_outcomes
-from publishing.sending import Job, last_moment_refusals, prepare, send
-
-WORKER = f"{socket.gethostname()}:{os.getpid()}"
+from publishing.sending import Job, call, last_moment_refusals, prepare, request_summary, worker_name
 
 
 def publish_claimed(version_id: int, token, *, wait: bool = True) -> str:
@@ -39,24 +40,24 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
     """Publish a batch of claimed versions, each at its due second; returns each one's outcome, for the logs.
 
     1. Versions whose claim is gone are left alone ("stale").
-    2. The Charte and the approval are checked for each due second, during the look-ahead.
-    3. One transaction renews the claims and records one attempt per claim *before* any network call
-       (a claim delivered twice finds its attempt recorded and stops).
-    4. The network calls run in parallel threads, outside any transaction, each at its due second.
-    5. One transaction records every outcome.
+    2. The Charte and the approval are checked for each due second, during the look-ahead (not for a
+       version only looked up: it may be out already).
+    3. A heartbeat renews the claims until the end.
+    4. Those stopped before any call (a block, unreadable credentials, an image that cannot fit) have
+       their attempt recorded at once.
+    5. At each due second: the claims are checked again, those on a channel whose network became slow
+       meanwhile are released (nothing sent), the others' attempts recorded (one transaction), then
+       their calls start in parallel threads, outside any transaction.
+    6. One transaction records every outcome.
     """
     with translation.override(settings.LANGUAGE_CODE):
         jobs = _load_jobs(claims)
-        _start_attempts(jobs)
-        sending = [job for job in jobs if job.attempt is not None and not job.refusals]
-        for job in sending:  # here, so that the threads below never touch the database
-            prepare(job)
-        sending = [job for job in sending if job.error is None and not job.refusals]
-        if len(sending) > 1:
-            with ThreadPoolExecutor(max_workers=min(len(sending), options()["THREADS_PER_TASK"])) as pool:
-                list(pool.map(lambda job: _in_thread(send, job, wait=wait), sending))
-        for job in sending if len(sending) == 1 else ():
-            send(job, wait=wait)
+        for job in jobs:
+            if not job.refusals:
+                prepare(job)
+        with Heartbeat(_by_token(jobs)):
+            _start_attempts([job for job in jobs if job.refusals or job.error], calling=False)
+            _send_at_due_seconds([job for job in jobs if not job.refusals and job.error is None], wait=wait)
         record_outcomes(jobs)
     outcomes = {job.version.pk: job.outcome or "stale" for job in jobs}
     return [outcomes.get(int(version_id), "stale") for version_id, _token in claims]
@@ -76,41 +77,105 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
         if version.claim_token != tokens[version.pk]:
             continue
         due = max(version.next_attempt_at or version.due_at, now)
-        jobs.append(Job(version, tokens[version.pk], due, last_moment_refusals(version, at=due, ruleset=ruleset)))
-    return jobs
+        job = Job(version, tokens[version.pk], due, [])
+        if not job.looking_up:
+            job.refusals = last_moment_refusals(version, at=due, ruleset=ruleset)
+        jobs.append(job)
+    return sorted(jobs, key=lambda job: job.due)
 
 
-def _start_attempts(jobs: list[Job]) -> None:
-    """Renew each claim and record its attempt, atomically; a claim already attempted or released is skipped."""
+def _by_token(jobs: list[Job]) -> dict[uuid.UUID, list[int]]:
+    claims: dict[uuid.UUID, list[int]] = {}
+    for job in jobs:
+        claims.setdefault(job.token, []).append(job.version.pk)
+    return claims
+
+
+def _send_at_due_seconds(jobs: list[Job], *, wait: bool) -> None:
+    """For each due time in turn (``jobs`` are sorted by it): wait for it, record its attempts, start its
+    calls in the pool; leaving the pool waits for every call."""
     if not jobs:
         return
-    claimed_until = timezone.now() + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
-    by_token: dict[uuid.UUID, list[int]] = {}
-    for job in jobs:
-        by_token.setdefault(job.token, []).append(job.version.pk)
+    with ThreadPoolExecutor(max_workers=min(len(jobs), options()["THREADS_PER_TASK"])) as pool:
+        for due, group in groupby(jobs, key=lambda job: job.due):
+            delay = (due - timezone.now()).total_seconds()
+            if wait and delay > 0:
+                time.sleep(delay)
+            for job in _start_attempts(list(group), calling=True):
+                pool.submit(_in_thread, call, job)
+
+
+def _start_attempts(jobs: list[Job], *, calling: bool) -> list[Job]:
+    """Record the attempt of each job whose claim is still held, atomically; returns those jobs.
+
+    ``calling``: the network call follows at once, so the claim counts one more try (``attempts``), the
+    attempt says when and by which process, and what it asks; a job on a channel whose network became
+    slow since it was claimed is released instead (back to scheduled, nothing sent, no try counted).
+    A claim already attempted (django-q2 delivering a task twice) or released is skipped.
+    """
+    if not jobs:
+        return []
+    now = timezone.now()
     with transaction.atomic():
         held = set()
-        for token, ids in by_token.items():
+        for token, ids in _by_token(jobs).items():
             # The UPDATE takes the rows' locks: the reaper's release waits for it, or it finds no row.
-            ChannelVersion.objects.filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token).update(
-                claimed_until=claimed_until
-            )
             held |= {
                 (pk, token)
-                for pk in ChannelVersion.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True)
+                for pk in ChannelVersion.objects.filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token)
+                .select_for_update()
+                .values_list("pk", flat=True)
             }
-        attempted = set(
+        held -= set(
             PublicationAttempt.objects.filter(version_id__in=[pk for pk, _token in held]).values_list(
                 "version_id", "claim_token"
             )
         )
-        starting = [job for job in jobs if (job.version.pk, job.token) in held - attempted]
+        starting = [job for job in jobs if (job.version.pk, job.token) in held]
+        if calling:
+            starting = _release_on_slow_channels(starting, now=now)
+            ChannelVersion.objects.filter(pk__in=[job.version.pk for job in starting]).update(
+                attempts=F("attempts") + 1
+            )
+            for job in starting:
+                job.version.attempts += 1
         attempts = PublicationAttempt.objects.bulk_create(
-            PublicationAttempt(version=job.version, number=job.version.attempts, claim_token=job.token, worker=WORKER)
+            PublicationAttempt(
+                version=job.version,
+                number=job.version.attempts,
+                claim_token=job.token,
+                worker=worker_name(),
+                call_started_at=now if calling else None,
+                request_summary=request_summary(job) if calling else "",
+            )
             for job in starting
         )
     for job, attempt in zip(starting, attempts, strict=True):
         job.attempt = attempt
+    return starting
+
+
+def _release_on_slow_channels(jobs: list[Job], *, now) -> list[Job]:
+    """Release the jobs whose channel's network is slow right now (another call on it is unanswered):
+    scheduled again as they were, claimed once it answers; returns the others."""
+    slow = set(
+        slow_channels(now)
+        .filter(version__channel_id__in={job.version.channel_id for job in jobs})
+        .values_list("version__channel_id", flat=True)
+    )
+    released = [job for job in jobs if job.version.channel_id in slow]
+    for token, group in groupby(sorted(released, key=lambda job: str(job.token)), key=lambda job: job.token):
+        bulk_transition(
+            model=ChannelVersion,
+            moves=[job.version.pk for job in group],
+            source=Status.PUBLISHING,
+            target=Status.SCHEDULED,
+            where=Q(claim_token=token),
+            updated_at=now,
+            claim_token=None,
+            claimed_until=None,
+        )
+    return [job for job in jobs if job.version.channel_id not in slow]
 
 
 def _in_thread(function, *args, **kwargs):

@@ -10,7 +10,8 @@ Errors say what the worker must do next:
 - ``PermanentError``: give up on this publication (the network refused the content);
 - ``AuthError``: the token is expired or revoked; the channel must be reconnected;
 - ``OutcomeUnknown``: the request may have reached the network (timeout after sending, an
-  unreadable answer to a POST); ``lookup`` must be asked before anything is retried.
+  unreadable answer to a POST); ``lookup`` must be asked before anything is sent again (the
+  worker never sends again blind).
 
 Messages are translatable; the worker records them in the municipality's language (French).
 """
@@ -29,8 +30,12 @@ import httpx
 import regex
 from django.utils.translation import gettext as _
 
-# Seconds to wait for a network; the worker's task timeout is set above it.
+# Seconds to wait for a network's answer, and for a connection to it (the worker passes its own,
+# settings.PUBLISHING's NETWORK_TIMEOUT_SECONDS and CONNECT_TIMEOUT_SECONDS).
 DEFAULT_TIMEOUT = 15.0
+DEFAULT_CONNECT_TIMEOUT = 3.0
+# ``lookup(since=…)`` counts a post created this long before ``since`` too: the network's clock and ours differ.
+CLOCK_MARGIN = datetime.timedelta(minutes=2)
 # How much of a request or answer the attempt log keeps.
 SUMMARY_LENGTH = 500
 # Web addresses as the networks' apps link them in a text (with a scheme or www., not bare domains),
@@ -160,6 +165,23 @@ def retry_after_seconds(value: str | None, *, now: datetime.datetime | None = No
     return max(0.0, (when - now).total_seconds())
 
 
+def created_since(created, since: datetime.datetime | None) -> bool:
+    """Whether a post the network says was created at ``created`` (ISO 8601 text, or milliseconds since
+    the epoch as LinkedIn gives it) can be the one sent at ``since``. Unknown either way → True."""
+    if since is None or created in (None, ""):
+        return True
+    try:
+        if isinstance(created, int | float):
+            when = datetime.datetime.fromtimestamp(created / 1000, datetime.UTC)
+        else:
+            when = datetime.datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return when >= since - CLOCK_MARGIN
+
+
 def summarise(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.path} → {response.status_code} {response.text[:300]}"
 
@@ -183,6 +205,7 @@ class NetworkAdapter:
     credentials: Mapping[str, str] = field(default_factory=dict)
     timeout: float = DEFAULT_TIMEOUT
     client: httpx.Client | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
 
     network = ""
     # Whether the post's images go out with it (their renditions, ``publishing.media``).
@@ -214,17 +237,14 @@ class NetworkAdapter:
     def publish(self, outgoing: Outgoing) -> Published:
         raise NotImplementedError
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
-        """Whether ``outgoing`` is already on the network (after an unknown outcome); None if it is not."""
-        raise NotImplementedError
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
+        """Whether ``outgoing`` is already on the network (after an unknown outcome); None if it is not.
 
-    def reconcile(self, outgoing: Outgoing) -> Published | None:
-        """After an unknown outcome: the post if it is on the network, None if it is not (then it is retried).
-
-        By default ``lookup``. A network whose API makes a repeated publish with the same
-        idempotency key return the first post instead of a second one may repeat it here.
+        ``since``: when it may have been sent; a network that matches texts counts only the posts
+        created since then (``created_since``), so that last week's post of the same text is not it.
+        It only reads: after an unknown outcome, the worker asks this, never ``publish``.
         """
-        return self.lookup(outgoing)
+        raise NotImplementedError
 
     def delete(self, external_id: str) -> None:
         raise NotImplementedError
@@ -283,7 +303,11 @@ class NetworkAdapter:
         url = path if path.startswith(("http://", "https://")) else self.url(path)
         try:
             response = self.client.request(
-                method, url, headers={**self.headers(), **(headers or {})}, timeout=self.timeout, **kwargs
+                method,
+                url,
+                headers={**self.headers(), **(headers or {})},
+                timeout=httpx.Timeout(self.timeout, connect=min(self.connect_timeout, self.timeout)),
+                **kwargs,
             )
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise TemporaryError(

@@ -210,7 +210,7 @@ class BlueskyAdapter(NetworkAdapter):
             return found
         return self._published(answer["uri"])
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         try:
             answer = self.xrpc(
                 "GET",

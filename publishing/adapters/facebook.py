@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
-from publishing.adapters.base import Comment, LinkCard, MediaFile, Outgoing, Published, web_addresses
+from publishing.adapters.base import (
+    Comment,
+    LinkCard,
+    MediaFile,
+    Outgoing,
+    Published,
+    created_since,
+    web_addresses,
+)
 from publishing.adapters.graph import GraphAdapter, graph_time
 
 
@@ -70,15 +79,15 @@ class FacebookAdapter(GraphAdapter):
         post = self.request("POST", self.graph(self.page_id, "feed"), creates=True, data=data)
         return self._published(str(post["id"]))
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         answer = self.request(
             "GET",
             self.graph(self.page_id, "posts"),
-            params={"fields": "id,message,permalink_url", "limit": self.LOOKUP_DEPTH},
+            params={"fields": "id,message,permalink_url,created_time", "limit": self.LOOKUP_DEPTH},
         )
         wanted = self.sent_text(outgoing).strip()
         for post in (answer or {}).get("data", []):
-            if (post.get("message") or "").strip() == wanted:
+            if (post.get("message") or "").strip() == wanted and created_since(post.get("created_time"), since):
                 return self._published(str(post["id"]), post.get("permalink_url", ""))
         return None
 

@@ -7,6 +7,8 @@ identifier is derived from the idempotency key, and nothing is created anywhere.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,7 +34,7 @@ class FeedAdapter(NetworkAdapter):
         url = settings.SITE_URL + reverse("feed_atom")
         return Published(external_id=f"feed-{outgoing.idempotency_key}", url=url, summary=f"feed item at {url}")
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         # The item exists exactly when the version is published, which the worker records itself.
         return self.publish(outgoing)
 

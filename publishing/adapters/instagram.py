@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
-from publishing.adapters.base import AdapterError, Comment, MediaFile, Outgoing, PermanentError, Published
+from publishing.adapters.base import (
+    AdapterError,
+    Comment,
+    MediaFile,
+    Outgoing,
+    PermanentError,
+    Published,
+    created_since,
+)
 from publishing.adapters.graph import GraphAdapter, graph_time
 
 
@@ -79,7 +88,7 @@ class InstagramAdapter(GraphAdapter):
             return ""
         return (answer or {}).get("permalink", "")
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         answer = self.request(
             "GET",
             self.graph(self.user_id, "media"),
@@ -87,7 +96,7 @@ class InstagramAdapter(GraphAdapter):
         )
         wanted = self.sent_text(outgoing).strip()
         for media in (answer or {}).get("data", []):
-            if (media.get("caption") or "").strip() == wanted:
+            if (media.get("caption") or "").strip() == wanted and created_since(media.get("timestamp"), since):
                 return self._published(media)
         return None
 

@@ -17,6 +17,7 @@ from publishing.adapters.base import (
     Outgoing,
     PermanentError,
     Published,
+    created_since,
 )
 
 # Monthly ``LinkedIn-Version``; LinkedIn supports each version for at least a year.
@@ -60,8 +61,8 @@ class LinkedInAdapter(NetworkAdapter):
 
     LinkedIn has no idempotency key, but it refuses the same commentary twice from one author with
     422 ``DUPLICATE_POST`` naming the first post: ``publish`` then returns that post, so a repeated
-    attempt never posts twice (``reconcile`` relies on it). ``lookup`` reads the organization's
-    latest posts and matches the exact commentary.
+    attempt never posts twice. ``lookup`` reads the organization's latest posts and matches the exact
+    commentary and the creation time.
     """
 
     network = "linkedin"
@@ -134,12 +135,7 @@ class LinkedInAdapter(NetworkAdapter):
             raise OutcomeUnknown(_("LinkedIn accepted the post without saying which one it is (no x-restli-id)."))
         return self._published(urn)
 
-    def reconcile(self, outgoing: Outgoing) -> Published | None:
-        """Publishing again is exact: LinkedIn names the post if the first request created it, or
-        the post is created once (``lookup`` matches texts, ambiguous when one went out twice)."""
-        return self.publish(outgoing)
-
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         answer = self.request(
             "GET",
             "/rest/posts",
@@ -148,7 +144,7 @@ class LinkedInAdapter(NetworkAdapter):
         )
         wanted = commentary_for(outgoing).strip()
         for post in (answer or {}).get("elements", []):
-            if (post.get("commentary") or "").strip() == wanted:
+            if (post.get("commentary") or "").strip() == wanted and created_since(post.get("createdAt"), since):
                 return self._published(post["id"])
         return None
 

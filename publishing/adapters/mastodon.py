@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 
@@ -14,6 +15,7 @@ from publishing.adapters.base import (
     Outgoing,
     PermanentError,
     Published,
+    created_since,
     web_addresses,
 )
 
@@ -27,8 +29,10 @@ def plain_text(content: str) -> str:
 
 class MastodonAdapter(NetworkAdapter):
     network = "mastodon"
-    # How far back ``lookup`` reads the account's own statuses.
+    # ``lookup`` reads the account's statuses by pages of LOOKUP_DEPTH (Mastodon's largest), back to the
+    # time of the call or LOOKUP_PAGES pages, whichever comes first.
     LOOKUP_DEPTH = 40
+    LOOKUP_PAGES = 10
 
     # What goes out: the text alone (``sent_text`` is the base's). The post's link is not sent unless
     # the text holds it: a status has no link field.
@@ -68,23 +72,24 @@ class MastodonAdapter(NetworkAdapter):
         )
         return self._published(status)
 
-    def reconcile(self, outgoing: Outgoing) -> Published | None:
-        """Mastodon keeps each ``Idempotency-Key`` for an hour and answers a repeat with the first status, so
-        sending again is exact: it returns the status if the first request created it, or creates it once.
-        (``lookup`` matches texts, which is ambiguous when the same text went out twice.)"""
-        return self.publish(outgoing)
-
     def _account_id(self) -> str:
         return str(self.request("GET", "/api/v1/accounts/verify_credentials")["id"])
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
-        statuses = self.request(
-            "GET", f"/api/v1/accounts/{self._account_id()}/statuses", params={"limit": self.LOOKUP_DEPTH}
-        )
-        wanted = self.sent_text(outgoing).strip()
-        for status in statuses or []:
-            if plain_text(status.get("content", "")) == wanted:
-                return self._published(status)
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
+        """The account's latest statuses, matched by text and creation time. (Publishing again with the same
+        ``Idempotency-Key`` would also answer, but only within the hour Mastodon keeps the key: past it,
+        a second status; so Vitrine only looks.) Newest first, page after page (``max_id``) while the page
+        is full and still newer than ``since``."""
+        path, wanted = f"/api/v1/accounts/{self._account_id()}/statuses", self.sent_text(outgoing).strip()
+        params = {"limit": self.LOOKUP_DEPTH}
+        for _page in range(self.LOOKUP_PAGES):
+            statuses = self.request("GET", path, params=params) or []
+            for status in statuses:
+                if plain_text(status.get("content", "")) == wanted and created_since(status.get("created_at"), since):
+                    return self._published(status)
+            if len(statuses) < self.LOOKUP_DEPTH or not created_since(statuses[-1].get("created_at"), since):
+                return None
+            params = {"limit": self.LOOKUP_DEPTH, "max_id": statuses[-1]["id"]}
         return None
 
     def delete(self, external_id: str) -> None:

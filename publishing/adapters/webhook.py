@@ -152,7 +152,7 @@ class WebhookAdapter(NetworkAdapter):
         answer = self._send("POST", body=body, idempotency_key=outgoing.idempotency_key, creates=True)
         return self._published(answer, outgoing.idempotency_key)
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         answer = self._found("GET", outgoing.idempotency_key)
         return None if answer is None else self._published(answer, outgoing.idempotency_key)
 

@@ -10,6 +10,7 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from publishing.adapters.base import (
+    CLOCK_MARGIN,
     Comment,
     LinkCard,
     MediaFile,
@@ -132,8 +133,9 @@ class XAdapter(NetworkAdapter):
     def _me(self) -> dict:
         return self.request("GET", "/2/users/me")["data"]
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
-        since = datetime.datetime.now(datetime.UTC) - self.LOOKUP_WINDOW
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
+        """The account's posts since ``since`` (less the clock margin), or within ``LOOKUP_WINDOW``."""
+        since = since - CLOCK_MARGIN if since else datetime.datetime.now(datetime.UTC) - self.LOOKUP_WINDOW
         answer = self.request(
             "GET",
             f"/2/users/{self._me()['id']}/tweets",

@@ -7,6 +7,8 @@ a clear reason instead of being reported as sent.
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from publishing.adapters.base import Comment, NetworkAdapter, Outgoing, PermanentError, Published
@@ -30,7 +32,7 @@ class YouTubeAdapter(NetworkAdapter):
     def publish(self, outgoing: Outgoing) -> Published:
         raise self._unsupported()
 
-    def lookup(self, outgoing: Outgoing) -> Published | None:
+    def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         return None
 
     def delete(self, external_id: str) -> None:

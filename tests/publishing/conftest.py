@@ -4,6 +4,9 @@ an image and the publication to send."""
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 
 from publishing.adapters.base import MediaFile, Outgoing
@@ -68,3 +71,35 @@ def outgoing(network, image):
         return Outgoing(**fields)
 
     return make
+
+
+class SilentServer:
+    """A TCP server on 127.0.0.1 that accepts connections, counts them and never answers: a network that hangs."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.connections = 0
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def listening_socket():
+    server = SilentServer()
+    yield server
+    server.close()

@@ -3,7 +3,10 @@ what LinkedIn does its own way. The error matrix every network shares is in ``te
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from publishing.adapters.base import OutcomeUnknown, PermanentError
 from publishing.adapters.linkedin import little_text
@@ -41,14 +44,17 @@ def test_images_go_through_the_images_api_with_their_alt_text(adapter, sandbox, 
     assert double.media_count == 2 and "multiImage" in double.extra["content"]
 
 
-def test_reconciling_publishes_again_exactly_since_linkedin_names_the_duplicate(adapter, sandbox, outgoing):
+def test_after_an_unknown_outcome_the_post_is_looked_up_by_text_and_time(adapter, sandbox, outgoing):
+    sent_at = timezone.now()
     sandbox.fault("linkedin", {"drop_after_receive": True, "hold": 3, "match": "POST /rest/posts"})
     with pytest.raises(OutcomeUnknown):
         adapter.publish(outgoing())
-    found = adapter.lookup(outgoing())
-    assert adapter.reconcile(outgoing()).external_id == found.external_id  # publishing again is exact
-    assert adapter.reconcile(outgoing(text="Jamais envoyé")).external_id != found.external_id
-    assert len(sandbox.posts("linkedin")) == 2
+    [received] = sandbox.posts("linkedin")
+    assert adapter.lookup(outgoing(), since=sent_at).external_id == received.external_id
+    # The same text sent last week is not this one; a text never sent is nowhere.
+    assert adapter.lookup(outgoing(), since=sent_at + datetime.timedelta(days=7)) is None
+    assert adapter.lookup(outgoing(text="Jamais envoyé"), since=sent_at) is None
+    assert len(sandbox.posts("linkedin")) == 1  # looking sends nothing
 
 
 def test_credentials_comments_replies_and_delete(adapter, sandbox, outgoing):

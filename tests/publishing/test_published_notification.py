@@ -51,7 +51,9 @@ def approved_request(people, channels, *, timing=None) -> Post:
 
 
 def published_notices(post: Post):
-    return Notification.objects.filter(post=post, url=reverse("calendar_app:post_detail", args=[post.pk]))
+    """The notices that ``post`` went out (those of a failure open the post's page too, but say « Échec »)."""
+    on_the_post_page = Notification.objects.filter(post=post, url=reverse("calendar_app:post_detail", args=[post.pk]))
+    return on_the_post_page.filter(subject__startswith="Publiée")
 
 
 def test_the_requesters_are_told_once_with_each_channels_link_by_notification_and_e_mail(

@@ -9,11 +9,13 @@ import logging
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings as django_settings
+from django.db import DatabaseError
 from django.utils import timezone, translation
 
 from calendar_app.models import Channel, ChannelVersion, Notification
 from calendar_app.services.channels import channel_update
 from calendar_app.workflow import Status
+from publishing import reaper as reaper_module
 from publishing.claims import claim_due
 from publishing.models import PublicationAttempt
 from publishing.reaper import reap
@@ -91,53 +93,64 @@ class TestThePublishTask:
         assert post.status == Status.PARTIALLY_PUBLISHED and len(sandbox.posts("mastodon")) == 1
 
 
-class TestTheReaper:
-    def test_a_stuck_publication_on_an_unreadable_channel_waits_for_reconnection_and_the_reaper_goes_on(
+class TestAnUnknownOutcome:
+    def test_on_an_unreadable_channel_it_waits_for_reconnection_then_is_looked_up_never_sent_blind(
         self, sandbox, adviser, key_change, settings
     ):
         settings.PUBLISHING = {**settings.PUBLISHING, "RETRY_BASE_SECONDS": 0.0}
         soon = timezone.now() + datetime.timedelta(seconds=1)
         unreadable = sandbox_channel(sandbox)
         stuck = claimed_and_attempted(scheduled(adviser, [unreadable], due=soon))
-        other = scheduled(adviser, [sandbox_channel(sandbox)], due=soon + datetime.timedelta(seconds=1))
+        # Another text: the sandbox's accounts share one timeline, which a look-up reads.
+        other = scheduled(
+            adviser, [sandbox_channel(sandbox)], due=soon + datetime.timedelta(seconds=1), body="Collecte demain."
+        )
         claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # its task was lost
         key_change()
         for channel in Channel.objects.exclude(pk=unreadable.pk):
             channel.set_credentials({"access_token": "jeton"})
             channel.save()
 
-        assert reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
-        assert other.versions.get().status == Status.SCHEDULED
+        assert reap(now=timezone.now() + LATER) == {"released": 1, "unknown": 1}
+        # Whether it went out cannot be checked without credentials: it is neither sent again nor dropped.
+        assert sorted(run_due(timezone.now() + LATER)) == ["auth", "published"]
+        assert other.versions.get().status == Status.PUBLISHED
         unreadable.refresh_from_db()
         assert unreadable.connection == Channel.Connection.TO_RECONNECT
-        # Whether it went out cannot be checked without credentials: it is neither sent again nor dropped.
         stuck.refresh_from_db()
-        assert stuck.status == Status.PUBLISHING
+        assert stuck.status == Status.SCHEDULED and stuck.unverified_since is not None
         assert stuck.last_error == in_french(CREDENTIALS_UNREADABLE_OUTCOME_UNKNOWN)
         notified = Notification.objects.filter(kind=Notification.Kind.CHANNEL).count()
         assert notified
 
-        # The next passes leave it alone, and tell nobody again.
-        assert reap(now=timezone.now() + 2 * LATER) == {"released": 0, "reconciled": 0}
+        # Nothing more happens, and nobody is told again, until it is reconnected.
+        assert run_due(timezone.now() + 2 * LATER) == []
         assert Notification.objects.filter(kind=Notification.Kind.CHANNEL).count() == notified
 
-        # Reconnected: it is reconciled with the network (Mastodon's idempotency key makes sending it exact).
+        # Reconnected: it is looked up (it never reached the network), then sent once.
         channel_update(channel=unreadable, actor=adviser, changes={}, credentials={"access_token": "jeton"})
-        assert reap(now=timezone.now() + 3 * LATER)["reconciled"] == 1
-        stuck.refresh_from_db()
-        assert stuck.status == Status.PUBLISHED
+        assert run_due(timezone.now() + 3 * LATER) == ["absent"]
         assert run_due(timezone.now() + 4 * LATER) == ["published"]
         assert len(sandbox.posts("mastodon")) == 2
 
-    def test_one_row_that_fails_is_logged_and_the_others_are_still_reaped(self, sandbox, adviser, caplog):
+
+class TestTheReaper:
+    def test_one_row_that_fails_is_logged_and_the_others_are_still_reaped(self, sandbox, adviser, caplog, monkeypatch):
         soon = timezone.now() + datetime.timedelta(seconds=1)
-        broken = sandbox_channel(sandbox)
-        first = claimed_and_attempted(scheduled(adviser, [broken], due=soon))
+        first = claimed_and_attempted(scheduled(adviser, [sandbox_channel(sandbox)], due=soon))
         other = scheduled(adviser, [sandbox_channel(sandbox)], due=soon + datetime.timedelta(seconds=1))
         claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        # A network taken out of the registry: building its adapter fails for a reason the reaper does not know.
-        Channel.objects.filter(pk=broken.pk).update(network="myspace")
+        # Recording the first row's outcome fails (a database error, say): the pass goes on with the others.
+        record = reaper_module.record_outcomes
+
+        def failing_for_the_first(jobs, **options):
+            if jobs[0].version.pk == first.pk:
+                raise DatabaseError("disk I/O error")
+            return record(jobs, **options)
+
+        monkeypatch.setattr(reaper_module, "record_outcomes", failing_for_the_first)
         with caplog.at_level(logging.ERROR, logger="vitrine.publishing"):
-            assert reap(now=timezone.now() + LATER) == {"released": 1, "reconciled": 0}
+            assert reap(now=timezone.now() + LATER) == {"released": 1, "unknown": 0}
         assert other.versions.get().status == Status.SCHEDULED
+        assert first.status == Status.PUBLISHING
         assert any(str(first.pk) in record.getMessage() for record in caplog.records if record.levelname == "ERROR")

@@ -1,8 +1,11 @@
-"""The publishing worker against the sandbox's Mastodon: claims, outcomes, retries, reconciliation, enforcement."""
+"""The publishing worker against the sandbox's Mastodon: claims, outcomes, retries, unknown outcomes and their
+look-ups, the reaper, slow networks, the attempt log, enforcement."""
 
 from __future__ import annotations
 
 import datetime
+import os
+import socket
 
 import pytest
 from django.utils import timezone
@@ -12,7 +15,7 @@ from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
-from publishing.claims import claim_due
+from publishing.claims import claim_due, renew
 from publishing.models import PublicationAttempt
 from publishing.reaper import reap
 from publishing.sending import outgoing_for
@@ -59,7 +62,8 @@ class TestClaims:
         assert [claim.version_id for claim in first] == [soon.versions.get().pk]
         assert claim_due(now=timezone.now()) == []
         version = soon.versions.get()
-        assert (version.status, version.attempts, version.claim_token) == (Status.PUBLISHING, 1, first[0].token)
+        # A claim is not a try: ``attempts`` counts calls to the network.
+        assert (version.status, version.attempts, version.claim_token) == (Status.PUBLISHING, 0, first[0].token)
         soon.refresh_from_db()
         assert soon.status == Status.PUBLISHING
 
@@ -153,53 +157,219 @@ class TestOutcomes:
         assert Notification.objects.filter(recipient=adviser, kind="channel").exists()
         assert run_due() == []  # no more attempts until it is reconnected
 
-    def test_a_timeout_after_sending_is_reconciled_not_doubled(self, sandbox, adviser, settings):
-        settings.PUBLISHING = {**settings.PUBLISHING, "NETWORK_TIMEOUT_SECONDS": 0.5}
+
+HANG = {"delay": 2, "status": 504, "match": "/api/v1/"}  # answers after the adapter's timeout, creating nothing
+
+
+def fast_tries(settings, attempts: int = 6) -> None:
+    """Short timeouts, no backoff: each ``run_due`` is the next try."""
+    settings.PUBLISHING = {
+        **settings.PUBLISHING,
+        "NETWORK_TIMEOUT_SECONDS": 0.5,
+        "RETRY_BASE_SECONDS": 0.0,
+        "MAX_ATTEMPTS": attempts,
+    }
+
+
+LATER = datetime.timedelta(minutes=10)
+
+
+class TestUnknownOutcomes:
+    def test_a_timeout_after_sending_counts_as_a_try_and_is_looked_up_never_sent_again(
+        self, sandbox, adviser, settings
+    ):
+        fast_tries(settings)
         post = scheduled(adviser, [sandbox_channel(sandbox)])
         sandbox.fault("mastodon", {"drop_after_receive": True, "hold": 1, "match": "POST /api/v1/statuses"})
-        assert run_due() == ["found"]
-        assert post.versions.get().status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 1
+        assert run_due() == ["unknown"]
+        version = post.versions.get()
+        assert (version.status, version.attempts) == (Status.SCHEDULED, 1)
+        attempt = PublicationAttempt.objects.get()
+        assert version.unverified_since == attempt.call_started_at
+        assert "temps" in attempt.error  # the real error: the network did not answer in time
+
+        assert run_due(timezone.now() + LATER) == ["found"]
+        version.refresh_from_db()
+        assert (version.status, version.attempts, version.unverified_since) == (Status.PUBLISHED, 2, None)
+        assert version.published_at == attempt.call_started_at  # when it really went out
+        assert len(sandbox.posts("mastodon")) == 1 and sandbox.state.resent() == []
+        lookup = PublicationAttempt.objects.get(number=2)
+        assert "look-up" in lookup.request_summary and "nothing is sent" in lookup.request_summary
+
+    def test_a_network_that_never_answers_ends_to_verify_and_people_are_told(self, sandbox, adviser, settings):
+        fast_tries(settings, attempts=3)
+        post = scheduled(adviser, [sandbox_channel(sandbox)])
+        sandbox.fault("mastodon", {"drop_after_receive": True, "hold": 1, "match": "POST /api/v1/statuses"})
+        sandbox.fault("mastodon", HANG, HANG, HANG, HANG)
+        assert run_due() == ["unknown"]
+        assert run_due(timezone.now() + LATER) == ["unknown"]  # the look-up does not answer either
+        assert run_due(timezone.now() + 2 * LATER) == ["unknown"]
+        version = post.versions.get()
+        assert (version.status, version.attempts) == (Status.TO_VERIFY, 3)
+        assert "3" in version.last_error and version.unverified_since is not None
+        post.refresh_from_db()
+        assert post.status == Status.TO_VERIFY
+        assert run_due(timezone.now() + 3 * LATER) == []  # a person decides now
+        assert len(sandbox.posts("mastodon")) == 1 and sandbox.state.resent() == []
+        told = Notification.objects.filter(post=post, subject__contains="vérifier")
+        assert adviser in [notice.recipient for notice in told]
+        assert post.author in [notice.recipient for notice in told]
+
+    def test_absent_from_the_network_it_is_sent_once_more(self, sandbox, adviser, settings):
+        fast_tries(settings)
+        post = scheduled(adviser, [sandbox_channel(sandbox)])
+        sandbox.fault("mastodon", HANG)  # the request timed out before the network made anything
+        assert run_due() == ["unknown"]
+        assert run_due(timezone.now() + LATER) == ["absent"]
+        assert run_due(timezone.now() + 2 * LATER) == ["published"]
+        version = post.versions.get()
+        assert (version.status, version.attempts) == (Status.PUBLISHED, 3)
+        assert len(sandbox.posts("mastodon")) == 1
+
+    def test_the_look_up_ignores_the_same_text_published_before(self, sandbox, adviser, settings):
+        """A weekly post of the same text: last week's status must not pass for this week's."""
+        fast_tries(settings)
+        channel = sandbox_channel(sandbox)
+        last_week = scheduled(adviser, [channel])
+        assert run_due() == ["published"]
+        Post.objects.filter(pk=last_week.pk).update(title="La semaine dernière")
+        sandbox.state.posts("mastodon")[0].received_at -= 7 * 24 * 3600
+        post = scheduled(adviser, [channel], title="Cette semaine")
+        sandbox.fault("mastodon", HANG)
+        assert run_due() == ["unknown"]
+        assert run_due(timezone.now() + LATER) == ["absent"]
+        assert post.versions.get().status == Status.SCHEDULED
+
+
+class TestTheAttemptLog:
+    def test_an_attempt_says_when_by_which_process_and_what_was_asked_without_secrets(self, sandbox, adviser):
+        post = scheduled(adviser, [sandbox_channel(sandbox, token="secret-token")])
+        assert run_due() == ["published"]
+        version, attempt = post.versions.get(), PublicationAttempt.objects.get()
+        assert attempt.worker == f"{socket.gethostname()}:{os.getpid()}"
+        assert attempt.call_started_at <= attempt.finished_at and attempt.number == version.attempts == 1
+        assert (
+            str(version.idempotency_key) in attempt.request_summary and "mastodon: publish" in attempt.request_summary
+        )
+        assert "secret-token" not in attempt.request_summary + attempt.response_summary
+
+    def test_a_post_blocked_before_any_call_uses_no_try(self, sandbox, adviser):
+        post = scheduled(adviser, [sandbox_channel(sandbox)], body="Votez pour Gilles Boucher !")
+        today = timezone.localdate()
+        period = ElectionPeriod.objects.create(
+            name="Élection", starts_on=today, polling_day=today, ends_on=today + datetime.timedelta(days=1)
+        )
+        Candidate.objects.create(election=period, full_name="Gilles Boucher", position="Mairie")
+        assert run_due() == ["blocked"]
+        assert post.versions.get().attempts == 0 and PublicationAttempt.objects.get().call_started_at is None
 
 
 class TestTheReaper:
-    def test_a_claim_never_started_is_released(self, sandbox, adviser):
+    def test_a_claim_never_started_is_released_without_using_a_try(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
         claim_due(now=timezone.now() + datetime.timedelta(seconds=5))  # the task was lost
-        later = timezone.now() + datetime.timedelta(minutes=10)
-        assert reap(now=later) == {"released": 1, "reconciled": 0}
-        assert post.versions.get().status == Status.SCHEDULED
+        assert reap(now=timezone.now() + LATER) == {"released": 1, "unknown": 0}
+        version = post.versions.get()
+        assert (version.status, version.attempts) == (Status.SCHEDULED, 0)
         assert run_due() == ["published"]
 
-    def test_a_worker_killed_after_sending_is_reconciled_with_the_network(self, sandbox, adviser):
+    def test_a_renewed_claim_is_left_to_its_worker(self, sandbox, adviser, settings):
+        settings.PUBLISHING = {**settings.PUBLISHING, "CLAIM_SECONDS": 60.0}
+        post = scheduled(adviser, [sandbox_channel(sandbox)])
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        soon = timezone.now() + datetime.timedelta(seconds=50)
+        assert renew({claim.token: [claim.version_id]}, now=soon) == 1  # the heartbeat of a live worker
+        assert reap(now=soon + datetime.timedelta(seconds=30)) == {"released": 0, "unknown": 0}
+        assert post.versions.get().status == Status.PUBLISHING
+
+    def test_a_worker_killed_during_its_call_leaves_an_unknown_outcome_looked_up_at_once(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
         [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
         version = ChannelVersion.objects.get(pk=claim.version_id)
-        # What a killed worker leaves behind: the attempt recorded, the post sent, nothing else.
-        PublicationAttempt.objects.create(version=version, number=1, claim_token=claim.token)
+        # What a worker killed during its call leaves behind: the attempt recorded, the post sent, nothing else.
+        called = timezone.now()
+        PublicationAttempt.objects.create(
+            version=version, number=1, claim_token=claim.token, call_started_at=called, worker="vitrine-1:4242"
+        )
         adapter_for(version.channel).publish(outgoing_for(version))
-        assert reap(now=timezone.now() + datetime.timedelta(minutes=10))["reconciled"] == 1
-        assert post.versions.get().status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 1
+        assert reap(now=timezone.now() + LATER) == {"released": 0, "unknown": 1}
+        attempt = PublicationAttempt.objects.get()
+        assert attempt.outcome == "unknown" and "vitrine-1:4242" in attempt.error and attempt.finished_at
+        version.refresh_from_db()
+        assert (version.status, version.unverified_since) == (Status.SCHEDULED, called)
+        assert version.next_attempt_at <= timezone.now()
+        assert run_due() == ["found"]
+        assert post.versions.get().status == Status.PUBLISHED
+        assert len(sandbox.posts("mastodon")) == 1 and sandbox.state.resent() == []
 
-    def test_a_worker_killed_before_sending_is_sent_once_by_the_reaper(self, sandbox, adviser):
-        # Mastodon answers a repeated Idempotency-Key with the first status: sending again is exact.
-        post = scheduled(adviser, [sandbox_channel(sandbox)])
-        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        PublicationAttempt.objects.create(version_id=claim.version_id, number=1, claim_token=claim.token)
-        reap(now=timezone.now() + datetime.timedelta(minutes=10))
-        assert post.versions.get().status == Status.PUBLISHED and len(sandbox.posts("mastodon")) == 1
-
-    def test_where_the_network_has_no_such_post_it_is_retried_later(self, sandbox, adviser, settings):
+    def test_killed_before_its_call_reached_the_network_it_is_looked_up_then_sent_once(
+        self, sandbox, adviser, settings
+    ):
         settings.PUBLISHING = {**settings.PUBLISHING, "RETRY_BASE_SECONDS": 0.0}
         channel = factories.channel("webhook", api_base_url=sandbox.url("webhook"))
         channel.set_credentials({"secret": "sandbox-secret"})
         channel.save()
-        post = scheduled(adviser, [channel])
+        scheduled(adviser, [channel])
         [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        PublicationAttempt.objects.create(version_id=claim.version_id, number=1, claim_token=claim.token)
-        reap(now=timezone.now() + datetime.timedelta(minutes=10))
-        assert post.versions.get().status == Status.SCHEDULED
-        assert run_due(timezone.now() + datetime.timedelta(minutes=11)) == ["published"]
+        PublicationAttempt.objects.create(
+            version_id=claim.version_id, number=1, claim_token=claim.token, call_started_at=timezone.now()
+        )
+        assert reap(now=timezone.now() + LATER)["unknown"] == 1
+        assert run_due() == ["absent"]
+        assert run_due() == ["published"]
         assert len(sandbox.posts("webhook")) == 1
+
+    def test_the_reaper_never_calls_a_network(self, adviser, listening_socket):
+        """It runs in the dispatcher's loop: a network that hangs must never hold it."""
+        channel = factories.channel("mastodon", api_base_url=listening_socket.url)
+        channel.set_credentials({"access_token": "jeton"})
+        channel.save()
+        scheduled(adviser, [channel])
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        PublicationAttempt.objects.create(
+            version_id=claim.version_id, number=1, claim_token=claim.token, call_started_at=timezone.now()
+        )
+        assert reap(now=timezone.now() + LATER) == {"released": 0, "unknown": 1}
+        assert listening_socket.connections == 0
+
+
+class TestSlowNetworks:
+    def test_nothing_more_is_claimed_on_a_channel_whose_call_hangs(self, sandbox, adviser):
+        slow, healthy = sandbox_channel(sandbox), sandbox_channel(sandbox)
+        hanging = scheduled(adviser, [slow], title="En cours")
+        [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        PublicationAttempt.objects.create(
+            version_id=claim.version_id,
+            number=1,
+            claim_token=claim.token,
+            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
+        )
+        waiting = scheduled(adviser, [slow], title="Attend")
+        other = scheduled(adviser, [healthy], title="Ailleurs")
+        assert run_due() == ["published"]
+        assert other.versions.get().status == Status.PUBLISHED
+        assert waiting.versions.get().status == Status.SCHEDULED
+        # Once the hanging call has ended, the channel is served again.
+        PublicationAttempt.objects.filter(version__post=hanging).update(outcome="unknown")
+        assert run_due() == ["published"]
+
+    def test_a_claimed_version_whose_network_became_slow_is_released_not_sent(self, sandbox, adviser):
+        slow = sandbox_channel(sandbox)
+        first, second = scheduled(adviser, [slow], title="Un"), scheduled(adviser, [slow], title="Deux")
+        claims = {claim.version_id: claim for claim in claim_due(now=timezone.now() + datetime.timedelta(seconds=5))}
+        # The first one's call has hung for seconds (in another worker) when the second one's second comes.
+        hung = claims[first.versions.get().pk]
+        PublicationAttempt.objects.create(
+            version_id=hung.version_id,
+            number=1,
+            claim_token=hung.token,
+            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
+        )
+        later = claims[second.versions.get().pk]
+        assert publish_claimed(later.version_id, later.token, wait=False) == "stale"
+        version = second.versions.get()
+        assert (version.status, version.attempts, version.claim_token) == (Status.SCHEDULED, 0, None)
+        assert not sandbox.posts("mastodon")
 
 
 class TestLastMomentEnforcement:

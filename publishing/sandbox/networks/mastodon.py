@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 
@@ -27,6 +28,9 @@ class MastodonSimulator(Simulator):
     def _status(self, item: Received) -> dict:
         return {
             "id": item.external_id,
+            "created_at": datetime.datetime.fromtimestamp(item.received_at, datetime.UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "url": f"https://mastodon.example/@villemontmagny/{item.external_id}",
             "content": f"<p>{html.escape(item.text)}</p>",
             "in_reply_to_id": item.extra.get("in_reply_to_id"),
@@ -89,8 +93,11 @@ class MastodonSimulator(Simulator):
 
     @authenticated
     def account_statuses(self, request, match, state: State):
-        limit = int(request.query.get("limit", ["20"])[0])
-        statuses = [self._status(item) for item in reversed(state.posts(self.network))][:limit]
+        limit = min(40, int(request.query.get("limit", ["20"])[0]))
+        newest_first = reversed(state.posts(self.network))
+        if max_id := request.query.get("max_id", [""])[0]:  # the next page: statuses older than max_id
+            newest_first = (item for item in newest_first if int(item.external_id) < int(max_id))
+        statuses = [self._status(item) for item in newest_first][:limit]
         return SandboxResponse(200, statuses)
 
     @authenticated
