@@ -134,12 +134,17 @@ def schedule(adviser, channels, count: int, *, first: int = 0) -> None:
 
 
 def retime(due_times: list[datetime.datetime]) -> None:
-    """Give the scheduled versions these due times, in order (one UPDATE each, before the worker sees them)."""
+    """Give the scheduled versions these due times, in the order of their ids, all in one transaction (a few
+    statements: one UPDATE a version took seconds for 500 on PostgreSQL, while the first ones fell due)."""
+    from django.db import transaction
+
     from calendar_app.models import ChannelVersion
 
-    ids = list(ChannelVersion.objects.order_by("pk").values_list("pk", flat=True))
-    for pk, due in zip(ids, due_times, strict=True):
-        ChannelVersion.objects.filter(pk=pk).update(due_at=due)
+    versions = list(ChannelVersion.objects.order_by("pk").only("pk"))
+    for version, due in zip(versions, due_times, strict=True):
+        version.due_at = due
+    with transaction.atomic():
+        ChannelVersion.objects.bulk_update(versions, ["due_at"], batch_size=250)
 
 
 def arguments(description: str):
