@@ -121,10 +121,10 @@ def published_calls(versions=None) -> dict[int, tuple[datetime.datetime, datetim
 
 
 def test_a_worker_killed_mid_burst_loses_nothing_and_doubles_nothing(sandbox):
-    # Spread over 6 s, so that the burst is still going out when the kill comes: the worker sends all
-    # that is due at one second at once.
+    # Spread over 12 s, so that the burst is still going out when the kill comes, even on a busy machine:
+    # the worker sends all that is due at one second at once.
     sandbox.state.latency = 0.05
-    burst(sandbox, 60, over_seconds=6)
+    burst(sandbox, 60, over_seconds=12)
     dispatcher = manage("publish_dispatcher", **FAST)
     cluster = manage("qcluster", **FAST)
     try:
@@ -210,7 +210,8 @@ def test_a_network_that_never_answers_does_not_delay_the_other_channels(sandbox,
     assert_each_published_once(sandbox, 20)
     late = [(called - due).total_seconds() for due, called in published_calls(healthy_versions).values()]
     # Before, each dead call held a worker 30 s (timeout, then an immediate recovery call): up to 24 s late.
-    assert max(late) < 5, sorted(late)[-5:]
+    # (Here about a second; the bound leaves room for a busy machine. The target, 2 s, is the benchmark's.)
+    assert max(late) < 10, sorted(late)[-5:]
     assert listening_socket.connections >= 1
 
 
