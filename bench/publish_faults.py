@@ -41,7 +41,8 @@ The last line is one JSON object (seconds; "healthy" = the 10 healthy channels):
 - stuck: versions neither published, failed, blocked nor to verify at the end;
 - statuses, and by_kind (healthy / dead / throttled): final statuses, posts received and re-sends;
 - settled_s: from the first due time until every version was settled (null if not within the wait);
-- kills: each kill and restart (s after the first due time) and how many claims the killed worker held;
+- kills: each kill and restart (s after the first due time), and the claims no live process held right after
+  it (versions "publishing", an earlier kill's included);
 - attempt_log_misses: healthy posts received with no attempt row recording a call within 1 s of it;
 - database, settings (the worker's, as it read them).
 Issue 14's targets: duplicates = resent = lost = stuck = 0, late_p99_s ≤ 2, max_recovery_s ≤ 15.
