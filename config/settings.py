@@ -252,12 +252,15 @@ else:
 
 # The publishing worker (publishing/dispatcher.py, claims.py, task.py, sending.py, outcomes.py, reaper.py).
 PUBLISHING = {
-    # The dispatcher claims versions this far ahead of their due time; the task waits for the second.
-    "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 2.0),
+    # The dispatcher claims versions at least this far ahead of their due time, a slice of SLICE_SECONDS
+    # of due times at once; the task checks them, then waits for each second.
+    "LOOKAHEAD_SECONDS": env_float("PUBLISHING_LOOKAHEAD_SECONDS", 1.0),
+    "SLICE_SECONDS": env_float("PUBLISHING_SLICE_SECONDS", 1.0),
     # When at least BURST_THRESHOLD versions fall due within BURST_LOOKAHEAD_SECONDS, they are claimed
-    # that early, so that their checks are done before their second comes.
+    # that early, so that their checks are done before their second comes. (A steady 25 a second, 375
+    # in 15 s, is no burst: slices serve it, and a worker killed strands less.)
     "BURST_LOOKAHEAD_SECONDS": 15.0,
-    "BURST_THRESHOLD": 100,
+    "BURST_THRESHOLD": 400,
     # How often the dispatcher looks again when nothing is due (it also sees newly scheduled posts then).
     "POLL_SECONDS": env_float("PUBLISHING_POLL_SECONDS", 0.25),
     # A claim lasts this long unless the process holding it renews it (its heartbeat, every
@@ -272,6 +275,9 @@ PUBLISHING = {
     "TASK_BATCH": env_int("PUBLISHING_TASK_BATCH", 10, minimum=1),
     "TASK_BATCH_MAX": 250,
     "THREADS_PER_TASK": 50,
+    # A task records its attempts this long before their due second (the database may keep it waiting),
+    # and calls at the second.
+    "ATTEMPT_LEAD_SECONDS": env_float("PUBLISHING_ATTEMPT_LEAD_SECONDS", 0.5),
     # Seconds to wait for a network's answer, and (shorter) for a connection to it.
     "NETWORK_TIMEOUT_SECONDS": env_float("PUBLISHING_NETWORK_TIMEOUT_SECONDS", 15.0),
     "CONNECT_TIMEOUT_SECONDS": env_float("PUBLISHING_CONNECT_TIMEOUT_SECONDS", 3.0),

@@ -77,6 +77,7 @@ def next_due_at() -> datetime.datetime | None:
 class Claim:
     version_id: int
     token: uuid.UUID
+    channel_id: int = 0
 
 
 def claim_due(
@@ -99,14 +100,14 @@ def claim_due(
             candidates = candidates.filter(pk__in=list(only))
         if connection.features.has_select_for_update_skip_locked:
             candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-        candidates = list(candidates.values_list("pk", "post_id")[:limit])
+        candidates = list(candidates.values_list("pk", "post_id", "channel_id")[:limit])
         if not candidates:
             return []
         # The conditional UPDATE is the claim: a row another dispatcher moved first is left out.
         moved = set(
             bulk_transition(
                 model=ChannelVersion,
-                moves=[pk for pk, _post_id in candidates],
+                moves=[pk for pk, _post_id, _channel_id in candidates],
                 source=Status.SCHEDULED,
                 target=Status.PUBLISHING,
                 claim_token=token,
@@ -114,9 +115,9 @@ def claim_due(
                 updated_at=now,
             )
         )
-        claimed = [(pk, post_id) for pk, post_id in candidates if pk in moved]
-        _posts_publishing({post_id for _pk, post_id in claimed})
-    return [Claim(pk, token) for pk, _post_id in claimed]
+        claimed = [candidate for candidate in candidates if candidate[0] in moved]
+        _posts_publishing({post_id for _pk, post_id, _channel_id in claimed})
+    return [Claim(pk, token, channel_id) for pk, _post_id, channel_id in claimed]
 
 
 def _posts_publishing(post_ids: set[int]) -> None:

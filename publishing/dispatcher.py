@@ -36,24 +36,34 @@ def batch_size(count: int) -> int:
     return min(options()["TASK_BATCH_MAX"], max(options()["TASK_BATCH"], math.ceil(count / workers)))
 
 
+def batches(claims: list[Claim]) -> list[list[Claim]]:
+    """The claims in tasks of ``batch_size``, each channel's claims next to each other: should a channel's
+    network hang, its calls hold as few workers as the batch size allows."""
+    size = batch_size(len(claims))
+    ordered = sorted(claims, key=lambda claim: claim.channel_id)
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
+
+
 def enqueue(claims: list[Claim]) -> int:
     """Hand ``claims`` to django-q2 in batches (each batch runs its network calls in parallel threads)."""
-    size = batch_size(len(claims))
-    for start in range(0, len(claims), size):
-        batch = [(claim.version_id, str(claim.token)) for claim in claims[start : start + size]]
-        async_task("publishing.task.publish_batch", batch, task_name=f"publish {batch[0][0]}…", group="publish")
+    for batch in batches(claims):
+        pairs = [(claim.version_id, str(claim.token)) for claim in batch]
+        async_task("publishing.task.publish_batch", pairs, task_name=f"publish {pairs[0][0]}…", group="publish")
     return len(claims)
 
 
 def current_lookahead(now=None) -> float:
-    """The usual look-ahead, or the longer burst look-ahead when a burst is coming: then its checks and
-    attempts are prepared before its due second, and only the network calls are left for it."""
+    """How far ahead to claim: the usual look-ahead and one slice beyond it, so that each task takes a
+    slice of due times and holds its worker about LOOKAHEAD + SLICE seconds (one task per version
+    entering the look-ahead would hold every worker waiting); or the longer burst look-ahead when a
+    burst is coming: then its checks and attempts are prepared before its due second, and only the
+    network calls are left for it."""
     now = now or timezone.now()
     horizon = now + timezone.timedelta(seconds=options()["BURST_LOOKAHEAD_SECONDS"])
     coming = claimable(horizon)[: options()["BURST_THRESHOLD"]].count()
     if coming >= options()["BURST_THRESHOLD"]:
         return options()["BURST_LOOKAHEAD_SECONDS"]
-    return options()["LOOKAHEAD_SECONDS"]
+    return options()["LOOKAHEAD_SECONDS"] + options()["SLICE_SECONDS"]
 
 
 def dispatch_once() -> int:

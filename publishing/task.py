@@ -10,6 +10,7 @@ outcomes. A heartbeat renews its claims all the while. django-q2's own retries a
 
 from __future__ import annotations
 
+import datetime
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -39,23 +40,23 @@ def publish_claimed(version_id: int, token, *, wait: bool = True) -> str:
 def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[str]:
     """Publish a batch of claimed versions, each at its due second; returns each one's outcome, for the logs.
 
-    1. Versions whose claim is gone are left alone ("stale").
-    2. The Charte and the approval are checked for each due second, during the look-ahead (not for a
+    1. A heartbeat renews the claims from the start until the calls have ended.
+    2. Versions whose claim is gone are left alone ("stale").
+    3. The Charte and the approval are checked for each due second, during the look-ahead (not for a
        version only looked up: it may be out already).
-    3. A heartbeat renews the claims until the end.
     4. Those stopped before any call (a block, unreadable credentials, an image that cannot fit) have
        their attempt recorded at once.
-    5. At each due second: the claims are checked again, those on a channel whose network became slow
-       meanwhile are released (nothing sent), the others' attempts recorded (one transaction), then
-       their calls start in parallel threads, outside any transaction.
+    5. Right before each due second: the claims are checked again, those on a channel whose network
+       became slow meanwhile are released (nothing sent), the others' attempts recorded (one
+       transaction); at the second, their calls start in parallel threads, outside any transaction.
     6. One transaction records every outcome.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        jobs = _load_jobs(claims)
-        for job in jobs:
-            if not job.refusals:
-                prepare(job)
-        with Heartbeat(_by_token(jobs)):
+        with Heartbeat(_claims_by_token(claims)):
+            jobs = _load_jobs(claims)
+            for job in jobs:
+                if not job.refusals:
+                    prepare(job)
             _start_attempts([job for job in jobs if job.refusals or job.error], calling=False)
             _send_at_due_seconds([job for job in jobs if not job.refusals and job.error is None], wait=wait)
         record_outcomes(jobs)
@@ -85,32 +86,48 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
 
 
 def _by_token(jobs: list[Job]) -> dict[uuid.UUID, list[int]]:
-    claims: dict[uuid.UUID, list[int]] = {}
-    for job in jobs:
-        claims.setdefault(job.token, []).append(job.version.pk)
-    return claims
+    return _claims_by_token([(job.version.pk, job.token) for job in jobs])
+
+
+def _claims_by_token(claims) -> dict[uuid.UUID, list[int]]:
+    """Version ids by claim token."""
+    by_token: dict[uuid.UUID, list[int]] = {}
+    for version_id, token in claims:
+        by_token.setdefault(uuid.UUID(str(token)), []).append(int(version_id))
+    return by_token
 
 
 def _send_at_due_seconds(jobs: list[Job], *, wait: bool) -> None:
-    """For each due time in turn (``jobs`` are sorted by it): wait for it, record its attempts, start its
-    calls in the pool; leaving the pool waits for every call."""
+    """For each due time in turn (``jobs`` are sorted by it): record its attempts ``ATTEMPT_LEAD_SECONDS``
+    before it (so that the database's answer is in before the second), wait for it, start its calls in
+    the pool; leaving the pool waits for every call."""
     if not jobs:
         return
+    lead = datetime.timedelta(seconds=options()["ATTEMPT_LEAD_SECONDS"])
     with ThreadPoolExecutor(max_workers=min(len(jobs), options()["THREADS_PER_TASK"])) as pool:
         for due, group in groupby(jobs, key=lambda job: job.due):
-            delay = (due - timezone.now()).total_seconds()
-            if wait and delay > 0:
-                time.sleep(delay)
-            for job in _start_attempts(list(group), calling=True):
+            if wait:
+                _sleep_until(due - lead)
+            starting = _start_attempts(list(group), calling=True)
+            if wait:
+                _sleep_until(due)
+            for job in starting:
                 pool.submit(_in_thread, call, job)
+
+
+def _sleep_until(moment: datetime.datetime) -> None:
+    delay = (moment - timezone.now()).total_seconds()
+    if delay > 0:
+        time.sleep(delay)
 
 
 def _start_attempts(jobs: list[Job], *, calling: bool) -> list[Job]:
     """Record the attempt of each job whose claim is still held, atomically; returns those jobs.
 
-    ``calling``: the network call follows at once, so the claim counts one more try (``attempts``), the
-    attempt says when and by which process, and what it asks; a job on a channel whose network became
-    slow since it was claimed is released instead (back to scheduled, nothing sent, no try counted).
+    ``calling``: the network call follows at its due second, so the claim counts one more try
+    (``attempts``), the attempt says when and by which process, and what it asks; a job on a channel
+    whose network became slow since it was claimed is released instead (back to scheduled, nothing
+    sent, no try counted).
     A claim already attempted (django-q2 delivering a task twice) or released is skipped.
     """
     if not jobs:
@@ -145,7 +162,8 @@ def _start_attempts(jobs: list[Job], *, calling: bool) -> list[Job]:
                 number=job.version.attempts,
                 claim_token=job.token,
                 worker=worker_name(),
-                call_started_at=now if calling else None,
+                # When the call is made: at its due second (the thread writes the exact time with the outcome).
+                call_started_at=max(job.due, now) if calling else None,
                 request_summary=request_summary(job) if calling else "",
             )
             for job in starting
@@ -156,11 +174,13 @@ def _start_attempts(jobs: list[Job], *, calling: bool) -> list[Job]:
 
 
 def _release_on_slow_channels(jobs: list[Job], *, now) -> list[Job]:
-    """Release the jobs whose channel's network is slow right now (another call on it is unanswered):
+    """Release the jobs whose channel's network is slow right now — a call of another claim on it is
+    unanswered (the calls of one claim are sent together on purpose: a burst queues in the threads) —
     scheduled again as they were, claimed once it answers; returns the others."""
     slow = set(
         slow_channels(now)
         .filter(version__channel_id__in={job.version.channel_id for job in jobs})
+        .exclude(claim_token__in={job.token for job in jobs})
         .values_list("version__channel_id", flat=True)
     )
     released = [job for job in jobs if job.version.channel_id in slow]

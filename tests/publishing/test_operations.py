@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import logging
+import uuid
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from calendar_app.models import Channel, ChannelVersion, Role
 from calendar_app.workflow import Status
 from config.logging import JsonFormatter
 from publishing import dispatcher
-from publishing.claims import claim_due
+from publishing.claims import Claim, claim_due
 from publishing.task import publish_claimed
 from tests import factories
 from tests.publishing.test_worker import sandbox_channel, scheduled
@@ -81,6 +82,16 @@ def test_a_burst_is_spread_over_the_workers_and_a_trickle_shares_one_task(settin
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 4}
     assert dispatcher.batch_size(3) == settings.PUBLISHING["TASK_BATCH"]
     assert dispatcher.batch_size(1000) == 250
+
+
+def test_each_channels_claims_stay_next_to_each_other_in_the_tasks(settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 4}
+    token = uuid.uuid4()
+    claims = [Claim(number, token, channel_id=number % 3) for number in range(30)]  # interleaved channels
+    tasks = dispatcher.batches(claims)
+    assert [len(task) for task in tasks] == [10, 10, 10]
+    assert [{claim.channel_id for claim in task} for task in tasks] == [{0}, {1}, {2}]
+    assert sorted(claim.version_id for task in tasks for claim in task) == list(range(30))
 
 
 def test_json_logs_carry_the_publications_fields():

@@ -356,20 +356,36 @@ class TestSlowNetworks:
     def test_a_claimed_version_whose_network_became_slow_is_released_not_sent(self, sandbox, adviser):
         slow = sandbox_channel(sandbox)
         first, second = scheduled(adviser, [slow], title="Un"), scheduled(adviser, [slow], title="Deux")
-        claims = {claim.version_id: claim for claim in claim_due(now=timezone.now() + datetime.timedelta(seconds=5))}
+        soon = timezone.now() + datetime.timedelta(seconds=5)
+        # Claimed by two dispatch cycles (two claims), as a steady flow is.
+        [hung] = claim_due(now=soon, only=[first.versions.get().pk])
+        [later] = claim_due(now=soon, only=[second.versions.get().pk])
         # The first one's call has hung for seconds (in another worker) when the second one's second comes.
-        hung = claims[first.versions.get().pk]
         PublicationAttempt.objects.create(
             version_id=hung.version_id,
             number=1,
             claim_token=hung.token,
             call_started_at=timezone.now() - datetime.timedelta(seconds=5),
         )
-        later = claims[second.versions.get().pk]
         assert publish_claimed(later.version_id, later.token, wait=False) == "stale"
         version = second.versions.get()
         assert (version.status, version.attempts, version.claim_token) == (Status.SCHEDULED, 0, None)
         assert not sandbox.posts("mastodon")
+
+    def test_the_versions_of_one_claim_go_out_together_however_long_their_calls_queue(self, sandbox, adviser):
+        """A burst is claimed at once and queues in the threads: its own calls do not make its channel slow."""
+        channel = sandbox_channel(sandbox)
+        first, second = scheduled(adviser, [channel], title="Un"), scheduled(adviser, [channel], title="Deux")
+        claims = {claim.version_id: claim for claim in claim_due(now=timezone.now() + datetime.timedelta(seconds=5))}
+        queued = claims[first.versions.get().pk]
+        PublicationAttempt.objects.create(
+            version_id=queued.version_id,
+            number=1,
+            claim_token=queued.token,
+            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
+        )
+        other = claims[second.versions.get().pk]
+        assert publish_claimed(other.version_id, other.token, wait=False) == "published"
 
 
 class TestLastMomentEnforcement:
