@@ -184,10 +184,10 @@ def _release_on_slow_channels(jobs: list[Job], *, now) -> list[Job]:
         .values_list("version__channel_id", flat=True)
     )
     released = [job for job in jobs if job.version.channel_id in slow]
-    for token, group in groupby(sorted(released, key=lambda job: str(job.token)), key=lambda job: job.token):
+    for token, ids in _by_token(released).items():
         bulk_transition(
             model=ChannelVersion,
-            moves=[job.version.pk for job in group],
+            moves=ids,
             source=Status.PUBLISHING,
             target=Status.SCHEDULED,
             where=Q(claim_token=token),

@@ -53,6 +53,14 @@ def run_due(now=None) -> list[str]:
     return [publish_claimed(claim.version_id, claim.token, wait=False) for claim in claims]
 
 
+def pending_call(claim, *, seconds_ago: float = 0, **fields) -> PublicationAttempt:
+    """What a worker leaves once it has recorded its attempt and made its call, before the answer is recorded."""
+    called = timezone.now() - datetime.timedelta(seconds=seconds_ago)
+    return PublicationAttempt.objects.create(
+        version_id=claim.version_id, number=1, claim_token=claim.token, call_started_at=called, **fields
+    )
+
+
 class TestClaims:
     def test_only_due_versions_are_claimed_and_only_once(self, sandbox, adviser):
         channel = sandbox_channel(sandbox)
@@ -311,9 +319,7 @@ class TestTheReaper:
         channel.save()
         scheduled(adviser, [channel])
         [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        PublicationAttempt.objects.create(
-            version_id=claim.version_id, number=1, claim_token=claim.token, call_started_at=timezone.now()
-        )
+        pending_call(claim)
         assert reap(now=timezone.now() + LATER)["unknown"] == 1
         assert run_due() == ["absent"]
         assert run_due() == ["published"]
@@ -326,9 +332,7 @@ class TestTheReaper:
         channel.save()
         scheduled(adviser, [channel])
         [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        PublicationAttempt.objects.create(
-            version_id=claim.version_id, number=1, claim_token=claim.token, call_started_at=timezone.now()
-        )
+        pending_call(claim)
         assert reap(now=timezone.now() + LATER) == {"released": 0, "unknown": 1}
         assert listening_socket.connections == 0
 
@@ -338,12 +342,7 @@ class TestSlowNetworks:
         slow, healthy = sandbox_channel(sandbox), sandbox_channel(sandbox)
         hanging = scheduled(adviser, [slow], title="En cours")
         [claim] = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
-        PublicationAttempt.objects.create(
-            version_id=claim.version_id,
-            number=1,
-            claim_token=claim.token,
-            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
-        )
+        pending_call(claim, seconds_ago=5)
         waiting = scheduled(adviser, [slow], title="Attend")
         other = scheduled(adviser, [healthy], title="Ailleurs")
         assert run_due() == ["published"]
@@ -361,12 +360,7 @@ class TestSlowNetworks:
         [hung] = claim_due(now=soon, only=[first.versions.get().pk])
         [later] = claim_due(now=soon, only=[second.versions.get().pk])
         # The first one's call has hung for seconds (in another worker) when the second one's second comes.
-        PublicationAttempt.objects.create(
-            version_id=hung.version_id,
-            number=1,
-            claim_token=hung.token,
-            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
-        )
+        pending_call(hung, seconds_ago=5)
         assert publish_claimed(later.version_id, later.token, wait=False) == "stale"
         version = second.versions.get()
         assert (version.status, version.attempts, version.claim_token) == (Status.SCHEDULED, 0, None)
@@ -378,12 +372,7 @@ class TestSlowNetworks:
         first, second = scheduled(adviser, [channel], title="Un"), scheduled(adviser, [channel], title="Deux")
         claims = {claim.version_id: claim for claim in claim_due(now=timezone.now() + datetime.timedelta(seconds=5))}
         queued = claims[first.versions.get().pk]
-        PublicationAttempt.objects.create(
-            version_id=queued.version_id,
-            number=1,
-            claim_token=queued.token,
-            call_started_at=timezone.now() - datetime.timedelta(seconds=5),
-        )
+        pending_call(queued, seconds_ago=5)
         other = claims[second.versions.get().pk]
         assert publish_claimed(other.version_id, other.token, wait=False) == "published"
 
