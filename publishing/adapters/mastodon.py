@@ -15,6 +15,7 @@ from publishing.adapters.base import (
     Outgoing,
     PermanentError,
     Published,
+    TemporaryError,
     created_since,
     web_addresses,
 )
@@ -30,7 +31,7 @@ def plain_text(content: str) -> str:
 class MastodonAdapter(NetworkAdapter):
     network = "mastodon"
     # ``lookup`` reads the account's statuses by pages of LOOKUP_DEPTH (Mastodon's largest), back to the
-    # time of the call or LOOKUP_PAGES pages, whichever comes first.
+    # time of the call; past LOOKUP_PAGES pages it cannot say "absent", and the outcome stays unknown.
     LOOKUP_DEPTH = 40
     LOOKUP_PAGES = 10
 
@@ -90,7 +91,10 @@ class MastodonAdapter(NetworkAdapter):
             if len(statuses) < self.LOOKUP_DEPTH or not created_since(statuses[-1].get("created_at"), since):
                 return None
             params = {"limit": self.LOOKUP_DEPTH, "max_id": statuses[-1]["id"]}
-        return None
+        raise TemporaryError(
+            _("The account posted more than %(count)d statuses since the call: it cannot be looked up to the end.")
+            % {"count": self.LOOKUP_DEPTH * self.LOOKUP_PAGES}
+        )
 
     def delete(self, external_id: str) -> None:
         self.request("DELETE", f"/api/v1/statuses/{external_id}")

@@ -3,8 +3,12 @@ does its own way. The error matrix every network shares is in ``test_adapter_con
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from publishing.adapters.base import TemporaryError
 from publishing.sandbox.server import Received
 from tests.publishing.test_adapter_contract import NETWORKS
 
@@ -59,3 +63,15 @@ def test_the_sandbox_counts_a_request_sent_again_under_a_key_already_answered(ad
     assert (resent.external_id, resent.idempotency_key) == (first.external_id, "publication-1")
     adapter.publish(outgoing(idempotency_key="publication-2"))
     assert len(sandbox.posts("mastodon")) == 2 and len(sandbox.state.resent()) == 1
+
+
+def test_a_look_up_that_cannot_read_back_to_the_call_does_not_answer_absent(adapter, sandbox, outgoing):
+    """Absent means "sent again": only when every status since the call was read."""
+    sent_at = timezone.now() - datetime.timedelta(minutes=5)
+    adapter.publish(outgoing())
+    for number in range(3):
+        adapter.publish(outgoing(text=f"Autre avis {number}", idempotency_key=f"autre-{number}"))
+    adapter.LOOKUP_DEPTH, adapter.LOOKUP_PAGES = 1, 2
+    with pytest.raises(TemporaryError):
+        adapter.lookup(outgoing(text="Jamais envoyé"), since=sent_at)
+    assert adapter.lookup(outgoing(text="Autre avis 2"), since=sent_at) is not None
