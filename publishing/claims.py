@@ -7,7 +7,9 @@ never claim the same version twice. The claimed versions go to ``publishing.task
 
 A claim is short (``CLAIM_SECONDS``): the process working on it proves it is alive by renewing it
 (``Heartbeat``, every ``HEARTBEAT_SECONDS``); the claims of a process that stopped renewing them are
-the reaper's within seconds. Nothing is claimed on a channel whose network is slow right now
+the reaper's within seconds. Each claim names its holder (``publishing.liveness``): the dispatcher
+that made it, then the worker whose heartbeat renews it; a holder certainly gone (killed, on this
+host) gives its claims to the reaper at once. Nothing is claimed on a channel whose network is slow right now
 (``slow_channels``), so that one network that does not answer holds at most the worker already
 waiting on it.
 """
@@ -28,6 +30,7 @@ from django.utils import timezone
 from calendar_app.models import Channel, ChannelVersion, Post
 from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
+from publishing.liveness import identity
 from publishing.models import PublicationAttempt
 from publishing.options import options
 
@@ -60,6 +63,11 @@ def claimable(until: datetime.datetime, *, now: datetime.datetime | None = None)
         .exclude(channel_id__in=slow_channels(now))
         .order_by("-post__is_emergency", "due_at", "pk")
     )
+
+
+def coming(until: datetime.datetime, *, now: datetime.datetime):
+    """The claimable versions falling due after ``now`` and by ``until`` (not those due already)."""
+    return claimable(until, now=now).exclude(_due_filter(now))
 
 
 def next_due_at() -> datetime.datetime | None:
@@ -112,6 +120,7 @@ def claim_due(
                 target=Status.PUBLISHING,
                 claim_token=token,
                 claimed_until=claimed_until,
+                claimed_by=identity(),
                 updated_at=now,
             )
         )
@@ -131,13 +140,14 @@ def _posts_publishing(post_ids: set[int]) -> None:
 
 
 def renew(claims: dict[uuid.UUID, list[int]], *, now: datetime.datetime | None = None) -> int:
-    """Extend the claims still held (version ids by claim token) by ``CLAIM_SECONDS``; returns how many."""
+    """Extend the claims still held (version ids by claim token) by ``CLAIM_SECONDS``, held from now on
+    by this process; returns how many."""
     now = now or timezone.now()
     claimed_until = now + datetime.timedelta(seconds=options()["CLAIM_SECONDS"])
     renewed = 0
     for token, ids in claims.items():
         renewed += ChannelVersion.objects.filter(pk__in=ids, status=Status.PUBLISHING, claim_token=token).update(
-            claimed_until=claimed_until
+            claimed_until=claimed_until, claimed_by=identity()
         )
     return renewed
 

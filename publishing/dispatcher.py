@@ -19,7 +19,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from publishing.claims import Claim, claim_due, claimable, next_due_at
+from publishing.claims import Claim, claim_due, coming, next_due_at
 from publishing.options import options
 from publishing.reaper import reap
 
@@ -60,8 +60,8 @@ def current_lookahead(now=None) -> float:
     network calls are left for it."""
     now = now or timezone.now()
     horizon = now + timezone.timedelta(seconds=options()["BURST_LOOKAHEAD_SECONDS"])
-    coming = claimable(horizon)[: options()["BURST_THRESHOLD"]].count()
-    if coming >= options()["BURST_THRESHOLD"]:
+    # Those due already are claimed now whatever the look-ahead: a backlog (after a restart) is no burst.
+    if coming(horizon, now=now)[: options()["BURST_THRESHOLD"]].count() >= options()["BURST_THRESHOLD"]:
         return options()["BURST_LOOKAHEAD_SECONDS"]
     return options()["LOOKAHEAD_SECONDS"] + options()["SLICE_SECONDS"]
 

@@ -225,6 +225,10 @@ class ChannelVersion(models.Model):
     unverified_since = models.DateTimeField(_("outcome unknown since"), null=True, blank=True, editable=False)
     claim_token = models.UUIDField(null=True, blank=True, editable=False)
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # While publishing: the process holding the claim (publishing.liveness.identity), the dispatcher that
+    # claimed it, then the worker whose heartbeat renews it. Once it is certainly gone (killed), the
+    # claim is the reaper's at once, without waiting for ``claimed_until``.
+    claimed_by = models.CharField(max_length=200, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
     external_id = models.CharField(_("identifier on the network"), max_length=255, blank=True, editable=False)
     external_url = URLField(_("address on the network"), max_length=1000, blank=True, editable=False)

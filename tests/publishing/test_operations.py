@@ -99,3 +99,16 @@ def test_json_logs_carry_the_publications_fields():
     record.version, record.outcome = 7, "published"
     line = json.loads(JsonFormatter().format(record))
     assert (line["message"], line["version"], line["outcome"]) == ("publication 7", 7, "published")
+
+
+def test_a_burst_coming_is_claimed_early_but_a_backlog_is_no_burst(sandbox, settings):
+    """A backlog (after a restart) goes out now whatever the look-ahead; claiming 15 s of the flow behind it
+    with it would only give the next kill more to strand."""
+    settings.PUBLISHING = {**settings.PUBLISHING, "BURST_THRESHOLD": 3}
+    usual = settings.PUBLISHING["LOOKAHEAD_SECONDS"] + settings.PUBLISHING["SLICE_SECONDS"]
+    adviser, channel = factories.reviewer(), sandbox_channel(sandbox)
+    now = timezone.now()
+    posts = [scheduled(adviser, [channel], due=now + datetime.timedelta(seconds=5)) for _ in range(3)]
+    assert dispatcher.current_lookahead(now) == settings.PUBLISHING["BURST_LOOKAHEAD_SECONDS"]
+    ChannelVersion.objects.filter(post__in=posts).update(due_at=now - datetime.timedelta(seconds=5))
+    assert dispatcher.current_lookahead(now) == usual

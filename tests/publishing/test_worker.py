@@ -16,11 +16,13 @@ from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
 from publishing.claims import claim_due, renew
+from publishing.liveness import identity
 from publishing.models import PublicationAttempt
 from publishing.reaper import reap
 from publishing.sending import outgoing_for
 from publishing.task import publish_claimed
 from tests import factories
+from tests.publishing.test_liveness import identity_of_a_process_that_ended
 
 pytestmark = pytest.mark.django_db
 CLEAN = "La bibliothèque municipale sera fermée le 25 décembre. Bonnes fêtes à toutes et à tous !"
@@ -289,6 +291,24 @@ class TestTheReaper:
         assert renew({claim.token: [claim.version_id]}, now=soon) == 1  # the heartbeat of a live worker
         assert reap(now=soon + datetime.timedelta(seconds=30)) == {"released": 0, "unknown": 0}
         assert post.versions.get().status == Status.PUBLISHING
+
+    def test_the_claims_of_a_process_certainly_gone_are_the_reapers_at_once(self, sandbox, adviser):
+        """A worker killed on this host: its claims need not lapse first (a restarted worker recovers at once)."""
+        first, second = scheduled(adviser, [sandbox_channel(sandbox)]), scheduled(adviser, [sandbox_channel(sandbox)])
+        claims = claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        assert {claim.version_id for claim in claims} == {first.versions.get().pk, second.versions.get().pk}
+        pending_call(next(claim for claim in claims if claim.version_id == second.versions.get().pk))
+        ChannelVersion.objects.update(claimed_by=identity_of_a_process_that_ended())
+        assert reap() == {"released": 1, "unknown": 1}
+        assert [first.versions.get().status, second.versions.get().status] == [Status.SCHEDULED] * 2
+
+    def test_the_claims_of_a_live_holder_wait_for_their_lapse(self, sandbox, adviser):
+        post = scheduled(adviser, [sandbox_channel(sandbox)])
+        claim_due(now=timezone.now() + datetime.timedelta(seconds=5))
+        assert post.versions.get().claimed_by == identity()  # this process: the dispatcher here
+        ChannelVersion.objects.update(claimed_by="another-host:1 pid:[1] 1")  # nothing certain about it
+        assert reap() == {"released": 0, "unknown": 0}
+        assert reap(now=timezone.now() + LATER) == {"released": 1, "unknown": 0}
 
     def test_a_worker_killed_during_its_call_leaves_an_unknown_outcome_looked_up_at_once(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)])
