@@ -75,3 +75,13 @@ def test_a_look_up_that_cannot_read_back_to_the_call_does_not_answer_absent(adap
     with pytest.raises(TemporaryError):
         adapter.lookup(outgoing(text="Jamais envoyé"), since=sent_at)
     assert adapter.lookup(outgoing(text="Autre avis 2"), since=sent_at) is not None
+
+
+def test_each_access_token_is_an_account_of_its_own_with_its_own_statuses(adapter, sandbox, outgoing):
+    """As on a real server: two channels are two accounts, and looking one up reads only its statuses."""
+    other = MASTODON.adapter(sandbox, access_token="autre-jeton")
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    adapter.publish(outgoing())
+    assert other._account_id() != adapter._account_id()
+    assert other.lookup(outgoing(), since=since) is None
+    assert adapter.lookup(outgoing(), since=since) is not None

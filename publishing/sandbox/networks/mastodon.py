@@ -9,6 +9,8 @@ import re
 from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"id": "1", "username": "villemontmagny", "acct": "villemontmagny", "display_name": "Ville de Montmagny"}
+# ``ACCOUNT`` speaks for the first access token the sandbox sees; each further token is an account of its own
+# (ids "2", "3"…), as on a real server, where each channel is an account with its own statuses.
 CHARACTER_LIMIT = 500
 
 
@@ -25,6 +27,13 @@ class MastodonSimulator(Simulator):
             ("DELETE", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)"), self.delete_status),
         ]
 
+    def _account(self, request, state: State) -> dict:
+        """The account the request's access token speaks for."""
+        with state.lock:
+            accounts = state.scratch[self.network].setdefault("accounts", {})
+            account = accounts.setdefault(request.bearer(), {**ACCOUNT, "id": str(len(accounts) + 1)})
+        return account
+
     def _status(self, item: Received) -> dict:
         return {
             "id": item.external_id,
@@ -35,12 +44,12 @@ class MastodonSimulator(Simulator):
             "content": f"<p>{html.escape(item.text)}</p>",
             "in_reply_to_id": item.extra.get("in_reply_to_id"),
             "media_attachments": [{"id": media_id} for media_id in item.extra.get("media_ids", [])],
-            "account": ACCOUNT,
+            "account": item.extra.get("account", ACCOUNT),
         }
 
     @authenticated
     def verify_credentials(self, request, match, state: State):
-        return SandboxResponse(200, ACCOUNT)
+        return SandboxResponse(200, self._account(request, state))
 
     @authenticated
     def upload_media(self, request, match, state: State):
@@ -83,7 +92,11 @@ class MastodonSimulator(Simulator):
             idempotency_key=key,
             media_count=len(media_ids),
             kind=kind,
-            extra={"media_ids": list(media_ids), "in_reply_to_id": data.get("in_reply_to_id")},
+            extra={
+                "media_ids": list(media_ids),
+                "in_reply_to_id": data.get("in_reply_to_id"),
+                "account": self._account(request, state),
+            },
         )
         with state.lock:
             if key:
@@ -94,7 +107,12 @@ class MastodonSimulator(Simulator):
     @authenticated
     def account_statuses(self, request, match, state: State):
         limit = min(40, int(request.query.get("limit", ["20"])[0]))
-        newest_first = reversed(state.posts(self.network))
+        account_id = match["account"]
+        newest_first = (
+            item
+            for item in reversed(state.posts(self.network))
+            if item.extra.get("account", ACCOUNT)["id"] == account_id
+        )
         if max_id := request.query.get("max_id", [""])[0]:  # the next page: statuses older than max_id
             newest_first = (item for item in newest_first if int(item.external_id) < int(max_id))
         statuses = [self._status(item) for item in newest_first][:limit]
