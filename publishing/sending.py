@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from calendar_app.charte.registry import RuleSet
 from calendar_app.models import Approval, ChannelVersion, Post
-from calendar_app.services.charte import charte_check
+from calendar_app.services.charte import CharteReport, charte_check
 from kernel.credentials import CredentialsUnreadable
 from publishing.adapters import adapter_for
 from publishing.adapters.base import AdapterError, AuthError, NetworkAdapter, OutcomeUnknown, Outgoing, Published
@@ -63,12 +63,17 @@ class Job:
 
 
 def last_moment_refusals(
-    version: ChannelVersion, *, at: datetime.datetime | None = None, ruleset: RuleSet | None = None
+    version: ChannelVersion,
+    *,
+    at: datetime.datetime | None = None,
+    ruleset: RuleSet | None = None,
+    report: CharteReport | None = None,
 ) -> list[str]:
     """Why ``version`` may not go out at ``at`` (now by default): the Charte then (an election period may
-    have begun since the approval, art. 7), a missing approval (art. 9.4, 9.5), a missing authorisation (art. 8.1)."""
+    have begun since the approval, art. 7), a missing approval (art. 9.4, 9.5), a missing authorisation (art. 8.1).
+    ``report``: the Charte's report for its post at ``at``, if already made (a batch's, ``charte_checks``)."""
     post = version.post
-    report = charte_check(post=post, at=at or timezone.now(), ruleset=ruleset)
+    report = report or charte_check(post=post, at=at or timezone.now(), ruleset=ruleset)
     reasons = [str(result.message) for result in report.blocks]
     if post.origin != Post.Origin.INTERNAL and not post.approvals.filter(decision=Approval.Decision.APPROVED).exists():
         reasons.append(

@@ -21,8 +21,8 @@ from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from calendar_app.charte.loader import get_ruleset
 from calendar_app.models import ChannelVersion
+from calendar_app.services.charte import charte_checks
 from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
 from publishing.claims import Heartbeat, slow_channels
@@ -73,15 +73,16 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
     )
     jobs = []
     now = timezone.now()
-    ruleset = get_ruleset()  # one read of the rule set's revision for the whole batch
     for version in versions:
         if version.claim_token != tokens[version.pk]:
             continue
         due = max(version.next_attempt_at or version.due_at, now)
-        job = Job(version, tokens[version.pk], due, [])
-        if not job.looking_up:
-            job.refusals = last_moment_refusals(version, at=due, ruleset=ruleset)
-        jobs.append(job)
+        jobs.append(Job(version, tokens[version.pk], due, []))
+    # The Charte for the whole batch at once (its contexts read together), not for a version only looked up.
+    checking = [job for job in jobs if not job.looking_up]
+    reports = charte_checks([(job.version.post, job.due) for job in checking])
+    for job, report in zip(checking, reports, strict=True):
+        job.refusals = last_moment_refusals(job.version, at=job.due, report=report)
     return sorted(jobs, key=lambda job: job.due)
 
 

@@ -12,7 +12,8 @@ The rules read only a ``CharteData`` and a ``CheckContext`` (``calendar_app/char
   builds the rules anew and the version it reports changes, art. 10);
 - ``context_for_post()`` and ``context_for_draft()`` (a post the composer has not saved yet), and their
   parts (``election_at``, ``recent_texts``, ``requested_moment``…): what the rules read about one post,
-  in a few queries.
+  in a few queries; ``contexts_for_posts()``: the same for a batch of posts in a few queries in all
+  (the publishing worker's checks right before the network call).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ from calendar_app.models import (
     NetworkLimit,
     OfficialContact,
     Post,
+    PostLink,
+    PostMedia,
     PressReleaseAuthorisation,
     Role,
 )
@@ -225,6 +228,10 @@ def press_release_authorised(post: Post) -> bool:
     return False
 
 
+# The versions whose texts count as "recent" on their channel (repetition, art. 5.11).
+RECENT_STATUSES = (Status.SCHEDULED, Status.PUBLISHING, Status.PUBLISHED)
+
+
 def recent_texts(
     post_id: int | None, channel_ids: list[int], at: datetime.datetime, *, days: int
 ) -> dict[int, list[str]]:
@@ -233,11 +240,12 @@ def recent_texts(
     rows = (
         ChannelVersion.objects.filter(
             channel_id__in=channel_ids,
-            status__in=[Status.SCHEDULED, Status.PUBLISHING, Status.PUBLISHED],
+            status__in=RECENT_STATUSES,
             due_at__gte=at - window,
             due_at__lte=at + window,
         )
         .exclude(post_id=post_id)
+        .order_by("pk")
         .values_list("channel_id", "text_override", "post__body")
     )
     texts: dict[int, list[str]] = {}
@@ -283,10 +291,21 @@ class Draft:
     post_id: int | None = None
 
 
-def draft_of(post: Post, versions: list[ChannelVersion] | None = None) -> Draft:
-    """The stored ``post`` (with ``versions``, its channel versions, if already read) as a ``Draft``."""
+def draft_of(
+    post: Post,
+    versions: list[ChannelVersion] | None = None,
+    *,
+    attached_media: list[PostMedia] | None = None,
+    links: list[tuple[str, str]] | None = None,
+) -> Draft:
+    """The stored ``post`` as a ``Draft``; its channel versions, its attached media (with their asset) and its
+    links (url, kind), if already read, in their order."""
     if versions is None:
         versions = list(post.versions.select_related("channel").order_by("pk"))
+    if attached_media is None:
+        attached_media = list(post.post_media.select_related("asset"))
+    if links is None:
+        links = list(post.links.values_list("url", "kind"))
     media = [
         MediaInfo(
             id=attached.asset_id,
@@ -297,7 +316,7 @@ def draft_of(post: Post, versions: list[ChannelVersion] | None = None) -> Draft:
             shows_identifiable_persons=attached.asset.shows_identifiable_persons,
             has_consent=attached.asset.has_consent,
         )
-        for attached in post.post_media.select_related("asset")
+        for attached in attached_media
     ]
     outside = post.from_outside_organisation or (
         post.category == Post.Category.PRESS_RELEASE and post.origin == Post.Origin.ORGANISATION_REQUEST
@@ -308,7 +327,7 @@ def draft_of(post: Post, versions: list[ChannelVersion] | None = None) -> Draft:
         author=post.author,
         origin=post.origin,
         versions=tuple((version.channel_id, version.channel.network, version.text_override) for version in versions),
-        links=tuple(LinkInfo(url, kind) for url, kind in post.links.values_list("url", "kind")),
+        links=tuple(LinkInfo(url, kind) for url, kind in links),
         media=tuple(media),
         health_and_safety=post.health_and_safety,
         has_contest_rules_document=bool(post.contest_rules_document),
@@ -330,12 +349,38 @@ def context_for_post(
     return context_for_draft(draft_of(post, versions), data=data, at=at, replies_to_english=replies_to_english)
 
 
+class Lookups:
+    """What a context reads of the rest of the database — the election period of a moment, what names its
+    sides, whether an author takes part, the texts recently on the same channels — one query each time.
+    ``BatchLookups`` answers the same from a few queries for a whole batch."""
+
+    def election_at(self, moment: datetime.datetime) -> ElectionPeriod | None:
+        return election_at(moment)
+
+    def election_info(self, election: ElectionPeriod | None) -> ElectionInfo | None:
+        return election_info(election)
+
+    def takes_part_in_election(self, person, election: ElectionPeriod | None, day: datetime.date) -> bool:
+        return takes_part_in_election(person, election, day)
+
+    def recent_texts(
+        self, post_id: int | None, channel_ids: list[int], at: datetime.datetime, *, days: int
+    ) -> dict[int, list[str]]:
+        return recent_texts(post_id, channel_ids, at, days=days)
+
+
 def context_for_draft(
-    draft: Draft, *, data: CharteData, at: datetime.datetime | None = None, replies_to_english: bool = False
+    draft: Draft,
+    *,
+    data: CharteData,
+    at: datetime.datetime | None = None,
+    replies_to_english: bool = False,
+    lookups: Lookups | None = None,
 ) -> CheckContext:
     """The context of ``draft`` as if published at ``at`` (now by default), for rules built with ``data``."""
     at = at or timezone.now()
-    election = election_at(at)
+    lookups = lookups or Lookups()
+    election = lookups.election_at(at)
     channel_ids = [channel_id for channel_id, _network, _text in draft.versions]
     return CheckContext(
         body=draft.body,
@@ -350,9 +395,89 @@ def context_for_draft(
         has_contest_rules_document=draft.has_contest_rules_document,
         outside_press_release=draft.outside_press_release,
         outside_press_release_authorised=draft.outside_press_release_authorised,
-        election=election_info(election),
-        author_takes_part_in_election=takes_part_in_election(draft.author, election, timezone.localdate(at)),
-        recent_texts_by_channel=recent_texts(
+        election=lookups.election_info(election),
+        author_takes_part_in_election=lookups.takes_part_in_election(draft.author, election, timezone.localdate(at)),
+        recent_texts_by_channel=lookups.recent_texts(
             draft.post_id, channel_ids, at, days=data.setting("repetition_window_days")
         ),
     )
+
+
+class BatchLookups(Lookups):
+    """``Lookups`` for a batch of posts checked together (``contexts_for_posts``): each election period,
+    its sides and each author's part read once, and the recent texts of every channel of the batch, over
+    all its moments, in one query."""
+
+    def __init__(self, batch: list[tuple[Post, list[ChannelVersion], datetime.datetime]], *, days: int):
+        self.elections: dict[datetime.date, ElectionPeriod | None] = {}
+        self.infos: dict[int, ElectionInfo | None] = {}
+        self.parts: dict[tuple, bool] = {}
+        self.window = datetime.timedelta(days=days)
+        moments = [at for _post, _versions, at in batch]
+        channel_ids = {version.channel_id for _post, versions, _at in batch for version in versions}
+        rows = ChannelVersion.objects.filter(
+            channel_id__in=channel_ids,
+            status__in=RECENT_STATUSES,
+            due_at__gte=min(moments, default=timezone.now()) - self.window,
+            due_at__lte=max(moments, default=timezone.now()) + self.window,
+        ).values_list("post_id", "channel_id", "due_at", "text_override", "post__body")
+        self.by_channel: dict[int, list[tuple]] = {}
+        for post_id, channel_id, due_at, override, body in rows.order_by("pk"):
+            self.by_channel.setdefault(channel_id, []).append((post_id, due_at, override or body))
+
+    def election_at(self, moment):
+        day = timezone.localdate(moment)
+        if day not in self.elections:
+            self.elections[day] = election_at(moment)
+        return self.elections[day]
+
+    def election_info(self, election):
+        if election is None:
+            return None
+        if election.pk not in self.infos:
+            self.infos[election.pk] = election_info(election)
+        return self.infos[election.pk]
+
+    def takes_part_in_election(self, person, election, day):
+        key = (getattr(person, "pk", None), getattr(election, "pk", None), day)
+        if key not in self.parts:
+            self.parts[key] = takes_part_in_election(person, election, day)
+        return self.parts[key]
+
+    def recent_texts(self, post_id, channel_ids, at, *, days):
+        assert datetime.timedelta(days=days) == self.window, "the batch read the texts of another window"
+        texts: dict[int, list[str]] = {}
+        for channel_id in channel_ids:
+            for other_post, due_at, text in self.by_channel.get(channel_id, ()):
+                if other_post != post_id and at - self.window <= due_at <= at + self.window:
+                    texts.setdefault(channel_id, []).append(text)
+        return texts
+
+
+def contexts_for_posts(batch: list[tuple[Post, datetime.datetime]], *, data: CharteData) -> list[CheckContext]:
+    """``context_for_post(post, data=data, at=at)`` for each (post, at) of ``batch``, read with a handful of
+    queries for the whole batch instead of five or more per post: the publishing worker checks a burst of
+    hundreds this way, right before their second. (``tests/charte/test_batch_contexts.py`` holds the two
+    equal.)"""
+    post_ids = [post.pk for post, _at in batch]
+    versions = _by_post(ChannelVersion.objects.filter(post_id__in=post_ids).select_related("channel").order_by("pk"))
+    attached = _by_post(PostMedia.objects.filter(post_id__in=post_ids).select_related("asset"))
+    links: dict[int, list[tuple[str, str]]] = {}
+    for post_id, url, kind in PostLink.objects.filter(post_id__in=post_ids).values_list("post_id", "url", "kind"):
+        links.setdefault(post_id, []).append((url, kind))
+    lookups = BatchLookups(
+        [(post, versions.get(post.pk, []), at) for post, at in batch], days=data.setting("repetition_window_days")
+    )
+    posts = {post.pk: post for post, _at in batch}  # a post checked at several moments is read once
+    drafts = {
+        pk: draft_of(post, versions.get(pk, []), attached_media=attached.get(pk, []), links=links.get(pk, []))
+        for pk, post in posts.items()
+    }
+    return [context_for_draft(drafts[post.pk], data=data, at=at, lookups=lookups) for post, at in batch]
+
+
+def _by_post(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.post_id, []).append(row)
+    return grouped

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.charte.base import CheckContext, CheckResult
-from calendar_app.charte.loader import Draft, context_for_draft, context_for_post, get_ruleset
+from calendar_app.charte.loader import Draft, context_for_draft, context_for_post, contexts_for_posts, get_ruleset
 from calendar_app.charte.registry import RuleSet
 from calendar_app.models import Post, WarningAcknowledgement
 from calendar_app.services.audit import audit_record
@@ -119,6 +119,14 @@ def charte_check(*, post: Post, at: datetime.datetime | None = None, ruleset: Ru
     """Check ``post`` against the current rule set (or ``ruleset``, read once for a batch) as if published at ``at``."""
     ruleset = ruleset or get_ruleset()
     return _report(ruleset, context_for_post(post, data=ruleset.data, at=at), post=post)
+
+
+def charte_checks(batch: list[tuple[Post, datetime.datetime]], *, ruleset: RuleSet | None = None) -> list[CharteReport]:
+    """``charte_check(post=post, at=at)`` for each (post, at) of ``batch``, its contexts read together
+    (``contexts_for_posts``): the publishing worker's checks of a burst."""
+    ruleset = ruleset or get_ruleset()
+    contexts = contexts_for_posts(batch, data=ruleset.data)
+    return [_report(ruleset, context, post=post) for (post, _at), context in zip(batch, contexts, strict=True)]
 
 
 def charte_check_draft(*, draft: Draft, at: datetime.datetime | None = None) -> CharteReport:
