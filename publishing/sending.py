@@ -54,6 +54,7 @@ class Job:
     error: AdapterError | None = None
     outcome: str = ""
     adapter: NetworkAdapter | None = None
+    recorded: bool = False  # its outcome is recorded already (the task records answers while it waits)
     credentials_unreadable: bool = False
 
     @property

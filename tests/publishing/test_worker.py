@@ -20,7 +20,7 @@ from publishing.liveness import identity
 from publishing.models import PublicationAttempt
 from publishing.reaper import reap
 from publishing.sending import outgoing_for
-from publishing.task import publish_claimed
+from publishing.task import publish_batch, publish_claimed
 from tests import factories
 from tests.publishing.test_liveness import identity_of_a_process_that_ended
 
@@ -262,6 +262,19 @@ class TestTheAttemptLog:
             str(version.idempotency_key) in attempt.request_summary and "mastodon: publish" in attempt.request_summary
         )
         assert "secret-token" not in attempt.request_summary + attempt.response_summary
+
+    @pytest.mark.django_db(transaction=True)  # the heartbeat's thread writes on a connection of its own
+    def test_an_answer_is_recorded_while_the_task_waits_for_its_next_second(self, sandbox, adviser):
+        """Not only when the task ends: a worker killed meanwhile leaves fewer outcomes unknown."""
+        channel = sandbox_channel(sandbox)
+        first, second = scheduled(adviser, [channel], title="Premier"), scheduled(adviser, [channel], title="Second")
+        now = timezone.now()
+        for post, seconds in ((first, 0.6), (second, 2.5)):
+            post.versions.update(due_at=now + datetime.timedelta(seconds=seconds))
+        claims = claim_due(now=now, lookahead=3)
+        assert publish_batch([(claim.version_id, claim.token) for claim in claims]) == ["published"] * 2
+        recorded = PublicationAttempt.objects.get(version__post=first).finished_at
+        assert recorded < PublicationAttempt.objects.get(version__post=second).call_started_at
 
     def test_a_post_blocked_before_any_call_uses_no_try(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)], body="Votez pour Gilles Boucher !")
