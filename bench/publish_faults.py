@@ -150,7 +150,7 @@ def publish_with_kills(args, server, kinds: dict[int, str], *, start_worker) -> 
     first_due = time.time() + 3 + 5
     run = Run(first_due, set_due_times(kinds, first_due, args.window))
     processes = start_worker()
-    when = time.strftime("%H:%M:%S", time.localtime(first_due))
+    when = time.strftime("%H:%M:%S", time.localtime(first_due)) + f".{int(first_due % 1 * 1000):03d}"
     print(f"{len(kinds)} posts due from {when} over {args.window:.0f} s: {dict(Counter(kinds.values()))}", flush=True)
     progress = Progress(first_due, server)
     progress.start()
