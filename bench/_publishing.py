@@ -178,7 +178,12 @@ def prepare(posts: int, workers: int):
 def worker_env(database_url: str, workers: int, settings: dict[str, str] | None = None) -> dict[str, str]:
     """The environment the cluster and the dispatcher run in; ``settings`` adds variables such as
     ``PUBLISHING_MAX_ATTEMPTS`` (config/settings.py reads them)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "Q_WORKERS": str(workers), "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "Q_WORKERS": str(workers),
+        "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+    }
     return {**env, **(settings or {})}
 
 
