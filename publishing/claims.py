@@ -9,9 +9,9 @@ A claim is short (``CLAIM_SECONDS``): the process working on it proves it is ali
 (``Heartbeat``, every ``HEARTBEAT_SECONDS``); the claims of a process that stopped renewing them are
 the reaper's within seconds. Each claim names its holder (``publishing.liveness``): the dispatcher
 that made it, then the worker whose heartbeat renews it; a holder certainly gone (killed, on this
-host) gives its claims to the reaper at once. Nothing is claimed on a channel whose network is slow right now
-(``slow_channels``), so that one network that does not answer holds at most the worker already
-waiting on it.
+host) gives its claims to the reaper at once. Nothing is claimed on a channel whose network is slow
+right now (``slow_channels``), so that one network that does not answer holds at most the worker
+already waiting on it.
 """
 
 from __future__ import annotations
