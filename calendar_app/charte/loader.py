@@ -457,8 +457,8 @@ class BatchLookups(Lookups):
 def contexts_for_posts(batch: list[tuple[Post, datetime.datetime]], *, data: CharteData) -> list[CheckContext]:
     """``context_for_post(post, data=data, at=at)`` for each (post, at) of ``batch``, read with a handful of
     queries for the whole batch instead of five or more per post: the publishing worker checks a burst of
-    hundreds this way, right before their second. (``tests/calendar_app/charte/test_batch_contexts.py`` holds the two
-    equal.)"""
+    hundreds this way, right before their second. (``tests/calendar_app/charte/test_batch_contexts.py``
+    holds the two equal.)"""
     post_ids = [post.pk for post, _at in batch]
     versions = _by_post(ChannelVersion.objects.filter(post_id__in=post_ids).select_related("channel").order_by("pk"))
     attached = _by_post(PostMedia.objects.filter(post_id__in=post_ids).select_related("asset"))
