@@ -117,10 +117,10 @@ def record_outcomes(jobs: list[Job], *, where: Q | None = None) -> set[int]:
     3. The attempts are written with one bulk UPDATE: all of them when the worker that made the calls
        records (what the network answered is the truth, even if the reaper took the version over
        meanwhile); only those of the versions moved when the reaper records.
-    4. The posts of the versions moved take the status their versions add up to, and the people of
-       those that went out are told where (once per post); channels whose token was refused go
-       "to reconnect"; failures and blocks are told to people.
-    5. Each outcome is logged and kept on its job.
+    4. The posts of the versions moved take the status their versions add up to; channels whose token
+       was refused go "to reconnect"; failures and blocks are told to people.
+    5. Once committed, the people of the posts that went out are told where (once per post).
+    6. Each outcome is logged and kept on its job.
     """
     attempted = [job for job in jobs if job.attempt is not None]
     if not attempted:
@@ -141,9 +141,12 @@ def record_outcomes(jobs: list[Job], *, where: Q | None = None) -> set[int]:
         post_ids = {job.version.post_id for job in moved}
         announced = posts_once_partially_published(post_ids)  # read before this batch settles any post
         settled = settle_posts(post_ids)
-        notify_published(pk for status in _WENT_OUT for pk in settled.get(status, ()) if pk not in announced)
+        went_out = [pk for status in _WENT_OUT for pk in settled.get(status, ()) if pk not in announced]
         for job in moved:
             _tell_people(job, decisions[job.version.pk])
+    # After the commit: rendering a notice per post (5–8 ms each) would hold the database's write lock, which
+    # the other workers wait for to record their attempts right before their calls.
+    notify_published(went_out)
     for job in attempted:
         decision = decisions[job.version.pk]
         _log(job, decision)

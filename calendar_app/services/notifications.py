@@ -103,9 +103,9 @@ def notify_published(post_ids: Iterable[int]) -> None:
     of each channel it was published on; the link of the notice opens the post's page.
 
     Called once per post, when its channel versions have all gone out: by the publishing worker
-    (``publishing.outcomes.settle_posts``) and by a person who says that a publication whose outcome was
-    unknown did go out (``scheduling.version_confirm_published``); inside the caller's transaction, the
-    e-mails leaving after it commits.
+    (``publishing.outcomes.record_outcomes``, once its outcomes are committed) and by a person who says
+    that a publication whose outcome was unknown did go out (``scheduling.version_confirm_published``,
+    inside its transaction); the e-mails leave once the notices are committed.
     """
     for post in posts_published_with_links(post_ids):
         notify(
