@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import re
 
@@ -26,6 +27,10 @@ _TAGS = re.compile(r"<[^>]+>")
 def plain_text(content: str) -> str:
     """A status's HTML ``content`` as the text that was posted."""
     return html.unescape(_TAGS.sub("", content.replace("<br>", "\n").replace("</p><p>", "\n\n"))).strip()
+
+
+# The account ids looked up, by server and token digest (``MastodonAdapter._account_id``).
+_ACCOUNT_IDS: dict[tuple[str, str], str] = {}
 
 
 class MastodonAdapter(NetworkAdapter):
@@ -74,7 +79,12 @@ class MastodonAdapter(NetworkAdapter):
         return self._published(status)
 
     def _account_id(self) -> str:
-        return str(self.request("GET", "/api/v1/accounts/verify_credentials")["id"])
+        """The id of the account the token speaks for: asked once per server and token in a process (an
+        account's id never changes; a new token is asked anew), not before every look-up."""
+        key = (self.base_url, hashlib.sha256(self.credentials.get("access_token", "").encode()).hexdigest())
+        if key not in _ACCOUNT_IDS:
+            _ACCOUNT_IDS[key] = str(self.request("GET", "/api/v1/accounts/verify_credentials")["id"])
+        return _ACCOUNT_IDS[key]
 
     def lookup(self, outgoing: Outgoing, *, since: datetime.datetime | None = None) -> Published | None:
         """The account's latest statuses, matched by text and creation time. (Publishing again with the same

@@ -85,3 +85,12 @@ def test_each_access_token_is_an_account_of_its_own_with_its_own_statuses(adapte
     assert other._account_id() != adapter._account_id()
     assert other.lookup(outgoing(), since=since) is None
     assert adapter.lookup(outgoing(), since=since) is not None
+
+
+def test_the_account_id_is_asked_once_not_before_every_look_up(adapter, sandbox, outgoing):
+    """A recovery looks up hundreds of publications: one call each, not two."""
+    since = timezone.now() - datetime.timedelta(minutes=1)
+    adapter.publish(outgoing())
+    assert adapter.lookup(outgoing(), since=since) is not None
+    sandbox.fault("mastodon", {"status": 500, "sticky": True, "match": "verify_credentials"})
+    assert MASTODON.adapter(sandbox).lookup(outgoing(), since=since) is not None  # another adapter, the same token

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
 import re
 
 from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"id": "1", "username": "villemontmagny", "acct": "villemontmagny", "display_name": "Ville de Montmagny"}
-# ``ACCOUNT`` speaks for the first access token the sandbox sees; each further token is an account of its own
-# (ids "2", "3"…), as on a real server, where each channel is an account with its own statuses.
+# Each access token is an account of its own (``ACCOUNT`` with an id drawn from the token, the same in every
+# sandbox), as on a real server, where each channel is an account with its own statuses.
 CHARACTER_LIMIT = 500
 
 
@@ -29,10 +30,7 @@ class MastodonSimulator(Simulator):
 
     def _account(self, request, state: State) -> dict:
         """The account the request's access token speaks for."""
-        with state.lock:
-            accounts = state.scratch[self.network].setdefault("accounts", {})
-            account = accounts.setdefault(request.bearer(), {**ACCOUNT, "id": str(len(accounts) + 1)})
-        return account
+        return {**ACCOUNT, "id": str(int(hashlib.sha256(request.bearer().encode()).hexdigest()[:12], 16))}
 
     def _status(self, item: Received) -> dict:
         return {
