@@ -11,6 +11,7 @@ outcomes. A heartbeat renews its claims all the while. django-q2's own retries a
 from __future__ import annotations
 
 import datetime
+import logging
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +32,8 @@ from publishing.models import PublicationAttempt
 from publishing.options import options
 from publishing.outcomes import record_outcomes
 from publishing.sending import Job, call, last_moment_refusals, prepare, request_summary, worker_name
+
+logger = logging.getLogger("vitrine.publishing")
 
 # While a task waits for its next second, it records the answers in until this long before it.
 RECORD_SLACK_SECONDS = 0.3
@@ -56,17 +59,40 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
     6. The outcomes of the calls answered are recorded while the task waits for its next second; one
        transaction records the others at the end.
     """
+    started = time.monotonic()
+    phases: dict[str, float] = {}
     with translation.override(settings.LANGUAGE_CODE):
         with Heartbeat(_claims_by_token(claims)):
+            phases["renewed"] = time.monotonic()
             jobs = _load_jobs(claims)
+            phases["checked"] = time.monotonic()
             for job in jobs:
                 if not job.refusals:
                     prepare(job)
+            phases["prepared"] = time.monotonic()
             _start_attempts([job for job in jobs if job.refusals or job.error], calling=False)
             _send_at_due_seconds([job for job in jobs if not job.refusals and job.error is None], wait=wait)
         record_outcomes([job for job in jobs if not job.recorded])
+    _log_timings(jobs, started, phases)
     outcomes = {job.version.pk: job.outcome or "stale" for job in jobs}
     return [outcomes.get(int(version_id), "stale") for version_id, _token in claims]
+
+
+def _log_timings(jobs: list[Job], started: float, phases: dict[str, float]) -> None:
+    """Where a task's time went before its first call (ms from its start), and how late that call was: what
+    an operator reads when publications go out late (``LOG_LEVEL=INFO``)."""
+    called = [job for job in jobs if job.called_at is not None]
+    first = min(called, key=lambda job: job.called_at, default=None)
+    timings = {name: round((moment - started) * 1000) for name, moment in phases.items()}
+    if first is not None:
+        timings["first_call_late"] = round((first.called_at - first.due).total_seconds() * 1000)
+    logger.info(
+        "task versions=%d calls=%d %s",
+        len(jobs),
+        len(called),
+        " ".join(f"{k}_ms={v}" for k, v in timings.items()),
+        extra={"versions": len(jobs), **{f"{name}_ms": value for name, value in timings.items()}},
+    )
 
 
 def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:

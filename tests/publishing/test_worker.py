@@ -4,6 +4,7 @@ look-ups, the reaper, slow networks, the attempt log, enforcement."""
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import socket
 
@@ -275,6 +276,14 @@ class TestTheAttemptLog:
         assert publish_batch([(claim.version_id, claim.token) for claim in claims]) == ["published"] * 2
         recorded = PublicationAttempt.objects.get(version__post=first).finished_at
         assert recorded < PublicationAttempt.objects.get(version__post=second).call_started_at
+
+    def test_each_task_logs_where_its_time_went_before_its_first_call(self, sandbox, adviser, caplog):
+        scheduled(adviser, [sandbox_channel(sandbox)])
+        with caplog.at_level(logging.INFO, logger="vitrine.publishing"):
+            assert run_due() == ["published"]
+        [line] = [record for record in caplog.records if record.getMessage().startswith("task ")]
+        assert line.versions == 1 and "calls=1" in line.getMessage()
+        assert 0 <= line.renewed_ms <= line.checked_ms <= line.prepared_ms and isinstance(line.first_call_late_ms, int)
 
     def test_a_post_blocked_before_any_call_uses_no_try(self, sandbox, adviser):
         post = scheduled(adviser, [sandbox_channel(sandbox)], body="Votez pour Gilles Boucher !")
