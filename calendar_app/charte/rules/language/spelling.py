@@ -295,3 +295,8 @@ class Spelling(Check):
         """Whether a capitalised word follows (« Annie Lapointe », « Gilles Boucher »)."""
         following = text[end : end + 2]
         return len(following) == 2 and following[0] in " \u00a0-" and following[1].isupper()
+
+
+def preload_dictionary() -> None:
+    """Load the dictionary now rather than at the first check (a process that forks workers shares it)."""
+    _Dictionary.get()
