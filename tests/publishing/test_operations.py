@@ -112,3 +112,13 @@ def test_a_burst_coming_is_claimed_early_but_a_backlog_is_no_burst(sandbox, sett
     assert dispatcher.current_lookahead(now) == settings.PUBLISHING["BURST_LOOKAHEAD_SECONDS"]
     ChannelVersion.objects.filter(post__in=posts).update(due_at=now - datetime.timedelta(seconds=5))
     assert dispatcher.current_lookahead(now) == usual
+
+
+def test_the_cluster_loads_the_spelling_dictionary_before_forking_its_workers(monkeypatch):
+    """Its workers then have it from their start, instead of each loading it at its first check."""
+    from calendar_app.charte.rules.language import spelling
+    from publishing.apps import preload_for_workers
+
+    monkeypatch.setattr(spelling._Dictionary, "_instance", None)
+    preload_for_workers()
+    assert spelling._Dictionary._instance is not None
