@@ -4,7 +4,9 @@ What it does:
 1. 500 posts (``--posts``) fall due over 20 s (``--window``) on 10 healthy channels of the sandbox's Mastodon,
    which answers in 50 ms. Two more channels of the same network get 5 posts each (``--faulty-posts``), due
    over the same window: a *dead* one, whose every request is accepted and never answered (the adapter's
-   read timeout fires), and a *throttled* one, whose every request is answered 429 with ``Retry-After: 5``.
+   read timeout fires), a *throttled* one, whose every request is answered 429 with ``Retry-After: 5``,
+   and a *cut* one, which creates each post and then closes the connection unanswered (the outcome is
+   unknown until a look-up finds the post).
    (Each channel has its own access token; the sandbox's faults aim at one token and stay: "sticky".)
 2. A real django-q2 cluster and a real dispatcher publish them. Both are SIGKILLed together 3 times
    (``--kills``), evenly within the window (at 1/4, 2/4 and 3/4 of it), and started again 2 s later
@@ -39,7 +41,7 @@ The last line is one JSON object (seconds; "healthy" = the 10 healthy channels):
 - lost: posts the network never received that are not failed, to verify or blocked (said published, or
   still waiting);
 - stuck: versions neither published, failed, blocked nor to verify at the end;
-- statuses, and by_kind (healthy / dead / throttled): final statuses, posts received and re-sends;
+- statuses, and by_kind (healthy / dead / throttled / cut): final statuses, posts received and re-sends;
 - settled_s: from the first due time until every version was settled (null if not within the wait);
 - kills: each kill and restart (s after the first due time), the claims no live process held right after
   it (versions "publishing", an earlier kill's included), and first_call_s: from the restart to the
@@ -64,9 +66,9 @@ from pathlib import Path
 
 import _publishing as bench
 
-HEALTHY, DEAD, THROTTLED = "healthy", "dead", "throttled"
-# The access tokens of the two faulty channels; the sandbox's faults aim at them (healthy ones: bench-0…).
-DEAD_TOKEN, THROTTLED_TOKEN = "bench-dead", "bench-throttled"
+HEALTHY, DEAD, THROTTLED, CUT = "healthy", "dead", "throttled", "cut"
+# The access tokens of the faulty channels; the sandbox's faults aim at them (healthy ones: bench-0…).
+DEAD_TOKEN, THROTTLED_TOKEN, CUT_TOKEN = "bench-dead", "bench-throttled", "bench-cut"
 RETRY_AFTER_SECONDS = 5
 SANDBOX_LATENCY = 0.05
 # Final statuses of a version (calendar_app.workflow.Status values; checked against it in ``main``).
@@ -177,7 +179,9 @@ def parse_arguments() -> argparse.Namespace:
     parser = bench.arguments(__doc__)
     parser.set_defaults(posts=500)
     parser.add_argument("--window", type=float, default=20.0, help="Seconds over which the posts fall due.")
-    parser.add_argument("--faulty-posts", type=int, default=5, help="Posts on the dead and on the throttled channel.")
+    parser.add_argument(
+        "--faulty-posts", type=int, default=5, help="Posts on each faulty channel (dead, throttled, cut)."
+    )
     parser.add_argument("--kills", type=int, default=3, help="Times the cluster and the dispatcher are SIGKILLed.")
     parser.add_argument("--pause", type=float, default=2.0, help="Seconds between a kill and the restart.")
     parser.add_argument("--wait", type=float, default=300.0, help="Seconds after the window to wait for settling.")
@@ -191,16 +195,20 @@ def build_world(server, args) -> dict[int, str]:
     adviser, healthy = bench.fresh_world("mastodon", server.base_url)
     dead = bench.add_channel(adviser, "mastodon", server.base_url, token=DEAD_TOKEN)
     throttled = bench.add_channel(adviser, "mastodon", server.base_url, token=THROTTLED_TOKEN)
+    cut = bench.add_channel(adviser, "mastodon", server.base_url, token=CUT_TOKEN)
     server.state.faults["mastodon"].extend(
         [
             {"hang": True, "sticky": True, "bearer": DEAD_TOKEN},
             {"status": 429, "retry_after": str(RETRY_AFTER_SECONDS), "sticky": True, "bearer": THROTTLED_TOKEN},
+            # Publications only: its look-ups are answered, and find the posts.
+            {"drop_after_receive": True, "hold": 0, "sticky": True, "bearer": CUT_TOKEN, "match": "POST .*/statuses"},
         ]
     )
     bench.schedule(adviser, healthy, args.posts)
     bench.schedule(adviser, [dead], args.faulty_posts, first=args.posts)
     bench.schedule(adviser, [throttled], args.faulty_posts, first=args.posts + args.faulty_posts)
-    kind_of_channel = {dead.pk: DEAD, throttled.pk: THROTTLED}
+    bench.schedule(adviser, [cut], args.faulty_posts, first=args.posts + 2 * args.faulty_posts)
+    kind_of_channel = {dead.pk: DEAD, throttled.pk: THROTTLED, cut.pk: CUT}
     return {
         pk: kind_of_channel.get(channel_id, HEALTHY)
         for pk, channel_id in ChannelVersion.objects.values_list("pk", "channel_id")
@@ -210,7 +218,7 @@ def build_world(server, args) -> dict[int, str]:
 def set_due_times(kinds: dict[int, str], first_due: float, window: float) -> dict[int, float]:
     """Each kind's versions due evenly over the window from ``first_due``; returns the due times (epoch s)."""
     dues: dict[int, float] = {}
-    for kind in (HEALTHY, DEAD, THROTTLED):
+    for kind in (HEALTHY, DEAD, THROTTLED, CUT):
         ids = sorted(pk for pk, its_kind in kinds.items() if its_kind == kind)
         dues.update({pk: first_due + window * index / len(ids) for index, pk in enumerate(ids)})
     ordered = sorted(dues)

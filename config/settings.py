@@ -278,6 +278,8 @@ PUBLISHING = {
     # A task records its attempts this long before their due second (the database may keep it waiting),
     # and calls at the second.
     "ATTEMPT_LEAD_SECONDS": env_float("PUBLISHING_ATTEMPT_LEAD_SECONDS", 0.5),
+    # While it waits for its next second, a task records the answers in, until this long before it.
+    "RECORD_SLACK_SECONDS": env_float("PUBLISHING_RECORD_SLACK_SECONDS", 0.3),
     # Seconds to wait for a network's answer, and (shorter) for a connection to it.
     "NETWORK_TIMEOUT_SECONDS": env_float("PUBLISHING_NETWORK_TIMEOUT_SECONDS", 15.0),
     "CONNECT_TIMEOUT_SECONDS": env_float("PUBLISHING_CONNECT_TIMEOUT_SECONDS", 3.0),

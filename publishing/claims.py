@@ -139,6 +139,14 @@ def _posts_publishing(post_ids: set[int]) -> None:
     )
 
 
+def by_token(claims: Iterable[tuple[int, uuid.UUID | str]]) -> dict[uuid.UUID, list[int]]:
+    """Version ids by claim token, from (version id, token) pairs."""
+    grouped: dict[uuid.UUID, list[int]] = {}
+    for version_id, token in claims:
+        grouped.setdefault(uuid.UUID(str(token)), []).append(int(version_id))
+    return grouped
+
+
 def renew(claims: dict[uuid.UUID, list[int]], *, now: datetime.datetime | None = None) -> int:
     """Extend the claims still held (version ids by claim token) by ``CLAIM_SECONDS``, held from now on
     by this process; returns how many."""

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from calendar_app.models import ChannelVersion
 from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
+from publishing.claims import by_token
 from publishing.liveness import certainly_gone
 from publishing.models import PublicationAttempt
 from publishing.outcomes import WorkerStopped, record_outcomes
@@ -51,19 +52,12 @@ def reap(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def _by_claim(versions: list[ChannelVersion]) -> dict:
-    by_claim: dict = {}
-    for version in versions:
-        by_claim.setdefault(version.claim_token, []).append(version.pk)
-    return by_claim
-
-
 def _release_unattempted(stuck: list[ChannelVersion], *, lapsed: Q, now: datetime.datetime) -> set[int]:
     """Back to scheduled, as they were, the versions with no attempt under their claim (nothing was sent);
     returns them. Each claim's still lapsed (its worker did not renew it meanwhile)."""
     attempted = PublicationAttempt.objects.filter(version=OuterRef("pk"), claim_token=OuterRef("claim_token"))
     released: set[int] = set()
-    for token, ids in _by_claim(stuck).items():
+    for token, ids in by_token((version.pk, version.claim_token) for version in stuck).items():
         released |= set(
             bulk_transition(
                 model=ChannelVersion,

@@ -27,16 +27,13 @@ from calendar_app.models import ChannelVersion
 from calendar_app.services.charte import charte_checks
 from calendar_app.services.workflow import bulk_transition
 from calendar_app.workflow import Status
-from publishing.claims import Heartbeat, slow_channels
+from publishing.claims import Heartbeat, by_token, slow_channels
 from publishing.models import PublicationAttempt
 from publishing.options import options
 from publishing.outcomes import record_outcomes
 from publishing.sending import Job, call, last_moment_refusals, prepare, request_summary, worker_name
 
 logger = logging.getLogger("vitrine.publishing")
-
-# While a task waits for its next second, it records the answers in until this long before it.
-RECORD_SLACK_SECONDS = 0.3
 
 
 def publish_claimed(version_id: int, token, *, wait: bool = True) -> str:
@@ -62,7 +59,7 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
     started = time.monotonic()
     phases: dict[str, float] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        with Heartbeat(_claims_by_token(claims)):
+        with Heartbeat(by_token(claims)):
             phases["renewed"] = time.monotonic()
             jobs = _load_jobs(claims)
             phases["checked"] = time.monotonic()
@@ -118,15 +115,7 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
 
 
 def _by_token(jobs: list[Job]) -> dict[uuid.UUID, list[int]]:
-    return _claims_by_token([(job.version.pk, job.token) for job in jobs])
-
-
-def _claims_by_token(claims) -> dict[uuid.UUID, list[int]]:
-    """Version ids by claim token."""
-    by_token: dict[uuid.UUID, list[int]] = {}
-    for version_id, token in claims:
-        by_token.setdefault(uuid.UUID(str(token)), []).append(int(version_id))
-    return by_token
+    return by_token((job.version.pk, job.token) for job in jobs)
 
 
 def _send_at_due_seconds(jobs: list[Job], *, wait: bool) -> None:
@@ -152,7 +141,7 @@ def _record_answered(calls: list[tuple[Future, Job]], *, before: datetime.dateti
     """Wait for the calls in flight while the task has time before its next second (less
     ``RECORD_SLACK_SECONDS``), and record those answered: people see « published » sooner, and a worker
     killed later leaves fewer outcomes unknown (each of which costs a look-up)."""
-    time_left = (before - timezone.now()).total_seconds() - RECORD_SLACK_SECONDS
+    time_left = (before - timezone.now()).total_seconds() - options()["RECORD_SLACK_SECONDS"]
     if time_left <= 0:
         return
     wait_for_calls([future for future, job in calls if not job.recorded], timeout=time_left)
