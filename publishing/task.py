@@ -14,7 +14,7 @@ import datetime
 import logging
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for_calls
 from itertools import groupby
 
@@ -53,8 +53,8 @@ def publish_batch(claims: list[tuple[int, str]], *, wait: bool = True) -> list[s
     5. Right before each due second: the claims are checked again, those on a channel whose network
        became slow meanwhile are released (nothing sent), the others' attempts recorded (one
        transaction); at the second, their calls start in parallel threads, outside any transaction.
-    6. The outcomes of the calls answered are recorded while the task waits for its next second; one
-       transaction records the others at the end.
+    6. The outcome of each call is recorded as soon as it is answered (those answered together, in one
+       transaction), while the task waits for its next second and after its last one.
     """
     started = time.monotonic()
     phases: dict[str, float] = {}
@@ -121,7 +121,7 @@ def _by_token(jobs: list[Job]) -> dict[uuid.UUID, list[int]]:
 def _send_at_due_seconds(jobs: list[Job], *, wait: bool) -> None:
     """For each due time in turn (``jobs`` are sorted by it): record its attempts ``ATTEMPT_LEAD_SECONDS``
     before it (so that the database's answer is in before the second), wait for it, start its calls in
-    the pool; leaving the pool waits for every call."""
+    the pool; record the answers as they come, in the waits and after the last second."""
     if not jobs:
         return
     lead = datetime.timedelta(seconds=options()["ATTEMPT_LEAD_SECONDS"])
@@ -129,26 +129,37 @@ def _send_at_due_seconds(jobs: list[Job], *, wait: bool) -> None:
     with ThreadPoolExecutor(max_workers=min(len(jobs), options()["THREADS_PER_TASK"])) as pool:
         for due, group in groupby(jobs, key=lambda job: job.due):
             if wait:
-                _record_answered(calls, before=due - lead)
+                _record_answered(calls, until=due - lead)
                 _sleep_until(due - lead)
             starting = _start_attempts(list(group), calling=True)
             if wait:
                 _sleep_until(due)
             calls += [(pool.submit(_in_thread, call, job), job) for job in starting]
+        _record_answered(calls, until=None)
 
 
-def _record_answered(calls: list[tuple[Future, Job]], *, before: datetime.datetime) -> None:
-    """Wait for the calls in flight while the task has time before its next second (less
-    ``RECORD_SLACK_SECONDS``), and record those answered: people see « published » sooner, and a worker
-    killed later leaves fewer outcomes unknown (each of which costs a look-up)."""
-    time_left = (before - timezone.now()).total_seconds() - options()["RECORD_SLACK_SECONDS"]
-    if time_left <= 0:
-        return
-    wait_for_calls([future for future, job in calls if not job.recorded], timeout=time_left)
-    answered = [job for future, job in calls if future.done() and not job.recorded]
-    record_outcomes(answered)
-    for job in answered:
-        job.recorded = True
+def _record_answered(calls: list[tuple[Future, Job]], *, until: datetime.datetime | None) -> None:
+    """Record each call's outcome as soon as it is answered, until ``RECORD_SLACK_SECONDS`` before
+    ``until`` (the task's next second), or until every call is answered (``until=None``).
+
+    Soon, not at the task's end: people see « published » sooner; a worker killed later leaves fewer
+    outcomes unknown (each costs a look-up); and an answered call left unrecorded would look unanswered,
+    making its channel "slow" for the dispatcher (``claims.slow_channels``) for as long as another call
+    of the same task hangs on a dead network.
+    """
+    while pending := [(future, job) for future, job in calls if not job.recorded]:
+        timeout = None
+        if until is not None:
+            timeout = (until - timezone.now()).total_seconds() - options()["RECORD_SLACK_SECONDS"]
+            if timeout <= 0:
+                return
+        done, _ = wait_for_calls([future for future, _job in pending], timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:
+            return
+        answered = [job for future, job in pending if future in done]
+        record_outcomes(answered)
+        for job in answered:
+            job.recorded = True
 
 
 def _sleep_until(moment: datetime.datetime) -> None:

@@ -7,6 +7,8 @@ import datetime
 import logging
 import os
 import socket
+import threading
+import time
 
 import pytest
 from django.utils import timezone
@@ -16,7 +18,7 @@ from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
 from calendar_app.workflow import Status
 from publishing.adapters import adapter_for
-from publishing.claims import claim_due, renew
+from publishing.claims import claim_due, renew, slow_channels
 from publishing.liveness import identity
 from publishing.models import PublicationAttempt
 from publishing.reaper import reap
@@ -276,6 +278,31 @@ class TestTheAttemptLog:
         assert publish_batch([(claim.version_id, claim.token) for claim in claims]) == ["published"] * 2
         recorded = PublicationAttempt.objects.get(version__post=first).finished_at
         assert recorded < PublicationAttempt.objects.get(version__post=second).call_started_at
+
+    @pytest.mark.django_db(transaction=True)
+    def test_an_answer_is_recorded_while_another_call_of_the_task_hangs(
+        self, sandbox, adviser, listening_socket, settings
+    ):
+        """Recorded as it comes, not once the hanging call gives up: an answered call left unrecorded looks
+        unanswered, and its healthy channel "slow" — the dispatcher would claim nothing more on it."""
+        settings.PUBLISHING = {**settings.PUBLISHING, "NETWORK_TIMEOUT_SECONDS": 3.0}
+        healthy, dead = sandbox_channel(sandbox), sandbox_channel(sandbox)
+        Channel.objects.filter(pk=dead.pk).update(api_base_url=listening_socket.url)
+        post = scheduled(adviser, [healthy, dead])
+        post.versions.update(due_at=timezone.now() + datetime.timedelta(seconds=0.6))
+        claims = claim_due(now=timezone.now(), lookahead=1)
+        task = threading.Thread(target=publish_batch, args=([(claim.version_id, claim.token) for claim in claims],))
+        task.start()
+        try:
+            deadline = time.monotonic() + 2.5  # well before the dead network's 3 s timeout
+            while post.versions.get(channel=healthy).status != Status.PUBLISHED and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert post.versions.get(channel=healthy).status == Status.PUBLISHED
+            assert post.versions.get(channel=dead).status == Status.PUBLISHING  # its call still hangs
+            assert healthy.pk not in {row["version__channel_id"] for row in slow_channels()}
+        finally:
+            task.join()
+        assert post.versions.get(channel=dead).status != Status.PUBLISHING
 
     def test_each_task_logs_where_its_time_went_before_its_first_call(self, sandbox, adviser, caplog):
         scheduled(adviser, [sandbox_channel(sandbox)])
