@@ -152,6 +152,16 @@ CSV_IMPORT_MAX_SCHEDULED_ROWS = env_int("CSV_IMPORT_MAX_SCHEDULED_ROWS", 200, mi
 # The composer's recurring posts: at most this many posts are created at once (a year of weekly posts).
 RECURRENCE_MAX_OCCURRENCES = env_int("RECURRENCE_MAX_OCCURRENCES", 53, minimum=1)
 
+# The calendar as iCal (calendar_app.services.ical_format, calendar_app.views.ical): a feed without dates
+# covers PAST_DAYS before today to FUTURE_DAYS after it; a post lasts EVENT_MINUTES in a calendar
+# application; UID_DOMAIN makes each item's UID unique in the world (RFC 5545, 3.8.4.7) and stable.
+ICAL = {
+    "PAST_DAYS": env_int("ICAL_PAST_DAYS", 90, minimum=0),
+    "FUTURE_DAYS": env_int("ICAL_FUTURE_DAYS", 365, minimum=1),
+    "EVENT_MINUTES": env_int("ICAL_EVENT_MINUTES", 15, minimum=1),
+    "UID_DOMAIN": env_str("ICAL_UID_DOMAIN", "vitrine.ville.montmagny.qc.ca"),
+}
+
 # E-mail: the console in the embedded mode, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 if EMAIL_HOST:

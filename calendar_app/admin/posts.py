@@ -16,8 +16,10 @@ from django.utils.translation import ngettext_lazy
 
 from calendar_app.admin.audit import AuditedAdminMixin, ReadOnlyAdminMixin
 from calendar_app.models import Approval, ChannelVersion, Post, PostLink, PostMedia, PostMessage
+from calendar_app.selectors.ical_feed import post_items, request_items
 from calendar_app.services.charte import CharteReport, charte_acknowledge_warnings, charte_check
 from calendar_app.services.posts import post_approve, post_start_review, post_submit, post_withdraw
+from calendar_app.views.ical import ItemLinks, items_download
 from calendar_app.workflow import Status
 
 # The states in which the author may still edit what will be reviewed.
@@ -122,10 +124,28 @@ class PostAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     readonly_fields = ("status", "source_uid", "created_at", "updated_at", "charte_results")
     inlines = (ChannelVersionInline, PostLinkInline, PostMediaInline, ApprovalInline, PostMessageInline)
-    actions = ("submit_posts", "start_review_of_posts", "acknowledge_warnings", "approve_posts", "withdraw_posts")
+    actions = (
+        "submit_posts",
+        "start_review_of_posts",
+        "acknowledge_warnings",
+        "approve_posts",
+        "withdraw_posts",
+        "export_ical",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(first_due_at=Min("versions__due_at"))
+
+    @admin.action(description=_("Export the selected posts as iCal (.ics)"))
+    def export_ical(self, request, queryset):
+        """The selected posts as the calendar feeds write them: those with times, and the requests still
+        without one over their desired dates (a post with neither is left out)."""
+        chosen = queryset.values("pk")
+        links = ItemLinks(request)
+        timed = ChannelVersion.objects.filter(post__in=chosen, due_at__isnull=False)
+        untimed = Post.objects.filter(pk__in=chosen, desired_from__isnull=False).exclude(versions__due_at__isnull=False)
+        items = [*post_items(timed, link=links), *request_items(untimed, link=links)]
+        return items_download(request, items, filename="vitrine-selection.ics")
 
     @admin.display(description=_("first due at"), ordering="first_due_at")
     def first_due_at(self, post):

@@ -17,7 +17,7 @@ from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHou
 from calendar_app.models.notifications import Notification
 from calendar_app.models.organisations import AccreditedOrganisation, OrganisationSocialAccount, Service
 from calendar_app.models.other_communications import OtherCommunication
-from calendar_app.models.people import Person, Role, RoleAssignment, RolePolicy, Substitution
+from calendar_app.models.people import CalendarFeed, Person, Role, RoleAssignment, RolePolicy, Substitution
 from calendar_app.models.posts import ChannelVersion, Post, PostLink, PostMedia, PostMessage
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "AppendOnlyError",
     "Approval",
     "AuditEntry",
+    "CalendarFeed",
     "Candidate",
     "Channel",
     "ChannelVersion",

@@ -192,3 +192,21 @@ class RolePolicy(models.Model):
         """The role's row if the admin has one, else Montmagny's default; a role unknown to both needs review."""
         stored = cls.objects.filter(role=role).values_list("internal_posts_need_review", flat=True).first()
         return ROLE_POLICY_DEFAULTS.get(role, True) if stored is None else stored
+
+
+class CalendarFeed(models.Model):
+    """A person's secret address for their calendar application (Outlook, Google Calendar…): the token in
+    it is the only key, so a new token replaces the old one at once and the old address answers 404."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("person")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self):
+        return str(self.person)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from calendar_app.models import (
@@ -127,6 +128,38 @@ def calendar_filters_from(query: _Query) -> CalendarFilters:
         author_ids=_ids(query, "author"),
         search=" ".join((query.get("q") or "").split())[:SEARCH_MAX_LENGTH],
     )
+
+
+def plan_window(
+    start: str, end: str, *, default: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """The window [start, end) an export's address asks for, in the municipality's time zone: a date
+    (YYYY-MM-DD) is that whole day, a wall-clock time ("2026-12-01T00:00:00", as the calendar sends its
+    window) is that moment. Without ``start``, the first day of ``default``; without ``end``, a year after
+    ``start`` when it is given, else the last day of ``default``. ``ValueError`` for anything else."""
+    start_at = _moment(start) if start else _midnight(default[0])
+    if not end:
+        last = add_year(timezone.localtime(start_at).date()) - datetime.timedelta(days=1) if start else default[1]
+        return start_at, _midnight(last + datetime.timedelta(days=1))
+    end_at = _moment(end) if "T" in end else _midnight(datetime.date.fromisoformat(end) + datetime.timedelta(days=1))
+    if end_at <= start_at:
+        raise ValueError(end)
+    return start_at, end_at
+
+
+def _moment(value: str) -> datetime.datetime:
+    if "T" in value:
+        return timezone.make_aware(datetime.datetime.fromisoformat(value[:19]))
+    return _midnight(datetime.date.fromisoformat(value))
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def add_year(day: datetime.date) -> datetime.date:
+    """The same day a year later (the 28th of February for the 29th)."""
+    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year + 1, day=28)
 
 
 def _requested_by(filters: CalendarFilters, prefix: str = "") -> Q:

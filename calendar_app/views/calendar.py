@@ -46,6 +46,7 @@ from calendar_app.services.charte import WarningsNotAcknowledged
 from calendar_app.services.posts import post_withdraw
 from calendar_app.services.scheduling import post_reschedule, post_unschedule
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.views.profile import subscription_context
 from calendar_app.views.publishing import RESCHEDULED_FOR_REVIEW
 from calendar_app.workflow import Status, can_transition
 from kernel.networks import network_choices
@@ -89,6 +90,7 @@ def calendar_page(request):
         filters, problem = NO_FILTERS, str(error)
     colour = request.GET.get("colour") if request.GET.get("colour") in COLOURINGS else COLOURINGS[0]
     choices = calendar_filter_choices(can)
+    feed_query = _filters_query(request.GET)
     return render(
         request,
         "calendar_app/calendar/page.html",
@@ -106,8 +108,19 @@ def calendar_page(request):
             "now": wall_clock(timezone.now()),
             "locale": _locale(),
             "can_import": can.can_write_internal(),  # the CSV import's link (views.transfer)
+            # The subscription panel: the feed shows what the page shows, with its filters (views.ical).
+            **subscription_context(request, feed_query),
+            "feed_query": feed_query,
         },
     )
+
+
+def _filters_query(query) -> str:
+    """The calendar's filters from its address, for a feed's address (its colouring is the page's own)."""
+    kept = query.copy()
+    for name in ("colour", "abonnement", "start", "end"):
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 class _Labels:

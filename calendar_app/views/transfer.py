@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from calendar_app.forms import CsvImportForm
 from calendar_app.models import Post
 from calendar_app.permissions import Action
-from calendar_app.selectors.calendar import InvalidFilter, calendar_filters_from
+from calendar_app.selectors.calendar import InvalidFilter, add_year, calendar_filters_from, plan_window
 from calendar_app.selectors.channels import channels_writable_by
 from calendar_app.services.csv_export import PlanExport, template_lines
 from calendar_app.services.csv_format import COLUMNS, EXPORTED_COLUMNS, channel_reference
@@ -63,7 +63,6 @@ def calendar_import(request):
                 message = ngettext("%(count)d post imported as a draft.", "%(count)d posts imported as drafts.", count)
             messages.success(request, message % {"count": count})
             return redirect("calendar_app:calendar")
-    today = timezone.localdate()
     return render(
         request,
         "calendar_app/transfer/import.html",
@@ -77,8 +76,8 @@ def calendar_import(request):
             "channels": [(channel_reference(channel), channel) for channel in channels_writable_by(can)],
             "limits": limits,
             "can_export": can.can_plan(),
-            "export_start": today.replace(day=1),
-            "export_end": _add_year(today.replace(day=1)) - datetime.timedelta(days=1),
+            "export_start": csv_default_window()[0],
+            "export_end": csv_default_window()[1],
         },
     )
 
@@ -92,7 +91,7 @@ def calendar_export(request):
     allow(request, can.can_plan(), Action.VIEW)
     try:
         filters = calendar_filters_from(request.GET)
-        start, end = _window(request.GET.get("start", ""), request.GET.get("end", ""))
+        start, end = plan_window(request.GET.get("start", ""), request.GET.get("end", ""), default=csv_default_window())
     except InvalidFilter as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     except ValueError:
@@ -119,33 +118,7 @@ def calendar_import_template(request):
     return response
 
 
-def _window(start: str, end: str) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start, end) in the municipality's time zone: a date (YYYY-MM-DD) is that whole day, a wall-clock time
-    ("2026-12-01T00:00:00", as the calendar sends its window) is that moment; by default, from the first of
-    this month for a year. ``ValueError`` for anything else."""
+def csv_default_window() -> tuple[datetime.date, datetime.date]:
+    """A CSV export without dates: from the first of this month, for a year."""
     first = timezone.localdate().replace(day=1)
-    start_at = _moment(start) if start else _midnight(first)
-    if not end:
-        return start_at, _midnight(_add_year(timezone.localtime(start_at).date()))
-    end_at = _moment(end) if "T" in end else _midnight(datetime.date.fromisoformat(end) + datetime.timedelta(days=1))
-    if end_at <= start_at:
-        raise ValueError(end)
-    return start_at, end_at
-
-
-def _moment(value: str) -> datetime.datetime:
-    if "T" in value:
-        return timezone.make_aware(datetime.datetime.fromisoformat(value[:19]))
-    return _midnight(datetime.date.fromisoformat(value))
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _add_year(day: datetime.date) -> datetime.date:
-    return (
-        day.replace(year=day.year + 1)
-        if not (day.month == 2 and day.day == 29)
-        else day.replace(year=day.year + 1, day=28)
-    )
+    return first, add_year(first) - datetime.timedelta(days=1)

@@ -142,6 +142,15 @@ document.addEventListener("DOMContentLoaded", () => {
     eventContent: content,
     eventDidMount: mounted,
     eventDrop: move,
+    // The export links download what is shown: the filters (already in their address) and this window.
+    datesSet(info) {
+      document.querySelectorAll("a[data-export]").forEach((link) => {
+        const url = new URL(link.href, window.location.href);
+        url.searchParams.set("start", info.startStr.slice(0, 19));
+        url.searchParams.set("end", info.endStr.slice(0, 19));
+        link.href = url.pathname + url.search;
+      });
+    },
     // A post's link opens its panel here; an other communication's opens its page as any link does.
     eventClick(info) {
       if (!["post", "request"].includes(info.event.extendedProps.kind)) return;
