@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,7 @@ TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
 
 # Control characters have no place in a TEXT value (RFC 5545, 3.3.11), except the tab; line ends are
 # first made "\n", then written as the two characters "\n".
-_CONTROLS = {code: None for code in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]}
-_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,15 @@ class FeedItem:
 
 
 def clean_text(value: str) -> str:
-    """``value`` as a TEXT value may hold it: line ends as "\\n", no control characters but the tab."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+    """``value`` as a TEXT value may hold it: line ends as "\n", no control characters but the tab."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", value)
 
 
 def escape(value: str) -> str:
-    """A TEXT value, escaped (RFC 5545, 3.3.11)."""
-    return clean_text(value).translate(_ESCAPES)
+    """A TEXT value, escaped (RFC 5545, 3.3.11): backslash first, then the separators and line ends."""
+    return clean_text(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
@@ -134,25 +136,31 @@ def timezone_text(key: str, first_year: int, last_year: int) -> str:
 
 def event_text(item: FeedItem, *, stamp: datetime.datetime, zone: ZoneInfo) -> str:
     """The VEVENT of ``item``, its lines folded and ended by CRLF; ``stamp`` is the DTSTAMP (when the feed was
-    written)."""
-    lines = ["BEGIN:VEVENT", f"UID:{escape(item.uid)}", f"DTSTAMP:{utc_text(stamp)}"]
-    lines.append(moment_property("DTSTART", item.start, zone))
+    written). Lines of a fixed, short form (a UTC time, a duration, a status, a number) are never longer than
+    75 octets: only the others go through ``fold``."""
+    lines = ["BEGIN:VEVENT", fold(f"UID:{escape(item.uid)}"), f"DTSTAMP:{_stamp_text(stamp)}"]
+    lines.append(fold(moment_property("DTSTART", item.start, zone)))
     if item.end is not None:
-        lines.append(moment_property("DTEND", item.end, zone))
+        lines.append(fold(moment_property("DTEND", item.end, zone)))
     elif item.duration is not None:
-        lines.append(f"DURATION:{duration_text(item.duration)}")
-    lines.append(f"SUMMARY:{escape(item.summary)}")
+        lines.append(f"DURATION:{_duration_text(item.duration)}")
+    lines.append(fold(f"SUMMARY:{escape(item.summary)}"))
     if item.description:
-        lines.append(f"DESCRIPTION:{escape(item.description)}")
+        lines.append(fold(f"DESCRIPTION:{escape(item.description)}"))
     if item.categories:
-        lines.append("CATEGORIES:" + ",".join(escape(category) for category in item.categories))
+        lines.append(fold("CATEGORIES:" + ",".join(escape(category) for category in item.categories)))
     lines += [f"STATUS:{item.status}", f"SEQUENCE:{item.sequence}"]
     if item.last_modified is not None:
         lines.append(f"LAST-MODIFIED:{utc_text(item.last_modified)}")
     if item.url:
-        lines.append(f"URL:{clean_text(item.url)}")
+        lines.append(fold(f"URL:{clean_text(item.url)}"))
     lines.append("END:VEVENT")
-    return "".join(fold(line) + CRLF for line in lines)
+    return CRLF.join(lines) + CRLF
+
+
+# The same for every event of a feed: written once.
+_stamp_text = functools.lru_cache(maxsize=4)(utc_text)
+_duration_text = functools.lru_cache(maxsize=16)(duration_text)
 
 
 def calendar_text(
