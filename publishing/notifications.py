@@ -33,14 +33,19 @@ def notify_publication_problem(
     version: ChannelVersion, message: str, *, blocked: bool = False, to_verify: bool = False
 ) -> None:
     """Tell the post's author and the communications team that ``version`` failed, was blocked, or must be
-    verified by a person (its outcome is unknown), and why; the notice opens the post's page."""
-    recipients = {person.pk: person for person in people_with_roles(Role.COMMUNICATIONS)}
-    recipients[version.post.author_id] = version.post.author
-    notify(
-        recipients=recipients.values(),
-        kind=Notification.Kind.CHANNEL,
-        template="publication_problem",
-        context={"version": version, "message": message, "blocked": blocked, "to_verify": to_verify},
-        post=version.post,
-        url=reverse("calendar_app:post_detail", args=[version.post_id]),
-    )
+    verified by a person (its outcome is unknown), and why; the notice opens the post's page. Only the
+    communications team answers a publication to verify: the author is told that it is being checked."""
+    team = list(people_with_roles(Role.COMMUNICATIONS))
+    context = {"version": version, "message": message, "blocked": blocked, "to_verify": to_verify}
+    groups = [(team, True)]
+    if version.post.author_id not in {person.pk for person in team}:
+        groups.append(([version.post.author], False))
+    for recipients, answering in groups:
+        notify(
+            recipients=recipients,
+            kind=Notification.Kind.CHANNEL,
+            template="publication_problem",
+            context={**context, "answering": answering},
+            post=version.post,
+            url=reverse("calendar_app:post_detail", args=[version.post_id]),
+        )

@@ -271,7 +271,7 @@ def version_retry(*, version: ChannelVersion, actor) -> None:
 
 # Said on the address field of « It was published » (the form's own checks say the same).
 INVALID_NETWORK_ADDRESS = gettext_lazy(
-    "Give the publication's address on the network: a web address beginning with https://."
+    "Give the publication's address on the network: a web address beginning with https:// (or http://)."
 )
 
 

@@ -137,6 +137,15 @@ def _version_to_answer(request, pk: int) -> ChannelVersion:
     return version
 
 
+def _already_answered(version: ChannelVersion) -> str:
+    """Said to a person answering for a version no longer to verify: another answer, or the worker, came first."""
+    status = ChannelVersion.objects.get(pk=version.pk).get_status_display()
+    return _("“%(channel)s” is no longer to verify: it was already answered, and it is now « %(status)s ».") % {
+        "channel": version.channel,
+        "status": status,
+    }
+
+
 @login_required
 @require_POST
 def version_confirm_published_view(request, pk: int):
@@ -146,8 +155,8 @@ def version_confirm_published_view(request, pk: int):
     if form.is_valid():
         try:
             version_confirm_published(version=version, actor=request.user, url=form.cleaned_data["url"])
-        except IllegalTransition as error:
-            messages.error(request, " ".join(error.messages))
+        except IllegalTransition:
+            messages.error(request, _already_answered(version))
             return redirect("calendar_app:post_detail", version.post_id)
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -164,6 +173,8 @@ def version_send_again_view(request, pk: int):
     version = _version_to_answer(request, pk)
     try:
         version_send_again(version=version, actor=request.user)
+    except IllegalTransition:
+        messages.error(request, _already_answered(version))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -94,6 +94,22 @@ def test_those_who_may_not_answer_see_what_is_known_but_no_answer(client, city, 
     assert _confirm_url(city) not in page and _again_url(city) not in page
 
 
+def test_the_requester_is_told_it_is_being_checked_not_asked_to_check(client, city):
+    from publishing.notifications import notify_publication_problem
+
+    page = _page(client, city.member, city)
+    with translation.override("fr-ca"):
+        told = gettext(
+            "The network was asked to publish and never said whether it did. The communications department is "
+            "checking the account and will say whether it went out: you have nothing to do."
+        )
+    assert told in page and "rien à faire" in told
+    notify_publication_problem(city.version, ERROR, to_verify=True)
+    told = {notice.recipient_id: notice.body for notice in city.post.notifications.all()}
+    assert "rien à faire" in told[city.member.pk] and ERROR not in told[city.member.pk]
+    assert "page de la publication" in told[city.adviser.pk] and ERROR in told[city.adviser.pk]
+
+
 def test_a_post_with_nothing_to_verify_shows_no_such_section(client, city):
     other = factories.post(author=city.adviser, channels=[city.facebook], body=CLEAN)
     client.force_login(city.adviser)
@@ -153,6 +169,8 @@ def test_a_version_no_longer_to_verify_is_said_so_and_nothing_changes(client, ci
     assert response.status_code == 200
     assert ChannelVersion.objects.get(pk=city.version.pk).status == Status.PUBLISHED
     assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "déjà" in message and "Publiée" in message  # already answered, and what it is now
 
 
 # --- « Send again » -------------------------------------------------------------------------------------
