@@ -22,6 +22,7 @@ from calendar_app.models import (
     PostMessage,
     Service,
 )
+from calendar_app.selectors.channels import official_channels
 from calendar_app.services.composing import Composition, Frequency, Intent, Recurrence
 from calendar_app.services.editing import PostTexts
 from calendar_app.services.media import ImageInput
@@ -456,6 +457,61 @@ class CsvImportForm(forms.Form):
         if not may_schedule:
             del self.fields["schedule"]
             del self.fields["acknowledge_warnings"]
+
+
+class _DraftChannels(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, channel):
+        return str(channel)
+
+
+class EventFileForm(forms.Form):
+    """An .ics file of the city's events (``services.ical_import``), and the channels of the drafts."""
+
+    file = forms.FileField(
+        label=_("iCalendar file (.ics)"), widget=forms.FileInput(attrs={"accept": ".ics,text/calendar"})
+    )
+    channels = _DraftChannels(
+        label=_("Channels of the drafts"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = official_channels()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.ICAL_IMPORT["MAX_BYTES"]
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is larger than %(size)d kB: it is not imported.") % {"size": limit // 1024},
+                code="too_large",
+            )
+        return upload
+
+
+class EventSourceForm(forms.Form):
+    """The address of an events calendar imported now and then on schedule."""
+
+    name = TextField(label=_("Name"), max_length=200)
+    url = forms.URLField(
+        label=_("Address of the calendar (.ics)"),
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_(
+            "An https:// (or http://) address on the Internet, e.g. the events calendar of the city's website."
+        ),
+    )
+    channels = _DraftChannels(
+        label=_("Channels of the drafts"), queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = official_channels()
+        self.fields["is_active"].label = _("Import it again every %(minutes)d minutes") % {
+            "minutes": settings.ICAL_IMPORT["EVERY_MINUTES"]
+        }
 
 
 class WithdrawForm(RevisionForm):

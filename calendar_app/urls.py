@@ -4,6 +4,7 @@ from calendar_app.views import (
     administration,
     calendar,
     composer,
+    event_imports,
     home,
     ical,
     other_communications,
@@ -30,6 +31,8 @@ urlpatterns = [
     path("calendrier/modele.csv", transfer.calendar_import_template, name="calendar_import_template"),
     # The calendar as iCal (issue 15): a download, and the feeds calendar applications subscribe to
     path("calendrier/exporter.ics", ical.calendar_export_ics, name="calendar_export_ics"),
+    path("calendrier/evenements/", event_imports.event_import, name="event_import"),
+    path("calendrier/evenements/<int:pk>/importer/", event_imports.event_source_run, name="event_source_run"),
     path("agenda/<str:token>/calendrier.ics", ical.plan_feed, name="plan_feed"),
     path("agenda/<str:token>/elections.ics", ical.elections_feed, name="elections_feed"),
     path("agenda/<str:token>/urgences.ics", ical.emergencies_feed, name="emergencies_feed"),

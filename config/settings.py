@@ -161,6 +161,21 @@ ICAL = {
     "EVENT_MINUTES": env_int("ICAL_EVENT_MINUTES", 15, minimum=1),
     "UID_DOMAIN": env_str("ICAL_UID_DOMAIN", "vitrine.ville.montmagny.qc.ca"),
 }
+# The city's events calendar imported as draft promotion posts (art. 5.5; calendar_app.services.ical_import):
+# the events of the next WINDOW_DAYS, each draft proposed PROMOTE_DAYS_BEFORE the event at PROMOTE_AT_HOUR;
+# a file or an address answer of at most MAX_BYTES and MAX_EVENTS occurrences; an address read within
+# TIMEOUT_SECONDS, never on a private, loopback or link-local address unless its host is in ALLOWED_HOSTS;
+# each configured address imported again every EVERY_MINUTES (a django-q2 Schedule).
+ICAL_IMPORT = {
+    "WINDOW_DAYS": env_int("ICAL_IMPORT_WINDOW_DAYS", 180, minimum=1),
+    "PROMOTE_DAYS_BEFORE": env_int("ICAL_IMPORT_PROMOTE_DAYS_BEFORE", 7, minimum=0),
+    "PROMOTE_AT_HOUR": env_int("ICAL_IMPORT_PROMOTE_AT_HOUR", 10, minimum=0),
+    "MAX_BYTES": env_int("ICAL_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1024),
+    "MAX_EVENTS": env_int("ICAL_IMPORT_MAX_EVENTS", 500, minimum=1),
+    "TIMEOUT_SECONDS": env_int("ICAL_IMPORT_TIMEOUT_SECONDS", 10, minimum=1),
+    "EVERY_MINUTES": env_int("ICAL_IMPORT_EVERY_MINUTES", 60, minimum=1),
+    "ALLOWED_HOSTS": env_list("ICAL_IMPORT_ALLOWED_HOSTS", []),
+}
 
 # E-mail: the console in the embedded mode, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

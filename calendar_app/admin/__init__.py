@@ -8,6 +8,7 @@ from calendar_app.admin import (  # noqa: F401  (each module registers its Model
     channels,
     charte,
     elections,
+    event_imports,
     media,
     municipality,
     organisations,

@@ -12,6 +12,7 @@ from calendar_app.models.charte import (
     WarningAcknowledgement,
 )
 from calendar_app.models.elections import Candidate, ElectionPeriod, EmergencySwitch, Party
+from calendar_app.models.event_imports import EventSource, ImportedEvent
 from calendar_app.models.media import MediaAsset
 from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
 from calendar_app.models.notifications import Notification
@@ -39,6 +40,8 @@ __all__ = [
     "ChannelVersion",
     "ClosureDay",
     "ElectionPeriod",
+    "EventSource",
+    "ImportedEvent",
     "EmergencySwitch",
     "MediaAsset",
     "Notification",

@@ -108,6 +108,7 @@ def calendar_page(request):
             "now": wall_clock(timezone.now()),
             "locale": _locale(),
             "can_import": can.can_write_internal(),  # the CSV import's link (views.transfer)
+            "can_import_events": can.is_reviewer,  # the events calendar's import (views.event_imports)
             # The subscription panel: the feed shows what the page shows, with its filters (views.ical).
             **subscription_context(request, feed_query),
             "feed_query": feed_query,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from calendar_app.forms import NetworkAddressForm, apply_service_errors
-from calendar_app.models import ChannelVersion, Post
+from calendar_app.models import ChannelVersion, ImportedEvent, Post
 from calendar_app.permissions import Abilities, Action
 from calendar_app.selectors.posts import AWAITING_DECISION, post_decisions, post_history, post_thread, post_versions
 from calendar_app.services.charte import charte_check
@@ -124,6 +124,7 @@ def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None =
             "images": post.post_media.select_related("asset"),
             "links": post.links.all(),
             "actions": actions_for(can, post, versions),
+            "imported_event": ImportedEvent.objects.filter(post=post).first(),
         },
     )
 
