@@ -36,6 +36,13 @@ ACTION_LABELS = {
     "login_failed": _("log-in failed"),
     "login_locked_out": _("log-in locked after too many failures"),
     "login_refused_locked": _("log-in refused (locked)"),
+    "calendar_feed_created": _("calendar subscription address created"),
+    "calendar_feed_renewed": _("calendar subscription address renewed"),
+    "calendar_feed_revoked": _("calendar subscription address revoked"),
+    "event_imported": _("drafted from the city's events calendar"),
+    "imported_event_updated": _("updated from the city's events calendar"),
+    "imported_event_flagged": _("marked to check: its event changed or was cancelled"),
+    "event_source_saved": _("events calendar address saved"),
 }
 
 

@@ -22,6 +22,7 @@ import icalendar
 import recurring_ical_events
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -280,6 +281,7 @@ def _create(occurrence: Occurrence, *, actor, channels, source, now) -> Imported
         body=_draft_text(occurrence),
         channels=channels,
         due_times={channel: proposed for channel in channels} if proposed else None,
+        links=[occurrence.url] if _is_web_address(occurrence.url) else [],
     )
     audit_record(actor=actor, action="event_imported", target=post, after={"uid": occurrence.uid})
     return ImportedEvent.objects.create(
@@ -365,8 +367,17 @@ def _when(occurrence: Occurrence) -> str:
     return formats.date_format(local, "DATETIME_FORMAT")
 
 
+def _is_web_address(url: str) -> bool:
+    """Whether the event's URL can be the draft's link (art. 5.4: events point to the website)."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
 def _draft_text(occurrence: Occurrence) -> str:
     """A first text for the promotion post, which a person rewrites: what, when, where, and the details."""
     when = _when(occurrence) + (f" — {occurrence.location}" if occurrence.location else "")
-    parts = [occurrence.summary, when, occurrence.description, occurrence.url]
+    parts = [occurrence.summary, when, occurrence.description]
     return clean_text("\n\n".join(part for part in parts if part), max_length=Post.TEXT_MAX_LENGTH).strip()

@@ -112,6 +112,10 @@ def calendar_page(request):
             # The subscription panel: the feed shows what the page shows, with its filters (views.ical).
             **subscription_context(request, feed_query),
             "feed_query": feed_query,
+            # After a change of address, back here with the panel open.
+            "subscribe_next": f"{request.path}?{feed_query}&abonnement=1"
+            if feed_query
+            else f"{request.path}?abonnement=1",
         },
     )
 

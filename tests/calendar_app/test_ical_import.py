@@ -39,7 +39,8 @@ EXDATE;TZID=America/Toronto:20261212T090000
 RDATE;TZID=America/Toronto:20261223T090000
 SUMMARY:Marché de Noël
 LOCATION:Place de l'Église
-DESCRIPTION:Artisans\\, produits locaux et chocolat chaud."""
+DESCRIPTION:Artisans\\, produits locaux et chocolat chaud.
+URL:https://www.ville.montmagny.qc.ca/evenements/marche-de-noel"""
 MARKET_MOVED = """UID:marche-noel@ville.montmagny.qc.ca
 RECURRENCE-ID;TZID=America/Toronto:20261219T090000
 DTSTART;TZID=America/Toronto:20261219T100000
@@ -88,6 +89,10 @@ class TestOccurrences:
         }
         market = ImportedEvent.objects.filter(summary="Marché de Noël").first().post
         assert "Place de l'Église" in market.body and "Artisans, produits locaux" in market.body
+        # The event's page on the website is the draft's link (art. 5.4), not words in its text.
+        assert [link.url for link in market.links.all()] == [
+            "https://www.ville.montmagny.qc.ca/evenements/marche-de-noel"
+        ]
 
         again = _import(adviser, channels, calendar(MARKET, MARKET_MOVED, CONCERT))
         assert (again.created, again.unchanged) == (0, 5) and Post.objects.count() == 5
