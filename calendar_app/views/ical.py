@@ -10,6 +10,7 @@ read for them), answers 304 to a matching conditional request, and streams its b
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -143,7 +144,7 @@ def plan_feed(request, token: str):
 
 def _small_feed(request, items: list[FeedItem], *, name: str, language: str, first, last, filename: str):
     """A feed of a few items (periods): its ETag is drawn from the items themselves."""
-    etag = f"{abs(hash(repr(items))):x}-{language}"
+    etag = f"{hashlib.sha256(repr(items).encode()).hexdigest()[:32]}-{language}"
     unchanged = get_conditional_response(request, etag=f'"{etag}"')
     if unchanged is not None:
         return unchanged

@@ -23,10 +23,10 @@ DEEPER = [
     re.compile(r"^/demandes/\d+/$"),
     re.compile(r"^/demandes/(service|organisme)/nouvelle/$"),
     re.compile(r"^/elections/\d+/$"),
-    re.compile(r"^/calendrier/(importer|autres/nouvelle)/$"),
+    re.compile(r"^/calendrier/(importer|autres/nouvelle|evenements)/$"),
 ]
 # Pages whose content depends on who looks, checked for each role; the others once per width.
-PER_PERSON = {"/", "/demandes/", "/notifications/"}
+PER_PERSON = {"/", "/demandes/", "/notifications/", "/profil/"}
 
 
 def _menu(page) -> list[str]:
@@ -75,7 +75,7 @@ def test_every_page_of_every_demo_role_passes_axe_at_desktop_and_phone_widths(li
             try:
                 with chromium_page(viewport=viewport) as page:
                     log_in(page, live_server.url, username, montmagny.DEMO_PASSWORD)
-                    pages, patterns = ["/", *_menu(page)], list(DEEPER)
+                    pages, patterns = ["/", "/profil/", *_menu(page)], list(DEEPER)
                     for url in pages:
                         if url in checked:
                             continue

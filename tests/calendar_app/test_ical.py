@@ -29,6 +29,7 @@ from calendar_app.services.ical_format import (
     fold,
     reference_calendar,
 )
+from calendar_app.views.ical import ITEM_PAGES, ItemLinks
 from tests import factories
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -342,3 +343,11 @@ class TestPeriodsAndDownloads:
             reverse("admin:calendar_app_post_changelist"), {"action": "export_ical", "_selected_action": [chosen.pk]}
         )
         assert [str(event["SUMMARY"]) for event in _events(response)] == ["Facebook — Choisie"]
+
+
+@pytest.mark.parametrize("pk", [1, 10, 12345])
+@pytest.mark.parametrize("kind", sorted(ITEM_PAGES))
+def test_item_links_are_the_addresses_reverse_gives(rf, kind, pk):
+    """``ItemLinks`` reverses each kind of page once and puts the id in: the same as ``reverse`` each time."""
+    request = rf.get("/agenda/x/calendrier.ics")
+    assert ItemLinks(request)(kind, pk) == request.build_absolute_uri(reverse(ITEM_PAGES[kind], args=[pk]))
