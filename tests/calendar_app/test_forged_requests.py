@@ -37,6 +37,7 @@ from calendar_app.models import (
     ChannelVersion,
     ElectionPeriod,
     EmergencySwitch,
+    EventSource,
     Notification,
     OtherCommunication,
     Person,
@@ -875,11 +876,16 @@ class CityEndpoint:
     setup: Callable[[ForgeryWorld], None] | None = None
     channel: Callable[[ForgeryWorld], Channel] | None = None  # the channel in the URL
     json: bool = False  # answers 200 (a fragment of page: the composer's live check), never a redirect
+    row: Callable[[ForgeryWorld], tuple[str, int]] | None = None  # another row in the URL: (model, id)
 
     def url(self, world: ForgeryWorld) -> str:
+        if self.row:
+            return reverse(self.url_name, args=[self.row(world)[1]])
         return reverse(self.url_name, args=[self.channel(world).pk] if self.channel else [])
 
     def target(self, world: ForgeryWorld) -> CityTarget:
+        if self.row:
+            return CityTarget(adds=self.adds, changes_row=self.row(world))
         return CityTarget(adds=self.adds, changes_row=("Channel", self.channel(world).pk) if self.channel else None)
 
 
@@ -911,6 +917,30 @@ def _csv_import_oracle(can: Abilities, world: ForgeryWorld) -> Expected:
     if not can.can_write_internal():
         return REFUSED
     return done() if can.can_write_internal(world.channels[0]) else UNCHANGED
+
+
+def _events_file(world: ForgeryWorld) -> dict:
+    """An .ics file of one event in three weeks, a new UID each time (``services.ical_import``)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    day = (timezone.localdate() + datetime.timedelta(days=21)).strftime("%Y%m%d")
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Ville//FR\r\nBEGIN:VEVENT\r\n"
+        f"UID:{uuid.uuid4()}@ville.example\r\nDTSTART;VALUE=DATE:{day}\r\nSUMMARY:Concert\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    return {
+        "form": "file",
+        "file-file": SimpleUploadedFile("evenements.ics", data.encode(), content_type="text/calendar"),
+        "file-channels": [world.channels[0].pk],
+    }
+
+
+def _add_event_source(world: ForgeryWorld) -> None:
+    """An events calendar whose address is refused before any connection (a private network's)."""
+    EventSource.objects.create(
+        url="http://10.0.0.7/evenements.ics", name="Intranet", created_by=world.people[Role.COMMUNICATIONS]
+    )
 
 
 _ELECTION = {
@@ -1018,6 +1048,39 @@ CITY_ENDPOINTS = [
     ),
     # Marks one's own notifications read (not snapshotted: see the forged test below).
     CityEndpoint("notifications-read", "calendar_app:notifications", lambda w: {}, lambda can, w: done()),
+    # The calendar subscription (issue 15): one's own token, for those who plan.
+    CityEndpoint(
+        "feed-renew",
+        "calendar_app:feed_renew",
+        lambda w: {},
+        lambda can, w: done() if can.can_plan() else REFUSED,
+        frozenset({"CalendarFeed"}),
+        _added("CalendarFeed"),
+    ),
+    CityEndpoint(
+        "feed-revoke",
+        "calendar_app:feed_revoke",
+        lambda w: {},
+        lambda can, w: UNCHANGED if can.can_plan() else REFUSED,  # nobody has one here: nothing to take away
+    ),
+    # The city's events calendar (issue 15): for the communications department.
+    CityEndpoint(
+        "event-import",
+        "calendar_app:event_import",
+        _events_file,
+        lambda can, w: done() if can.is_reviewer else REFUSED,
+        NEW_POST | {"ImportedEvent"},
+        _added("ImportedEvent"),
+    ),
+    CityEndpoint(
+        "event-source-run",
+        "calendar_app:event_source_run",
+        lambda w: {},
+        lambda can, w: done() if can.is_reviewer else REFUSED,
+        effect=lambda found: any(change.model == "EventSource" for change in found),
+        setup=_add_event_source,
+        row=lambda w: ("EventSource", EventSource.objects.get().pk),
+    ),
 ]
 
 
