@@ -18,6 +18,9 @@ class Network:
     label: str
     default_api_base_url: str
     adapter_path: str
+    # A social network, whose accounts the public page of official accounts lists (Annexe 1); not the
+    # city's own outlets (its website's feed, a display screen's webhook).
+    social: bool = True
 
 
 NETWORKS: dict[str, Network] = {
@@ -35,10 +38,15 @@ NETWORKS: dict[str, Network] = {
         Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter"),
         Network("bluesky", _("Bluesky"), "https://bsky.social", "publishing.adapters.bluesky.BlueskyAdapter"),
         # The two the city owns: the feed its website reads (art. 2), and a signed webhook.
-        Network("feed", _("Website feed (RSS/Atom)"), "", "publishing.adapters.feed.FeedAdapter"),
-        Network("webhook", _("Signed webhook"), "", "publishing.adapters.webhook.WebhookAdapter"),
+        Network("feed", _("Website feed (RSS/Atom)"), "", "publishing.adapters.feed.FeedAdapter", social=False),
+        Network("webhook", _("Signed webhook"), "", "publishing.adapters.webhook.WebhookAdapter", social=False),
     )
 }
+
+
+def social_networks() -> list[str]:
+    """The codes of the social networks (``Network.social``)."""
+    return [network.code for network in NETWORKS.values() if network.social]
 
 
 def network_choices() -> list[tuple[str, str]]:

@@ -36,6 +36,10 @@ class PublicationAttempt(models.Model):
     response_summary = models.TextField(_("response"), blank=True)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
+    # The Charte's run right before the call (art. 10): what was checked when it went out. Empty for a
+    # look-up, which sends nothing.
+    ruleset_version = models.CharField(_("rule set version"), max_length=40, blank=True)
+    check_results = models.JSONField(_("check results"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("publication attempt")

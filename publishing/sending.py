@@ -47,6 +47,7 @@ class Job:
     token: uuid.UUID
     due: datetime.datetime
     refusals: list[str]
+    report: CharteReport | None = None  # the Charte's last-moment check (none for a look-up)
     attempt: PublicationAttempt | None = None
     outgoing: Outgoing | None = None
     called_at: datetime.datetime | None = None

@@ -110,6 +110,7 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
     checking = [job for job in jobs if not job.looking_up]
     reports = charte_checks([(job.version.post, job.due) for job in checking])
     for job, report in zip(checking, reports, strict=True):
+        job.report = report
         job.refusals = last_moment_refusals(job.version, at=job.due, report=report)
     return sorted(jobs, key=lambda job: job.due)
 
@@ -212,6 +213,8 @@ def _start_attempts(jobs: list[Job], *, calling: bool) -> list[Job]:
                 # When the call is made: at its due second (the thread writes the exact time with the outcome).
                 call_started_at=max(job.due, now) if calling else None,
                 request_summary=request_summary(job) if calling else "",
+                ruleset_version=job.report.version if job.report else "",
+                check_results=job.report.as_json() if job.report else [],
             )
             for job in starting
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from calendar_app.models import Channel
+from kernel.networks import social_networks
 
 if TYPE_CHECKING:
     from calendar_app.permissions import Abilities
@@ -22,6 +23,12 @@ def channels_writable_by(abilities: Abilities) -> QuerySet[Channel]:
 def official_channels() -> QuerySet[Channel]:
     """The active, authorised channels: the city's official accounts (art. 3, Annexe 1)."""
     return Channel.objects.filter(is_active=True, authorised_at__isnull=False).order_by("network", "handle")
+
+
+def official_social_accounts() -> QuerySet[Channel]:
+    """The official channels on social networks: the public page of official accounts (Annexe 1) lists
+    these, not the city's website feed or display screens."""
+    return official_channels().filter(network__in=social_networks())
 
 
 def channels_with_authorisers() -> QuerySet[Channel]:

@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from calendar_app.models import Candidate, Channel, ChannelVersion, ElectionPeriod, Notification, Post, Role
@@ -321,6 +322,24 @@ class TestTheAttemptLog:
         Candidate.objects.create(election=period, full_name="Gilles Boucher", position="Mairie")
         assert run_due() == ["blocked"]
         assert post.versions.get().attempts == 0 and PublicationAttempt.objects.get().call_started_at is None
+
+    def test_the_charte_checked_right_before_the_call_is_kept_on_the_attempt(self, sandbox, adviser):
+        """Art. 10: what was checked when it went out — the rule set's version and its results — and what stopped
+        a post that did not."""
+        sent = scheduled(adviser, [sandbox_channel(sandbox)])
+        stopped = scheduled(adviser, [sandbox_channel(sandbox)], body="Votez pour Gilles Boucher !", title="Bloquée")
+        today = timezone.localdate()
+        period = ElectionPeriod.objects.create(
+            name="Élection", starts_on=today, polling_day=today, ends_on=today + datetime.timedelta(days=1)
+        )
+        Candidate.objects.create(election=period, full_name="Gilles Boucher", position="Mairie")
+        assert sorted(run_due()) == ["blocked", "published"]
+        went_out = PublicationAttempt.objects.get(version__post=sent)
+        blocked = PublicationAttempt.objects.get(version__post=stopped)
+        for attempt in (went_out, blocked):
+            assert attempt.ruleset_version.startswith(settings.CHARTE["VERSION"])
+        assert not any(result["severity"] == "block" for result in went_out.check_results)
+        assert any(result["severity"] == "block" and "7" in result["article"] for result in blocked.check_results)
 
 
 class TestTheReaper:
