@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, ElectionInfo, LinkInfo, MediaInfo
@@ -135,27 +136,43 @@ def install_defaults(apps=None) -> None:
         parameter_model.objects.get_or_create(name=name, defaults={"value": value})
     for document in file_documents():
         for code, spec in document.get("lexicons", {}).items():
-            lexicon, _created = lexicon_model.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name": spec.get("name", code),
-                    "article": spec.get("article", ""),
-                    "kind": spec.get("kind", "words"),
-                    "description": spec.get("description", ""),
-                },
-            )
-            existing = set(term_model.objects.filter(lexicon=lexicon).values_list("term", flat=True))
-            term_model.objects.bulk_create(
-                term_model(lexicon=lexicon, term=term)
-                for term in dict.fromkeys(spec.get("terms", []))
-                if term not in existing
-            )
+            _install_lexicon(lexicon_model, term_model, code, spec)
         for domain in document.get("allowed_domains", []):
             domain_model.objects.get_or_create(domain=domain)
         for network, limits in document.get("network_limits", {}).items():
             limit_model.objects.get_or_create(network=network, defaults=limits)
         for name, value in document.get("settings", {}).items():
             parameter_model.objects.get_or_create(name=name, defaults={"value": value})
+
+
+def install_new_lexicon(apps, code: str) -> None:
+    """Load one lexicon of the defaults files that a later version added, into a database loaded before it
+    (a migration): the others are left as the communications team edited them — a term they deleted from
+    an older lexicon does not come back."""
+    get = lambda name: apps.get_model("calendar_app", name)  # noqa: E731
+    for document in file_documents():
+        spec = document.get("lexicons", {}).get(code)
+        if spec is not None:
+            _install_lexicon(get("CharteLexicon"), get("CharteTerm"), code, spec)
+    settings_model = get("CharteSettings")
+    settings_model.objects.filter(singleton=True).update(revision=models.F("revision") + 1)  # rules reload
+
+
+def _install_lexicon(lexicon_model, term_model, code: str, spec: dict) -> None:
+    """The lexicon ``code`` as ``spec`` describes it, with its missing terms (none changed or deleted)."""
+    lexicon, _created = lexicon_model.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": spec.get("name", code),
+            "article": spec.get("article", ""),
+            "kind": spec.get("kind", "words"),
+            "description": spec.get("description", ""),
+        },
+    )
+    existing = set(term_model.objects.filter(lexicon=lexicon).values_list("term", flat=True))
+    term_model.objects.bulk_create(
+        term_model(lexicon=lexicon, term=term) for term in dict.fromkeys(spec.get("terms", [])) if term not in existing
+    )
 
 
 # The rule set in use ---------------------------------------------------------------------------

@@ -11,12 +11,14 @@ comment voter par anticipation », « Votez le 2 novembre! ». So the data is sp
 
 - ``political_partisan``: phrases that take a side whatever the context (« votez pour »,
   « réélisez », « notre candidat », party names, campaign slogans);
+- ``political_endorsement``: support of those in office and calls to re-elect them that never say
+  « votez » (« un autre mandat », « votez pour la continuité », « gardons le cap »): read as partisan;
 - ``political_call_verbs``: imperatives that call to vote (« votez », « elect »). Alone they are
   civic; followed by a target (``political_call_targets``: « pour », « notre », « oui »…) or by a
   proper name (« Votez Tremblay ») they are partisan, unless that word is one of
   ``political_call_not_targets`` (days, months, places);
 - ``political_civic``: civic phrases that contain partisan-looking words (« votez pour la première
-  fois », « notre candidat idéal » in a job offer). The three lists are read as one lexicon, where the
+  fois », « notre candidat idéal » in a job offer). The lists are read as one lexicon, where the
   longest term at the same words wins: a civic phrase hides the partisan term it contains.
 
 Words a civic notice needs (voter, vote, candidat, élection, scrutin, bureau de vote) are in no list.
@@ -88,6 +90,7 @@ class PoliticalContent(Check):
         for code, kind in (
             ("political_civic", CIVIC),
             ("political_partisan", PARTISAN),
+            ("political_endorsement", PARTISAN),
             ("political_call_verbs", VERB),
         ):
             for term in data.lexicon(code).terms:

@@ -58,6 +58,13 @@ CIVIC = [
     "La campagne de vaccination commence le 1er novembre.",
     "Votez pour votre citrouille préférée ! Le concours d'Halloween se termine vendredi.",
     "How to vote in advance: visit the community centre on Sunday. Vote for the first time with confidence.",
+    # Words support wording is made of, in municipal information (issue 16, item 7).
+    "Appuyez sur le bouton « S'inscrire » pour réserver votre place.",
+    "Pendant les Fêtes, nous assurons la continuité des services essentiels.",
+    "Le mandat du comité consultatif d'urbanisme est renouvelé pour deux ans.",
+    "Le conseil a confié un nouveau contrat de déneigement pour le secteur est.",
+    "Nous poursuivons les travaux de réfection de la rue Saint-Jean jusqu'au 15 novembre.",
+    "Le conseil sortant tiendra sa dernière séance le 6 octobre à 19 h.",
 ]
 
 
@@ -108,6 +115,24 @@ def test_it_warns_on_partisan_wording_outside_an_election_period(rule, text, fou
 )
 def test_it_sees_through_disguised_calls_to_vote(rule, text, found):
     assert found in spans(check(rule, text), text)
+
+
+ENDORSEMENTS = [
+    ("Donnons-lui un autre mandat le 4 novembre !", "un autre mandat"),
+    ("Le 4 novembre, votez pour la continuité.", "votez pour la continuité"),
+    ("Gardons le cap avec l'équipe en place !", "Gardons le cap"),
+    ("Misons sur la continuité le 4 novembre.", "Misons sur la continuité"),
+    ("Continuons ensemble le travail commencé en 2025.", "Continuons ensemble"),
+    ("Give our mayor another term on November 4.", "another term"),
+]
+
+
+@pytest.mark.parametrize(("text", "found"), ENDORSEMENTS)
+def test_support_and_re_election_wording_blocks_during_an_election_and_warns_otherwise(rule, text, found):
+    """Issue 16, item 7: no « votez », yet it asks for a vote (the lexicon ``political_endorsement``)."""
+    during = check(rule, text, election=ELECTION)
+    assert found in spans(during, text) and {result.severity for result in during} == {Severity.BLOCK}
+    assert {result.severity for result in check(rule, text)} == {Severity.WARN}
 
 
 def test_it_blocks_partisan_wording_inside_an_election_period(rule):
