@@ -33,7 +33,7 @@ from calendar_app.services.pending_images import (
     pending_image_find,
     pending_image_keep,
 )
-from calendar_app.services.requests import RequestInput
+from calendar_app.services.requests import ORGANISATION_REFUSED_CATEGORIES, REQUEST_REFUSED_CATEGORIES, RequestInput
 from calendar_app.services.scheduling import INVALID_NETWORK_ADDRESS, Timing
 from calendar_app.text_input import TextField, validate_text
 from calendar_app.validators import validate_image_upload
@@ -43,11 +43,12 @@ from kernel.images import file_too_large
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-# What services, committees and organisations may ask for (art. 9.4, 9.5); the rest is the city's own.
-REQUEST_CATEGORIES = [
-    (value, label)
-    for value, label in Post.Category.choices
-    if value not in {Post.Category.CITY_ADVERTISING, Post.Category.EMERGENCY}
+# What services and committees (art. 9.4) and organisations (art. 9.5) may ask for (services.requests).
+SERVICE_REQUEST_CATEGORIES = [
+    (value, label) for value, label in Post.Category.choices if value not in REQUEST_REFUSED_CATEGORIES
+]
+ORGANISATION_REQUEST_CATEGORIES = [
+    (value, label) for value, label in Post.Category.choices if value not in ORGANISATION_REFUSED_CATEGORIES
 ]
 
 
@@ -98,7 +99,7 @@ class RequestForm(forms.Form):
         max_length=5000,
         help_text=_("The text that will be published, as you would like it to read, in French (art. 5.2)."),
     )
-    category = forms.ChoiceField(label=_("Kind of information"), choices=REQUEST_CATEGORIES)
+    category = forms.ChoiceField(label=_("Kind of information"), choices=ORGANISATION_REQUEST_CATEGORIES)
     desired_from = forms.DateField(label=_("Desired from"), widget=DATE_INPUT)
     desired_until = forms.DateField(label=_("Desired until"), widget=DATE_INPUT, required=False)
     channels = ChannelChoiceField(label=_("Channels wished"), queryset=Channel.objects.none())
@@ -127,6 +128,11 @@ class RequestForm(forms.Form):
             channels = channels.filter(accepts_organisation_requests=True)
         else:
             del self.fields["original_post_url"]
+            self.fields["category"].choices = SERVICE_REQUEST_CATEGORIES
+            self.fields["category"].help_text = _(
+                "For the city's own programme, fee or sale (a day camp's registration, a municipal sale), choose "
+                "« City's own advertising »: the city may advertise its own offers (art. 5.6)."
+            )
         self.fields["channels"].queryset = channels
 
     def request_input(self, images: list[ImageInput]) -> RequestInput:

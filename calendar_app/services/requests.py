@@ -53,9 +53,17 @@ class Submitted:
     created: bool
 
 
+# What a request may never be: an emergency is the Mission Communication's (art. 6); the city's own advertising
+# (a municipal programme, fee or sale, art. 5.6) is asked for by the city's services, never by an organisation.
+REQUEST_REFUSED_CATEGORIES = frozenset({Post.Category.EMERGENCY})
+ORGANISATION_REFUSED_CATEGORIES = REQUEST_REFUSED_CATEGORIES | {Post.Category.CITY_ADVERTISING}
+
+
 def _validate(data: RequestInput, *, organisation: AccreditedOrganisation | None) -> None:
     """Every problem with the request at once, keyed by form field, in the requester's language."""
     errors: dict[str, list[str]] = {}
+    if data.category in REQUEST_REFUSED_CATEGORIES:
+        errors.setdefault("category", []).append(_("This kind of information cannot be requested."))
     today = timezone.localdate()
     if data.desired_from < today:
         errors.setdefault("desired_from", []).append(_("This date is already past."))
@@ -78,6 +86,13 @@ def _validate(data: RequestInput, *, organisation: AccreditedOrganisation | None
                     "start": date_format(organisation.accredited_from),
                     "end": date_format(organisation.accredited_until),
                 }
+            )
+        if data.category in ORGANISATION_REFUSED_CATEGORIES:
+            errors.setdefault("category", []).append(
+                _(
+                    "An organisation's request cannot be the city's own advertising: the city carries no "
+                    "advertising but its own (art. 5.6)."
+                )
             )
         if organisation.social_accounts.exists() and not data.original_post_url:
             errors.setdefault("original_post_url", []).append(

@@ -451,3 +451,28 @@ class TestInternalPosts:
         RolePolicy.objects.filter(role=Role.COMMUNICATIONS).update(internal_posts_need_review=True)
         self._write(client, city.reviewer, city.facebook)
         assert Post.objects.exclude(pk=mine.pk).get().status == Status.SUBMITTED
+
+
+# Issue 16, item 5 (art. 5.6): a service files its own programme, fee or sale as the city's advertising; an
+# organisation cannot, whatever its browser sends.
+
+
+def test_a_service_may_file_its_own_offer_as_the_citys_advertising(client, city):
+    client.force_login(city.member)
+    form = client.get(reverse("calendar_app:service_request_new")).content.decode()
+    assert 'value="city_advertising"' in form and "art. 5.6" in form
+    camp = (
+        "Camp de jour 2027 : inscriptions du 1er au 15 mars, 450 $ pour l'été, rabais de 10 % dès le deuxième enfant."
+    )
+    assert submit_service_request(client, city, category="city_advertising", body=camp).status_code == 302
+    assert Post.objects.get().category == Post.Category.CITY_ADVERTISING
+
+
+def test_an_organisation_is_not_offered_it_and_a_forged_one_is_refused(client, city):
+    client.force_login(city.representative)
+    assert (
+        'value="city_advertising"' not in client.get(reverse("calendar_app:organisation_request_new")).content.decode()
+    )
+    response = submit_organisation_request(client, city, category="city_advertising")
+    assert response.status_code == 200 and not Post.objects.exists()
+    assert response.context["form"].errors["category"]

@@ -18,7 +18,11 @@ solicitation wording:
   amount and acknowledges it, or removes a third party's offer.
 
 Solicitation phrases that are civic campaigns (« achetez local ») are exempted by the
-``advertising_civic`` lexicon. Every list, pattern and category is data in ``defaults/advertising.json``.
+``advertising_civic`` lexicon, and the city's own discounts on its fees (« rabais familial », « rabais
+de 10 % dès le deuxième enfant ») by the ``advertising_civic_patterns``. What the city sells or
+charges otherwise (a municipal sale « à bas prix ») is filed in the city's own advertising category,
+which services may choose on their request form (organisations may not). Every list, pattern and
+category is data in ``defaults/advertising.json``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class Advertising(Check):
         self.exempt_terms = frozenset(exempt)
         self.solicitation = Lexicon([*exempt, *data.lexicon("advertising_solicitation").terms])
         self.solicitation_patterns = data.patterns("advertising_solicitation_patterns")
+        self.civic_patterns = data.patterns("advertising_civic_patterns")
         self.prices = data.patterns("advertising_prices")
         self.civic_amounts = data.lexicon("advertising_civic_amounts")
         self.exempt_categories = frozenset(data.setting("advertising_exempt_categories") or ())
@@ -97,6 +102,8 @@ class Advertising(Check):
         for pattern in self.solicitation_patterns:
             for match in pattern.finditer(analysed):
                 spans.append(match.span())
+        # The city's own discounts on its fees (« rabais de 10 % dès le deuxième enfant »).
+        exempt += [match.span() for pattern in self.civic_patterns for match in pattern.finditer(analysed)]
         if exempt and spans:  # a pattern inside a civic phrase (« rabais de taxes ») is civic too
             spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in exempt)]
         return _without_overlaps(spans)

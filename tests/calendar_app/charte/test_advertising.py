@@ -161,3 +161,35 @@ ODD_TEXTS = [
 def test_odd_and_huge_texts_never_raise(rule, text):
     results = check(rule, text)
     assert all(0 <= result.start <= result.end <= len(text) for result in results)
+
+
+# The city's own fees and discounts (issue 16, item 5) --------------------------------------------------
+
+CITY_DISCOUNTS = [
+    "Camp de jour 2027 : inscriptions du 1er au 15 mars. 450 $ pour l'été, rabais de 10 % dès le deuxième enfant.",
+    "Abonnement à la piscine : tarif résident 60 $, rabais familial de 20 %.",
+    "Inscription aux cours de natation : 85 $, rabais pour les résidents.",
+    "Day camp registration: $450 for the summer, family discount for a second child.",
+]
+
+
+@pytest.mark.parametrize("text", CITY_DISCOUNTS)
+def test_the_citys_discount_on_its_own_fee_is_no_advertising(rule, text):
+    assert check(rule, text, category="event") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chez Sports Plus : rabais de 15 % dès le deuxième article acheté !",
+        "Boulangerie Roy : rabais sur les croissants, code promo NOEL.",
+    ],
+)
+def test_a_merchants_discount_still_blocks(rule, text):
+    assert "rabais" in [span.lower() for span, severity in found(check(rule, text, category="event"), text)]
+
+
+def test_the_citys_own_sale_passes_when_filed_as_the_citys_advertising(rule):
+    text = "Arbustes à bas prix, 15 $ : vente annuelle de la pépinière municipale samedi."
+    assert {severity for _span, severity in found(check(rule, text, category="event"), text)} == {Severity.BLOCK}
+    assert check(rule, text, category="city_advertising") == []
