@@ -261,6 +261,17 @@ class MessageForm(forms.Form):
     body = TextField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=PostMessage.MAX_LENGTH)
 
 
+class PressReleaseAuthorisationForm(forms.Form):
+    """The decision to relay another organisation's press release (art. 5.3), with why."""
+
+    note = TextField(
+        label=_("Why the city relays it"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Recorded with your decision; the communications department and the author are told."),
+    )
+
+
 class EmergencySwitchForm(forms.Form):
     reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 

@@ -226,6 +226,18 @@ class Abilities:
         requesters) withdraw it too, the Direction générale (which reads every post) does not."""
         return self.is_reviewer or (self.can_view(post) and not self.is_direction)
 
+    def can_authorise_press_release(self, post: Post) -> bool:
+        """Relaying another organisation's press release (art. 5.3): the Direction générale, or the director of
+        the service concerned (the one that asks for it), for a post they may see."""
+        if not self.can_view(post):
+            return False
+        if self.is_direction:
+            return True
+        return post.requesting_service_id is not None and any(
+            grant.role == Role.SERVICE_DIRECTOR and grant.service_id == post.requesting_service_id
+            for grant in self.grants
+        )
+
     def can_plan(self) -> bool:
         """The editorial calendar (art. 8.2): the communications department, the Direction générale and the
         authorised publishers."""

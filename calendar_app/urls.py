@@ -71,6 +71,10 @@ urlpatterns = [
     path("publications/<int:pk>/dupliquer/", composer.duplicate, name="post_duplicate"),
     path("publications/<int:pk>/verifier/", composer.post_check, name="post_check"),
     path("publications/<int:pk>/programmer/", publishing.post_schedule_view, name="post_schedule"),
+    # Relaying another organisation's press release, authorised (art. 5.3)
+    path(
+        "publications/<int:pk>/communique-autorise/", posts.press_release_authorise_view, name="press_release_authorise"
+    ),
     # A channel whose outcome is unknown, answered by a person (issue 14)
     path(
         "publications/canal/<int:pk>/publiee/",

@@ -236,6 +236,14 @@ def takes_part_in_election(person, election: ElectionPeriod | None, day: datetim
     return has_role(person, Role.COUNCIL_MEMBER, on=day)
 
 
+def is_outside_press_release(post: Post) -> bool:
+    """Another organisation's press release (art. 5.3): said so on the post, or a press release an accredited
+    organisation asks the city to relay."""
+    return post.from_outside_organisation or (
+        post.category == Post.Category.PRESS_RELEASE and post.origin == Post.Origin.ORGANISATION_REQUEST
+    )
+
+
 def press_release_authorised(post: Post) -> bool:
     """Whether someone who held an authorising role on that day authorised relaying the press release."""
     for authorisation in PressReleaseAuthorisation.objects.filter(post=post).select_related("authorised_by"):
@@ -335,9 +343,7 @@ def draft_of(
         )
         for attached in attached_media
     ]
-    outside = post.from_outside_organisation or (
-        post.category == Post.Category.PRESS_RELEASE and post.origin == Post.Origin.ORGANISATION_REQUEST
-    )
+    outside = is_outside_press_release(post)
     return Draft(
         body=post.body,
         category=post.category,

@@ -43,6 +43,7 @@ ACTION_LABELS = {
     "imported_event_updated": _("updated from the city's events calendar"),
     "imported_event_flagged": _("marked to check: its event changed or was cancelled"),
     "event_source_saved": _("events calendar address saved"),
+    "press_release_authorised": _("relaying the press release authorised (art. 5.3)"),
 }
 
 

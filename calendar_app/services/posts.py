@@ -13,10 +13,21 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendar_app.models import Approval, Channel, ChannelVersion, Notification, Post, PostLink, PostMessage
+from calendar_app.charte.loader import is_outside_press_release
+from calendar_app.models import (
+    Approval,
+    Channel,
+    ChannelVersion,
+    Notification,
+    Post,
+    PostLink,
+    PostMessage,
+    PressReleaseAuthorisation,
+)
 from calendar_app.models.people import Role
 from calendar_app.permissions import Abilities, Action, require
 from calendar_app.selectors.people import people_with_roles, post_requesters
@@ -401,3 +412,40 @@ def post_add_message(*, post: Post, author, body: str) -> PostMessage:
             url=url,
         )
     return message
+
+
+def press_release_authorise(*, post: Post, actor, note: str) -> PressReleaseAuthorisation:
+    """Record that ``actor`` authorises relaying another organisation's press release (art. 5.3), with why;
+    the Charte's block on it lifts. The Direction générale or the director of the service concerned
+    (``Abilities.can_authorise_press_release``); audited; the communications team and the author are told.
+    ``ValidationError`` for a post that is not an outside press release, or one already authorised."""
+    post = post_as_stored(post)
+    require(Abilities(actor).can_authorise_press_release(post), actor=actor, action=Action.APPROVE, target=post)
+    note = clean_text(note, max_length=2000).strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the city relays this press release.")})
+    if not is_outside_press_release(post):
+        raise ValidationError(_("This post is not another organisation's press release: nothing to authorise."))
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(pk=post.pk).first()
+        if post.press_release_authorisations.exists():
+            raise ValidationError(_("Relaying this press release is already authorised."))
+        authorisation = PressReleaseAuthorisation.objects.create(post=post, authorised_by=actor, note=note)
+        audit_record(
+            actor=actor,
+            action="press_release_authorised",
+            target=post,
+            after={"authorised_by": actor.pk},
+            message=note,
+        )
+        recipients = {person.pk: person for person in people_with_roles(Role.COMMUNICATIONS)}
+        recipients[post.author_id] = post.author
+        notify(
+            recipients=recipients.values(),
+            kind=Notification.Kind.APPROVED,
+            template="press_release_authorised",
+            context={"authorisation": authorisation},
+            post=post,
+            url=reverse("calendar_app:post_detail", args=[post.pk]),
+        )
+    return authorisation

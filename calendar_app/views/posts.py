@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from calendar_app.forms import NetworkAddressForm, apply_service_errors
+from calendar_app.charte.loader import is_outside_press_release
+from calendar_app.forms import NetworkAddressForm, PressReleaseAuthorisationForm, apply_service_errors
 from calendar_app.models import ChannelVersion, ImportedEvent, Post
 from calendar_app.permissions import Abilities, Action
 from calendar_app.selectors.posts import AWAITING_DECISION, post_decisions, post_history, post_thread, post_versions
 from calendar_app.services.charte import charte_check
+from calendar_app.services.posts import press_release_authorise
 from calendar_app.services.scheduling import version_confirm_published, version_send_again
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
 from calendar_app.workflow import IllegalTransition, Status, can_transition
@@ -106,7 +108,7 @@ def post_detail(request, pk: int):
     return _post_page(request, visible_post(request, pk))
 
 
-def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None = None):
+def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None = None, press_release_form=None):
     can = abilities_of(request)
     versions = post_versions(post)
     return render(
@@ -125,8 +127,47 @@ def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None =
             "links": post.links.all(),
             "actions": actions_for(can, post, versions),
             "imported_event": ImportedEvent.objects.filter(post=post).first(),
+            "press_release": press_release_section(can, post, form=press_release_form),
         },
     )
+
+
+@dataclass(frozen=True)
+class PressReleaseSection:
+    """What a post's page shows of art. 5.3: the authorisations recorded, and the form to record one."""
+
+    authorisations: list
+    form: PressReleaseAuthorisationForm | None
+
+
+def press_release_section(can: Abilities, post: Post, *, form=None) -> PressReleaseSection | None:
+    """None unless ``post`` is another organisation's press release (the post's and the request's pages)."""
+    if not is_outside_press_release(post):
+        return None
+    authorisations = list(post.press_release_authorisations.select_related("authorised_by"))
+    may = can.can_authorise_press_release(post) and not authorisations
+    return PressReleaseSection(authorisations, (form or PressReleaseAuthorisationForm()) if may else None)
+
+
+@login_required
+@require_POST
+def press_release_authorise_view(request, pk: int):
+    """The Direction générale or the service's director authorises relaying the press release (art. 5.3)."""
+    post = visible_post(request, pk)
+    allow(request, abilities_of(request).can_authorise_press_release(post), Action.APPROVE, post)
+    form = PressReleaseAuthorisationForm(request.POST)
+    if form.is_valid():
+        try:
+            press_release_authorise(post=post, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("calendar_app:post_detail", post.pk)
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Relaying this press release is authorised (art. 5.3)."))
+            return redirect("calendar_app:post_detail", post.pk)
+    return _post_page(request, post, press_release_form=form)
 
 
 def _version_to_answer(request, pk: int) -> ChannelVersion:

@@ -20,6 +20,7 @@ from calendar_app.services.pending_images import pending_image_find
 from calendar_app.services.posts import post_add_message, post_submit
 from calendar_app.services.requests import request_submit
 from calendar_app.views.base import abilities_of, allow, login_required, page_of, visible_post
+from calendar_app.views.posts import press_release_section
 from calendar_app.workflow import Status
 from publishing.previews import previews_for_post
 
@@ -161,6 +162,7 @@ def request_detail(request, pk: int):
             "can_resubmit": can_edit and post.status == Status.CHANGES_REQUESTED,
             "can_schedule": post.status == Status.APPROVED and can.can_schedule(post),
             "edit_form": edit_form if can_edit else None,
+            "press_release": press_release_section(can, post),
         },
     )
 

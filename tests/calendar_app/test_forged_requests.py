@@ -777,6 +777,17 @@ POST_ENDPOINTS = [
         revisioned=False,
         on_version=True,
     ),
+    # Relaying another organisation's press release (art. 5.3): none of the world's posts is one, so those
+    # who may authorise are told so and nothing changes; the others are refused.
+    PostEndpoint(
+        "press-release-authorise",
+        "calendar_app:press_release_authorise",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {"note": "Partenaire de la Ville."},
+        lambda can, post: UNCHANGED if can.can_authorise_press_release(post) else REFUSED,
+        {},
+        revisioned=False,
+    ),
     PostEndpoint(
         "publishing-retry",
         "publishing:retry",

@@ -32,6 +32,16 @@ class Command(BaseCommand):
         parser.add_argument("--health-safety", action="store_true")
         parser.add_argument("--reply-to-english", action="store_true")
         parser.add_argument("--rules-url", help="A link to the contest rules (art. 5.8).")
+        parser.add_argument(
+            "--outside-press-release",
+            action="store_true",
+            help="The text is another organisation's press release (art. 5.3): blocked unless --authorised.",
+        )
+        parser.add_argument(
+            "--authorised",
+            action="store_true",
+            help="Relaying the outside press release is authorised (art. 5.3).",
+        )
         parser.add_argument("--json", action="store_true", help="Print a JSON list of the results.")
 
     def handle(self, *args, **options):
@@ -51,6 +61,8 @@ class Command(BaseCommand):
             links=[LinkInfo(options["rules_url"], "contest_rules")] if options["rules_url"] else [],
             health_and_safety=options["health_safety"],
             replies_to_english=options["reply_to_english"],
+            outside_press_release=options["outside_press_release"],
+            outside_press_release_authorised=options["outside_press_release"] and options["authorised"],
             election=election_info(election),
             author_takes_part_in_election=takes_part_in_election(author, election, timezone.localdate(at)),
         )

@@ -191,3 +191,22 @@ class TestTheCommandLine:
             )
         assert raised.value.code == 1
         assert any(r["code"] == "political" and r["severity"] == "block" for r in json.loads(out.getvalue()))
+
+
+def test_the_command_line_says_a_text_is_an_outside_press_release():
+    """Issue 16, item 3: blocked until the relay is authorised (art. 5.3)."""
+    text = "Le Club de ski de fond annonce l'ouverture de ses pistes samedi."
+
+    def codes(*extra) -> tuple[set[str], int]:
+        out = io.StringIO()
+        code = 0
+        try:
+            call_command("charte_check", "--json", *extra, stdin=io.StringIO(text), stdout=out)
+        except SystemExit as exit_:
+            code = exit_.code
+        return {result["code"] for result in json.loads(out.getvalue())}, code
+
+    blocked, exit_code = codes("--outside-press-release")
+    assert "outside_press_release" in blocked and exit_code == 1
+    assert "outside_press_release" not in codes("--outside-press-release", "--authorised")[0]
+    assert "outside_press_release" not in codes()[0]
