@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
-from calendar_app.models import Notification, Person, RoleAssignment, RolePolicy, Substitution
+from calendar_app.models import CalendarFeed, Notification, Person, RoleAssignment, RolePolicy, Substitution
 from calendar_app.selectors.people import active_on
 from calendar_app.services.audit import HIDDEN, audit_record
 
@@ -159,4 +159,18 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Who has a calendar subscription address, since when; deleting one revokes it at once. The token is never
+    shown here: its owner gets it from their profile."""
+
+    list_display = ("person", "created_at")
+    search_fields = ("person__username", "person__last_name")
+    fields = ("person", "created_at")
+    readonly_fields = ("person", "created_at")
+
+    def has_add_permission(self, request):
         return False

@@ -39,11 +39,14 @@ from calendar_app.models import (
     AccreditedOrganisation,
     Approval,
     AuditEntry,
+    CalendarFeed,
     Candidate,
     Channel,
     ChannelVersion,
     ClosureDay,
     ElectionPeriod,
+    EventSource,
+    ImportedEvent,
     MediaAsset,
     Municipality,
     NetworkLimit,
@@ -65,6 +68,9 @@ from calendar_app.models import (
 from calendar_app.permissions import Abilities
 from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
+from calendar_app.services.calendar_feeds import feed_renew
+from calendar_app.services.ical_format import escape
+from calendar_app.services.ical_import import events_import
 from calendar_app.services.other_communications import OtherCommunicationInput, other_communication_create
 from calendar_app.workflow import Status
 
@@ -75,7 +81,17 @@ SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_URL = f"{SITE_URL}admin/"
 
 # Rows the post services create along with the posts; the report counts them too.
-_SERVICE_MADE = (Post, ChannelVersion, PostLink, Approval, AuditEntry, WarningAcknowledgement, OtherCommunication)
+_SERVICE_MADE = (
+    Post,
+    ChannelVersion,
+    PostLink,
+    Approval,
+    AuditEntry,
+    WarningAcknowledgement,
+    OtherCommunication,
+    ImportedEvent,
+    CalendarFeed,
+)
 _REVIEWED = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.REFUSED})
 _LOADABLE = _REVIEWED | {Status.DRAFT, Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 
@@ -257,6 +273,8 @@ class _Loader:
         self._load_election()
         self._load_posts()
         self._load_other_communications()
+        self._load_events_calendar()
+        self._load_calendar_subscription()
         self._load_first_minute_post()
         for model, count in before.items():
             self.report.created[model] += model.objects.count() - count
@@ -462,6 +480,50 @@ class _Loader:
                     notes=_french_typography(spec.get("notes", "")),
                 ),
             )
+
+    def _load_events_calendar(self) -> None:
+        """The city's events calendar (art. 5.5) imported as drafts through its service; a second load finds
+        every occurrence imported already and changes nothing."""
+        spec = getattr(self.data, "EVENTS_CALENDAR", None)
+        if spec is None:
+            return
+        channels = [self.channels[network] for network in spec["channels"]]
+        source, created = self._ensure(
+            EventSource,
+            {"url": spec["url"]},
+            name=spec["name"],
+            is_active=False,
+            created_by=self.reviewer,
+        )
+        if created:
+            source.channels.set(channels)
+        events_import(data=self._events_ics(spec["events"]), actor=self.reviewer, channels=channels, source=source)
+
+    def _events_ics(self, events: list[dict]) -> bytes:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ville de Montmagny//Evenements//FR"]
+        for event in events:
+            day = self._day(event["day"])
+            lines += ["BEGIN:VEVENT", f"UID:{event['uid']}"]
+            if "at" in event:
+                lines.append(f"DTSTART;TZID={self.zone.key}:{day:%Y%m%d}T{event['at'].replace(':', '')}00")
+            else:
+                lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
+            if "weekly" in event:
+                lines.append(f"RRULE:FREQ=WEEKLY;COUNT={event['weekly']}")
+            lines += [
+                f"{name.upper()}:{escape(event[name])}"
+                for name in ("summary", "location", "description")
+                if name in event
+            ]
+            lines += [f"URL:{event['url']}"] if "url" in event else []
+            lines.append("END:VEVENT")
+        lines.append("END:VCALENDAR")
+        return ("\r\n".join(lines) + "\r\n").encode()
+
+    def _load_calendar_subscription(self) -> None:
+        """The communications adviser's calendar subscription address (their profile shows it)."""
+        if not CalendarFeed.objects.filter(person=self.reviewer).exists():
+            feed_renew(person=self.reviewer, actor=self.reviewer)
 
     def _moment(self, days_from_today: int, local_time: str) -> datetime.datetime:
         return datetime.datetime.combine(

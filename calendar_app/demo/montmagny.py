@@ -850,3 +850,31 @@ OTHER_COMMUNICATIONS = [
         "service": "loisirs",
     },
 ]
+
+# The city's events calendar (art. 5.5), as its website would publish it: imported once at load time from
+# these events (days from today), each occurrence a draft promotion post. The address is the website's;
+# the demo does not read it on schedule (``is_active`` False), since the demo works offline.
+EVENTS_CALENDAR = {
+    "name": "Calendrier des événements — site de la Ville",
+    "url": f"{_SITE}/evenements/calendrier.ics",
+    "channels": ["facebook", "instagram"],
+    "events": [
+        {
+            "uid": "marche-de-noel@ville.montmagny.qc.ca",
+            "day": 16,
+            "at": "10:00",
+            "weekly": 3,
+            "summary": "Marché de Noël de Montmagny",
+            "location": "Place de l'Église",
+            "description": "Artisans, produits du terroir et chocolat chaud, tous les samedis de décembre.",
+            "url": f"{_SITE}/evenements/marche-de-noel",
+        },
+        {
+            "uid": "patinage-libre-fetes@ville.montmagny.qc.ca",
+            "day": 24,
+            "summary": "Patinage libre des Fêtes à l'aréna",
+            "location": "Aréna de Montmagny",
+            "description": "Patinage libre gratuit pour toute la famille pendant les Fêtes.",
+        },
+    ],
+}

@@ -124,6 +124,18 @@ def world(admin_user):
         ruleset_version="v.1",
         acknowledged_by=admin_user,
     )
+    calendar_models.CalendarFeed.objects.create(person=admin_user, token="t" * 43)
+    source = calendar_models.EventSource.objects.create(
+        name="Événements de la Ville", url="https://www.ville.montmagny.qc.ca/evenements.ics", created_by=admin_user
+    )
+    calendar_models.ImportedEvent.objects.create(
+        uid="marche@ville.montmagny.qc.ca",
+        source=source,
+        post=reviewed,
+        summary="Marché de Noël",
+        starts_at=timezone.now() + datetime.timedelta(days=20),
+        fingerprint="0" * 64,
+    )
     return SimpleNamespace(
         service=service,
         organisation=organisation,
