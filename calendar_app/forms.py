@@ -36,7 +36,7 @@ from calendar_app.services.pending_images import (
 from calendar_app.services.requests import ORGANISATION_REFUSED_CATEGORIES, REQUEST_REFUSED_CATEGORIES, RequestInput
 from calendar_app.services.scheduling import INVALID_NETWORK_ADDRESS, Timing
 from calendar_app.text_input import TextField, validate_text
-from calendar_app.validators import validate_image_upload
+from calendar_app.validators import validate_contest_rules_pdf, validate_image_upload
 from calendar_app.workflow import Status
 from kernel.images import file_too_large
 
@@ -89,6 +89,26 @@ class LinksField(forms.CharField):
                 ) from None
 
 
+def contest_rules_url_field() -> forms.URLField:
+    """The address of a contest's rules (art. 5.8); their PDF document is the other way."""
+    return forms.URLField(
+        label=_("Contest rules (address)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A contest needs clear rules (art. 5.8): give their address, or attach their PDF document."),
+    )
+
+
+def contest_rules_document_field() -> forms.FileField:
+    """A contest's rules as a PDF document (art. 5.8), checked by ``validate_contest_rules_pdf``."""
+    return forms.FileField(
+        label=_("Contest rules (PDF document)"),
+        required=False,
+        validators=[validate_contest_rules_pdf],
+        widget=forms.FileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+
 class RequestForm(forms.Form):
     """A service's or committee's publication request (art. 9.4), or an organisation's visibility request (art. 9.5)."""
 
@@ -104,6 +124,8 @@ class RequestForm(forms.Form):
     desired_until = forms.DateField(label=_("Desired until"), widget=DATE_INPUT, required=False)
     channels = ChannelChoiceField(label=_("Channels wished"), queryset=Channel.objects.none())
     links = LinksField(label=_("Links (one per line)"), required=False)
+    contest_rules_url = contest_rules_url_field()
+    contest_rules_document = contest_rules_document_field()
     original_post_url = forms.URLField(
         label=_("Link of your original post"),
         required=False,
@@ -145,6 +167,8 @@ class RequestForm(forms.Form):
             desired_until=data["desired_until"],
             channels=list(data["channels"]),
             links=data["links"],
+            contest_rules_url=data.get("contest_rules_url") or "",
+            contest_rules_document=data.get("contest_rules_document"),
             images=images,
             contact_name=data["contact_name"],
             contact_email=data["contact_email"],
@@ -625,12 +649,11 @@ class ComposerForm(forms.Form):
         help_text=_("Optional for a draft or a submission: the time you propose."),
     )
     links = LinksField(label=_("Links (one per line)"), required=False)
-    contest_rules_url = forms.URLField(
-        label=_("Contest rules (address)"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("A contest needs clear rules (art. 5.8)."),
-    )
+    contest_rules_url = contest_rules_url_field()
+    contest_rules_document = contest_rules_document_field()
+    # Set by the page's script when a document is chosen: the live check cannot see files (nothing is
+    # saved from it; the real check reads the document itself).
+    contest_rules_chosen = forms.BooleanField(required=False, widget=forms.HiddenInput)
     health_and_safety = forms.BooleanField(label=_("Health and safety (English allowed, art. 5.2)"), required=False)
     repeat = forms.ChoiceField(
         label=_("Repeat"), choices=[("", _("No repetition")), *Frequency.choices], required=False
@@ -686,6 +709,8 @@ class ComposerForm(forms.Form):
             },
             links=data.get("links") or [],
             contest_rules_url=data.get("contest_rules_url") or "",
+            contest_rules_document=data.get("contest_rules_document"),
+            contest_rules_chosen=bool(data.get("contest_rules_chosen")),
             images=images,
             health_and_safety=bool(data.get("health_and_safety")),
         )

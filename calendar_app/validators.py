@@ -1,9 +1,10 @@
-"""Field validators: bounded uploads of real images, known time zones."""
+"""Field validators: bounded uploads of real images and PDF documents, known time zones."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,21 @@ def validate_time_zone(value: str) -> None:
             code="unknown_time_zone",
             params={"value": value},
         ) from None
+
+
+def validate_contest_rules_pdf(file) -> None:
+    """A contest's rules (art. 5.8): a PDF document (its name and its first bytes say so) of at most
+    ``CONTEST_RULES_MAX_BYTES``."""
+    limit = settings.CONTEST_RULES_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("The rules document weighs more than %(size)d MB: attach a lighter PDF, or give its address."),
+            code="too_large",
+            params={"size": limit // (1024 * 1024)},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    start = file.read(5)
+    file.seek(position)
+    if not str(file.name).lower().endswith(".pdf") or start != b"%PDF-":
+        raise ValidationError(_("The contest rules must be a PDF document."), code="not_pdf")

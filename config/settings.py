@@ -149,6 +149,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CSV_IMPORT_MAX_BYTES = env_int("CSV_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 CSV_IMPORT_MAX_ROWS = env_int("CSV_IMPORT_MAX_ROWS", 1000, minimum=1)
 CSV_IMPORT_MAX_SCHEDULED_ROWS = env_int("CSV_IMPORT_MAX_SCHEDULED_ROWS", 200, minimum=1)
+# A contest's rules attached as a PDF document (art. 5.8): the largest file.
+CONTEST_RULES_MAX_BYTES = env_int("CONTEST_RULES_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # The composer's recurring posts: at most this many posts are created at once (a year of weekly posts).
 RECURRENCE_MAX_OCCURRENCES = env_int("RECURRENCE_MAX_OCCURRENCES", 53, minimum=1)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dateutil import rrule
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,8 @@ class Composition:
     version_times: Mapping[int, datetime.datetime] = field(default_factory=dict)  # by channel id
     links: Sequence[str] = ()
     contest_rules_url: str = ""
+    contest_rules_document: File | None = None  # a contest's rules as a PDF (art. 5.8)
+    contest_rules_chosen: bool = False  # the page says one is chosen (the live check sees no file)
     images: Sequence[ImageInput] = ()
     health_and_safety: bool = False
 
@@ -88,6 +91,7 @@ class Composition:
                 for image in self.images
             ),
             health_and_safety=self.health_and_safety,
+            has_contest_rules_document=bool(self.contest_rules_document) or self.contest_rules_chosen,
         )
 
     def first_time(self) -> datetime.datetime | None:
@@ -181,10 +185,12 @@ def post_compose(
     starts = recurrence.occurrences(first) if recurrence is not None else [first]
     posts = []
     with transaction.atomic():
-        assets = None
+        assets, document = None, composition.contest_rules_document
         for start in starts:
             shift = start - first if start is not None and first is not None else datetime.timedelta(0)
-            post = _create(author, composition, channels, shift=shift, now=intent == Intent.PUBLISH_NOW)
+            now = intent == Intent.PUBLISH_NOW
+            post = _create(author, composition, channels, shift=shift, now=now, document=document)
+            document = post.contest_rules_document.name or None
             if assets is None:
                 assets = attach_images(post, composition.images, uploader=author)
             else:
@@ -201,7 +207,9 @@ def post_compose(
     return posts
 
 
-def _create(author, composition: Composition, channels: list[Channel], *, shift, now: bool) -> Post:
+def _create(author, composition: Composition, channels: list[Channel], *, shift, now: bool, document) -> Post:
+    """One post of the composition; ``document``: its contest rules (the upload, then the stored file's name
+    for the next occurrences of a recurring post, which share it)."""
     if now:
         due_times = dict.fromkeys(channels, timezone.now())
     else:
@@ -220,6 +228,7 @@ def _create(author, composition: Composition, channels: list[Channel], *, shift,
         links=composition.all_links(),
         health_and_safety=composition.health_and_safety,
         due_times=due_times,
+        **({"contest_rules_document": document} if document else {}),
     )
 
 

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from calendar_app.models import AccreditedOrganisation, Channel, Notification, Post, Service
+from calendar_app.models import AccreditedOrganisation, Channel, Notification, Post, PostLink, Service
 from calendar_app.selectors.people import post_requesters
 from calendar_app.services.charte import CharteReport, charte_check
 from calendar_app.services.media import ImageInput, attach_images
@@ -37,6 +38,8 @@ class RequestInput:
     desired_until: datetime.date | None
     channels: Sequence[Channel]
     links: Sequence[str] = ()
+    contest_rules_url: str = ""  # a contest's rules (art. 5.8): their address, or
+    contest_rules_document: File | None = None  # their PDF document (``validators.validate_contest_rules_pdf``)
     images: Sequence[ImageInput] = ()
     contact_name: str = ""
     contact_email: str = ""
@@ -116,6 +119,10 @@ def _validate(data: RequestInput, *, organisation: AccreditedOrganisation | None
         raise ValidationError(errors)
 
 
+def _contest_rules_link(data: RequestInput) -> list[tuple[str, str]]:
+    return [(data.contest_rules_url, PostLink.Kind.CONTEST_RULES)] if data.contest_rules_url else []
+
+
 def request_submit(
     *,
     requester,
@@ -146,7 +153,10 @@ def request_submit(
                 body=data.body,
                 channels=data.channels,
                 origin=origin,
-                links=data.links,
+                links=[
+                    *data.links,
+                    *([(data.contest_rules_url, PostLink.Kind.CONTEST_RULES)] if data.contest_rules_url else []),
+                ],
                 requesting_service=service,
                 requesting_organisation=organisation,
                 desired_from=data.desired_from,
@@ -156,6 +166,7 @@ def request_submit(
                 contact_phone=data.contact_phone,
                 original_post_url=data.original_post_url,
                 submission_key=data.submission_key,
+                **({"contest_rules_document": data.contest_rules_document} if data.contest_rules_document else {}),
                 **data.extra,
             )
             attach_images(post, data.images, uploader=requester)

@@ -51,6 +51,11 @@
       var row = event.target.closest("[data-image-row]");
       if (row) showImage(row, event.target);
     }
+    // A contest's rules chosen as a document: the live check, which sends no file, is told so.
+    if (event.target.name === "contest_rules_document") {
+      var flag = form.querySelector('input[name="contest_rules_chosen"]');
+      if (flag) flag.value = event.target.files && event.target.files.length ? "on" : "";
+    }
   });
   document.body.addEventListener("htmx:afterSwap", function (event) {
     fillPreviewImages(event.detail.target);
