@@ -16,7 +16,6 @@ def reimport_event_sources() -> str:
     results = []
     for source in EventSource.objects.filter(is_active=True).select_related("created_by"):
         report = source_import(source)
-        source.refresh_from_db(fields=["last_result"])
         logger.info("events calendar %s: %s", source.pk, source.last_result)
         results.append(f"{source.name}: {'ok' if report is not None else 'failed'}")
     return "; ".join(results)

@@ -53,6 +53,7 @@ from calendar_app.models import (
     PressReleaseAuthorisation,
     Role,
 )
+from calendar_app.permissions import Abilities
 from calendar_app.selectors import has_role
 from calendar_app.workflow import Status
 from kernel.networks import NETWORKS
@@ -203,9 +204,6 @@ def clear_cache() -> None:
 
 # What the rules read about one post ------------------------------------------------------------
 
-# Roles whose holders may authorise relaying an outside press release (art. 5.3).
-PRESS_RELEASE_AUTHORISERS = (Role.DIRECTION_GENERALE, Role.SERVICE_DIRECTOR)
-
 
 def election_at(moment: datetime.datetime) -> ElectionPeriod | None:
     """The election period covering the local day of ``moment``, if any."""
@@ -245,12 +243,14 @@ def is_outside_press_release(post: Post) -> bool:
 
 
 def press_release_authorised(post: Post) -> bool:
-    """Whether someone who held an authorising role on that day authorised relaying the press release."""
-    for authorisation in PressReleaseAuthorisation.objects.filter(post=post).select_related("authorised_by"):
-        day = timezone.localdate(authorisation.authorised_at)
-        if any(has_role(authorisation.authorised_by, role, on=day) for role in PRESS_RELEASE_AUTHORISERS):
-            return True
-    return False
+    """Whether someone who might authorise relaying the press release on the day they did authorised it
+    (``Abilities.can_authorise_press_release``, the rule the page's button follows too)."""
+    return any(
+        Abilities(
+            authorisation.authorised_by, on=timezone.localdate(authorisation.authorised_at)
+        ).can_authorise_press_release(post)
+        for authorisation in PressReleaseAuthorisation.objects.filter(post=post).select_related("authorised_by")
+    )
 
 
 # The versions whose texts count as "recent" on their channel (repetition, art. 5.11).

@@ -28,6 +28,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+import icalendar
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -69,7 +70,6 @@ from calendar_app.permissions import Abilities
 from calendar_app.services import posts as post_services
 from calendar_app.services import scheduling
 from calendar_app.services.calendar_feeds import feed_renew
-from calendar_app.services.ical_format import escape
 from calendar_app.services.ical_import import events_import
 from calendar_app.services.other_communications import OtherCommunicationInput, other_communication_create
 from calendar_app.workflow import Status
@@ -500,25 +500,22 @@ class _Loader:
         events_import(data=self._events_ics(spec["events"]), actor=self.reviewer, channels=channels, source=source)
 
     def _events_ics(self, events: list[dict]) -> bytes:
-        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ville de Montmagny//Evenements//FR"]
-        for event in events:
-            day = self._day(event["day"])
-            lines += ["BEGIN:VEVENT", f"UID:{event['uid']}"]
-            if "at" in event:
-                lines.append(f"DTSTART;TZID={self.zone.key}:{day:%Y%m%d}T{event['at'].replace(':', '')}00")
-            else:
-                lines.append(f"DTSTART;VALUE=DATE:{day:%Y%m%d}")
-            if "weekly" in event:
-                lines.append(f"RRULE:FREQ=WEEKLY;COUNT={event['weekly']}")
-            lines += [
-                f"{name.upper()}:{escape(event[name])}"
-                for name in ("summary", "location", "description")
-                if name in event
-            ]
-            lines += [f"URL:{event['url']}"] if "url" in event else []
-            lines.append("END:VEVENT")
-        lines.append("END:VCALENDAR")
-        return ("\r\n".join(lines) + "\r\n").encode()
+        """The events as the website's calendar would publish them (written by ``icalendar``)."""
+        calendar = icalendar.Calendar()
+        calendar.add("version", "2.0")
+        calendar.add("prodid", "-//Ville de Montmagny//Evenements//FR")
+        for spec in events:
+            event = icalendar.Event()
+            event.add("uid", spec["uid"])
+            event.add("dtstart", self._moment(spec["day"], spec["at"]) if "at" in spec else self._day(spec["day"]))
+            if "weekly" in spec:
+                event.add("rrule", {"freq": "weekly", "count": spec["weekly"]})
+            for name in ("summary", "location", "description", "url"):
+                if name in spec:
+                    event.add(name, spec[name])
+            calendar.add_component(event)
+        calendar.add_missing_timezones()
+        return calendar.to_ical()
 
     def _load_calendar_subscription(self) -> None:
         """The communications adviser's calendar subscription address (their profile shows it)."""

@@ -275,6 +275,37 @@ def calendar_other_communications(
     return items.only("title", "kind", "starts_at", "ends_at", "revision").order_by("starts_at", "pk")
 
 
+def window_days(start: datetime.datetime, end: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    """The first and last local days of the window [start, end) (``end`` itself excluded)."""
+    return timezone.localtime(start).date(), timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+
+
+@dataclass(frozen=True)
+class PlanSelection:
+    """What the calendar shows in a window with its filters — the calendar page's items and the iCal feeds'
+    alike: channel versions with a time, requests awaiting a decision over their desired dates, other
+    communications."""
+
+    versions: QuerySet[ChannelVersion]
+    requests: QuerySet[Post]
+    others: QuerySet[OtherCommunication]
+
+
+def plan_selection(
+    abilities: Abilities,
+    *,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    filters: CalendarFilters = NO_FILTERS,
+) -> PlanSelection:
+    first, last = window_days(start, end)
+    return PlanSelection(
+        versions=calendar_versions(abilities, start=start, end=end, filters=filters),
+        requests=calendar_requests(abilities, start=first, end=last + datetime.timedelta(days=1), filters=filters),
+        others=calendar_other_communications(start=start, end=end, filters=filters),
+    )
+
+
 @dataclass(frozen=True)
 class FilterChoices:
     """What the calendar's filters offer: the services and organisations that may ask, and the people who

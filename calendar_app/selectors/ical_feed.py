@@ -26,14 +26,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendar_app.models import Channel, ChannelVersion, ElectionPeriod, OtherCommunication, Post
+from calendar_app.models import Channel, ChannelVersion, OtherCommunication, Post
 from calendar_app.selectors.calendar import (
     NO_FILTERS,
     CalendarFilters,
-    calendar_other_communications,
-    calendar_requests,
-    calendar_versions,
+    election_periods_between,
     emergency_windows_between,
+    plan_selection,
 )
 from calendar_app.selectors.posts import AWAITING_DECISION
 from calendar_app.services.ical_format import CANCELLED, CONFIRMED, TENTATIVE, FeedItem
@@ -70,14 +69,12 @@ def plan_items(
     filters: CalendarFilters = NO_FILTERS,
     link: Link,
 ) -> Iterator[FeedItem]:
-    """What the calendar shows ``abilities`` in [start, end) with ``filters``: posts, requests awaiting a
-    decision, other communications; read a few thousand rows at a time."""
-    first, last = _days(start, end)
-    yield from post_items(calendar_versions(abilities, start=start, end=end, filters=filters), link=link)
-    yield from request_items(
-        calendar_requests(abilities, start=first, end=last + datetime.timedelta(days=1), filters=filters), link=link
-    )
-    yield from _other_items(calendar_other_communications(start=start, end=end, filters=filters), link=link)
+    """What the calendar shows ``abilities`` in [start, end) with ``filters`` (``plan_selection``): posts,
+    requests awaiting a decision, other communications; read a few thousand rows at a time."""
+    shown = plan_selection(abilities, start=start, end=end, filters=filters)
+    yield from post_items(shown.versions, link=link)
+    yield from request_items(shown.requests, link=link)
+    yield from _other_items(shown.others, link=link)
 
 
 def plan_fingerprint(
@@ -85,30 +82,22 @@ def plan_fingerprint(
 ) -> tuple[str, datetime.datetime | None]:
     """A digest of what ``plan_items`` would show (how many items, their latest change, their revisions) and
     the latest change: three aggregate queries, without reading the items."""
-    first, last = _days(start, end)
-    versions = calendar_versions(abilities, start=start, end=end, filters=filters).order_by()
-    requests = calendar_requests(
-        abilities, start=first, end=last + datetime.timedelta(days=1), filters=filters
-    ).order_by()
-    others = calendar_other_communications(start=start, end=end, filters=filters).order_by()
+    shown = plan_selection(abilities, start=start, end=end, filters=filters)
     figures = [
-        versions.aggregate(
+        shown.versions.order_by().aggregate(
             items=Count("pk"),
             changed=Max("updated_at"),
             post_changed=Max("post__updated_at"),
             revisions=Sum("post__revision"),
         ),
-        requests.aggregate(items=Count("pk"), changed=Max("updated_at"), revisions=Sum("revision")),
-        others.aggregate(items=Count("pk"), changed=Max("updated_at"), revisions=Sum("revision")),
+        *(
+            items.order_by().aggregate(items=Count("pk"), changed=Max("updated_at"), revisions=Sum("revision"))
+            for items in (shown.requests, shown.others)
+        ),
     ]
     changes = [value for row in figures for key, value in row.items() if key in ("changed", "post_changed") and value]
     digest = hashlib.sha256(repr((FEED_FORMAT, figures)).encode()).hexdigest()
     return digest, max(changes, default=None)
-
-
-def _days(start: datetime.datetime, end: datetime.datetime) -> tuple[datetime.date, datetime.date]:
-    """[start, end) as its first and last days."""
-    return timezone.localtime(start).date(), timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
 
 
 def post_items(versions: QuerySet[ChannelVersion], *, link: Link) -> Iterator[FeedItem]:
@@ -230,7 +219,7 @@ def _local_text(moment: datetime.datetime) -> str:
 def election_items(*, first: datetime.date, last: datetime.date, link: Link) -> list[FeedItem]:
     """Each election period meeting [first, last] (art. 7) as a whole-day item, and its polling day."""
     items = []
-    for period in ElectionPeriod.objects.filter(starts_on__lte=last, ends_on__gte=first).order_by("starts_on"):
+    for period in election_periods_between(first, last):
         url = link("election", period.pk)
         items.append(
             FeedItem(

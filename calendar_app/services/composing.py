@@ -228,7 +228,7 @@ def _create(author, composition: Composition, channels: list[Channel], *, shift,
         links=composition.all_links(),
         health_and_safety=composition.health_and_safety,
         due_times=due_times,
-        **({"contest_rules_document": document} if document else {}),
+        contest_rules_document=document or "",
     )
 
 

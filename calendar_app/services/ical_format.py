@@ -21,15 +21,18 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from calendar_app.text_input import CONTROL_CHARACTERS
+
 PRODID = "-//Vitrine//Calendrier éditorial//FR"
 CRLF = "\r\n"
 # Content lines are folded at 75 octets (RFC 5545, 3.1); a continuation line starts with one space.
 LINE_OCTETS = 75
 TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
 
-# Control characters have no place in a TEXT value (RFC 5545, 3.3.11), except the tab; line ends are
-# first made "\n", then written as the two characters "\n".
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters have no place in a TEXT value (RFC 5545, 3.3.11), nor in Vitrine's texts
+# (``text_input.CONTROL_CHARACTERS``: tab and line ends are kept); line ends are first made "\n", then
+# written as the two characters "\n".
+_CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
 
 
 @dataclass(frozen=True)

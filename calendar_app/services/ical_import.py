@@ -27,15 +27,23 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from calendar_app.models import Channel, ChannelVersion, EventSource, ImportedEvent, Person, Post
+from calendar_app.models import Channel, ChannelVersion, EventSource, ImportedEvent, Person, Post, PostLink
 from calendar_app.services.audit import audit_record
 from calendar_app.services.ical_fetch import FetchRefused, fetch_calendar
+from calendar_app.services.ical_format import utc_text
 from calendar_app.services.posts import post_create
 from calendar_app.services.revisions import ConcurrentChange, claim_revision
 from calendar_app.text_input import clean_text
 from calendar_app.workflow import Status
 
 Attention = ImportedEvent.Attention
+# What is kept of an event: its fields' lengths as stored, and for the draft's text the description's first
+# 5,000 characters (as much as a request's text) and an address as long as a post's links.
+_UID_LENGTH = ImportedEvent._meta.get_field("uid").max_length
+_SUMMARY_LENGTH = ImportedEvent._meta.get_field("summary").max_length
+_LOCATION_LENGTH = ImportedEvent._meta.get_field("location").max_length
+DESCRIPTION_MAX_LENGTH = 5000
+URL_MAX_LENGTH = PostLink._meta.get_field("url").max_length
 
 
 class ImportRefused(Exception):
@@ -146,11 +154,11 @@ def occurrences(
         lines.setdefault(uid, line)
         if any(name in event for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
             series.add(uid)
-        # icalendar keeps a property it cannot read as "broken", and says why in ``errors``.
-        for name, _error in getattr(event, "errors", []):
+        # icalendar keeps a property it cannot read as "broken", and says which in ``errors``.
+        if event.errors:
             raise ImportRefused(
                 _("Line %(line)d: the event “%(uid)s” has a %(name)s that cannot be read.")
-                % {"line": line, "uid": event.get("UID", "?"), "name": name}
+                % {"line": line, "uid": event.get("UID", "?"), "name": event.errors[0][0]}
             )
         if "DTSTART" not in event or not str(event.get("UID", "")).strip():
             raise ImportRefused(_("Line %(line)d: every event needs a UID and a DTSTART.") % {"line": line})
@@ -179,12 +187,7 @@ def _occurrence(event, lines: dict[str, int], series: set[str]) -> Occurrence:
     key = ""
     if uid in series and event.get("RECURRENCE-ID") is not None:
         moment = event.decoded("RECURRENCE-ID")
-        key = (
-            moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-            if isinstance(moment, datetime.datetime)
-            else moment.strftime("%Y%m%d")
-        )
-    uid = str(event.get("UID")).strip()
+        key = utc_text(moment) if isinstance(moment, datetime.datetime) else f"{moment:%Y%m%d}"
 
     def text(name: str, limit: int) -> str:
         """The property's text, cut to ``limit`` characters; a refused character refuses the file."""
@@ -197,12 +200,12 @@ def _occurrence(event, lines: dict[str, int], series: set[str]) -> Occurrence:
             ) from None
 
     return Occurrence(
-        uid=uid[:500],
+        uid=uid[:_UID_LENGTH],
         recurrence_key=key,
-        summary=text("SUMMARY", 500) or _("Event"),
-        description=text("DESCRIPTION", 5000),
-        location=text("LOCATION", 500),
-        url=text("URL", 1000),
+        summary=text("SUMMARY", _SUMMARY_LENGTH) or _("Event"),
+        description=text("DESCRIPTION", DESCRIPTION_MAX_LENGTH),
+        location=text("LOCATION", _LOCATION_LENGTH),
+        url=text("URL", URL_MAX_LENGTH),
         starts_at=starts,
         all_day=all_day,
         cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
@@ -231,7 +234,9 @@ def events_import(
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         known = {
             (item.uid, item.recurrence_key): item
-            for item in ImportedEvent.objects.select_for_update().filter(uid__in={found_.uid for found_ in found})
+            for item in ImportedEvent.objects.select_for_update()
+            .select_related("post")
+            .filter(uid__in={found_.uid for found_ in found})
         }
         for occurrence in found:
             record = known.get((occurrence.uid, occurrence.recurrence_key))
@@ -255,28 +260,46 @@ def events_import(
 
 
 def source_import(source: EventSource, *, now: datetime.datetime | None = None) -> ImportReport | None:
-    """Import ``source``'s address now, and record how it went on the source; None if it failed."""
+    """Import ``source``'s address now, and record how it went on the source (its ``last_…`` fields, on
+    ``source`` too); None if it failed."""
     try:
         data = fetch_calendar(source.url)
         report = events_import(
             data=data, actor=source.created_by, channels=list(source.channels.all()), source=source, now=now
         )
     except (FetchRefused, ImportRefused) as error:
-        EventSource.objects.filter(pk=source.pk).update(
-            last_run_at=timezone.now(), last_ok=False, last_result=error.message
-        )
+        _record_run(source, ok=False, result=error.message)
         return None
-    EventSource.objects.filter(pk=source.pk).update(
-        last_run_at=timezone.now(), last_ok=True, last_result=report.summary()
-    )
+    _record_run(source, ok=True, result=report.summary())
     return report
+
+
+def source_add(*, name: str, url: str, channels: list[Channel], is_active: bool, actor: Person) -> ImportReport:
+    """Add (or update, by its address) an events calendar read from ``url`` and import it now, ``actor`` writing
+    the drafts. The address is read first, outside any transaction; then the source is saved and its events
+    imported in one: a calendar that cannot be imported is not added (``FetchRefused``, ``ImportRefused``)."""
+    data = fetch_calendar(url)
+    with transaction.atomic():
+        source, _created = EventSource.objects.update_or_create(
+            url=url, defaults={"name": name, "is_active": is_active, "created_by": actor}
+        )
+        source.channels.set(channels)
+        audit_record(actor=actor, action="event_source_saved", target=source, after={"url": url})
+        report = events_import(data=data, actor=actor, channels=channels, source=source)
+        _record_run(source, ok=True, result=report.summary())
+    return report
+
+
+def _record_run(source: EventSource, *, ok: bool, result: str) -> None:
+    source.last_run_at, source.last_ok, source.last_result = timezone.now(), ok, result
+    source.save(update_fields=["last_run_at", "last_ok", "last_result"])
 
 
 def _create(occurrence: Occurrence, *, actor, channels, source, now) -> ImportedEvent:
     proposed = _proposed_time(occurrence, now=now)
     post = post_create(
         author=actor,
-        title=occurrence.summary[: Post._meta.get_field("title").max_length],
+        title=_draft_title(occurrence),
         category=Post.Category.EVENT,
         body=_draft_text(occurrence),
         channels=channels,
@@ -294,7 +317,7 @@ def _create(occurrence: Occurrence, *, actor, channels, source, now) -> Imported
         all_day=occurrence.all_day,
         location=occurrence.location,
         fingerprint=occurrence.fingerprint,
-        written_revision=Post.objects.get(pk=post.pk).revision,
+        written_revision=post.revision,
     )
 
 
@@ -310,7 +333,7 @@ def _apply(record: ImportedEvent, occurrence: Occurrence, *, actor, report: Impo
     if occurrence.fingerprint == record.fingerprint:
         report.unchanged += 1
         return
-    post = Post.objects.get(pk=record.post_id)
+    post = record.post
     try:
         if post.status != Status.DRAFT:
             raise ConcurrentChange(post)
@@ -320,8 +343,7 @@ def _apply(record: ImportedEvent, occurrence: Occurrence, *, actor, report: Impo
         _flag(record, Attention.CHANGED_AFTER_EDIT, detail, actor=actor, fingerprint=occurrence.fingerprint)
         report.flagged += 1
         return
-    title = occurrence.summary[: Post._meta.get_field("title").max_length]
-    body = _draft_text(occurrence)
+    title, body = _draft_title(occurrence), _draft_text(occurrence)
     audit_record(
         actor=actor,
         action="imported_event_updated",
@@ -374,6 +396,10 @@ def _is_web_address(url: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _draft_title(occurrence: Occurrence) -> str:
+    return occurrence.summary[: Post._meta.get_field("title").max_length]
 
 
 def _draft_text(occurrence: Occurrence) -> str:

@@ -166,7 +166,7 @@ def request_submit(
                 contact_phone=data.contact_phone,
                 original_post_url=data.original_post_url,
                 submission_key=data.submission_key,
-                **({"contest_rules_document": data.contest_rules_document} if data.contest_rules_document else {}),
+                contest_rules_document=data.contest_rules_document or "",
                 **data.extra,
             )
             attach_images(post, data.images, uploader=requester)

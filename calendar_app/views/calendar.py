@@ -32,13 +32,12 @@ from calendar_app.selectors.calendar import (
     InvalidFilter,
     calendar_filter_choices,
     calendar_filters_from,
-    calendar_other_communications,
-    calendar_requests,
-    calendar_versions,
     closure_days_between,
     election_periods_between,
     emergency_windows_between,
+    plan_selection,
     statutory_holidays_between,
+    window_days,
 )
 from calendar_app.selectors.channels import official_channels
 from calendar_app.selectors.posts import AWAITING_DECISION, post_for_page, post_versions
@@ -262,7 +261,7 @@ def _day_band(day: datetime.date, kind: str, title: str, *, last: datetime.date 
 def _bands(start: datetime.datetime, end: datetime.datetime) -> list[dict]:
     """What lies behind the items: election periods (art. 7), emergency windows (art. 6), statutory
     holidays and the city's closure days (art. 8.6)."""
-    first, last = start.date(), (end - datetime.timedelta(microseconds=1)).date()  # ``end`` is excluded
+    first, last = window_days(start, end)
     bands = [
         _day_band(
             period.starts_on,
@@ -313,17 +312,10 @@ def calendar_events(request):
     except (KeyError, ValueError):
         return JsonResponse({"message": str(NOT_UNDERSTOOD)}, status=400)
     labels, movable = _Labels(), _Movable(can)
-    versions = calendar_versions(can, start=start, end=end, filters=filters).values_list(*_ITEM_COLUMNS)
-    events = [_event(row, movable, labels) for row in versions]
-    events += [
-        _request_event(post, labels)
-        for post in calendar_requests(
-            can, start=start.date(), end=end.date() + datetime.timedelta(days=1), filters=filters
-        )
-    ]
-    events += [
-        _other_event(item, labels) for item in calendar_other_communications(start=start, end=end, filters=filters)
-    ]
+    shown = plan_selection(can, start=start, end=end, filters=filters)
+    events = [_event(row, movable, labels) for row in shown.versions.values_list(*_ITEM_COLUMNS)]
+    events += [_request_event(post, labels) for post in shown.requests]
+    events += [_other_event(item, labels) for item in shown.others]
     return JsonResponse(events + _bands(start, end), safe=False)
 
 

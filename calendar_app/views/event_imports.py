@@ -8,7 +8,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from calendar_app.forms import EventFileForm, EventSourceForm
 from calendar_app.models import EventSource, ImportedEvent
 from calendar_app.permissions import Action
-from calendar_app.services.audit import audit_record
-from calendar_app.services.ical_fetch import FetchRefused, fetch_calendar
-from calendar_app.services.ical_import import ImportRefused, events_import, source_import
+from calendar_app.services.ical_fetch import FetchRefused
+from calendar_app.services.ical_import import ImportRefused, events_import, source_add, source_import
 from calendar_app.views.base import abilities_of, allow, login_required
 
 # The imported events listed: those to check first, then the coming ones.
@@ -44,13 +42,20 @@ def event_import(request):
             except ImportRefused as error:
                 file_form.add_error("file", error.message)
             else:
-                messages.success(request, _("Nothing else to do: %(summary)s") % {"summary": report.summary()})
+                messages.success(request, _("Imported: %(summary)s") % {"summary": report.summary()})
                 return redirect("calendar_app:event_import")
     elif request.method == "POST" and request.POST.get("form") == "source":
         source_form = EventSourceForm(request.POST, prefix="source")
         if source_form.is_valid():
             try:
-                report = _add_source(request, source_form.cleaned_data)
+                data = source_form.cleaned_data
+                report = source_add(
+                    name=data["name"],
+                    url=data["url"],
+                    channels=list(data["channels"]),
+                    is_active=data["is_active"],
+                    actor=request.user,
+                )
             except (FetchRefused, ImportRefused) as error:
                 source_form.add_error("url", error.message)
             else:
@@ -75,24 +80,6 @@ def event_import(request):
     )
 
 
-def _add_source(request, data: dict):
-    """Read the address first (no transaction held during the network call), then record the source and import
-    its events in one transaction: a calendar that cannot be imported is not added."""
-    body = fetch_calendar(data["url"])
-    with transaction.atomic():
-        source, _created = EventSource.objects.update_or_create(
-            url=data["url"],
-            defaults={"name": data["name"], "is_active": data["is_active"], "created_by": request.user},
-        )
-        source.channels.set(data["channels"])
-        audit_record(actor=request.user, action="event_source_saved", target=source, after={"url": source.url})
-        report = events_import(data=body, actor=request.user, channels=list(data["channels"]), source=source)
-        EventSource.objects.filter(pk=source.pk).update(
-            last_run_at=timezone.now(), last_ok=True, last_result=report.summary()
-        )
-    return report
-
-
 @login_required
 @require_POST
 def event_source_run(request, pk: int):
@@ -100,7 +87,6 @@ def event_source_run(request, pk: int):
     allow(request, abilities_of(request).is_reviewer, Action.SUBMIT)
     source = get_object_or_404(EventSource.objects.select_related("created_by"), pk=pk)
     report = source_import(source)
-    source.refresh_from_db()
     if report is None:
         messages.error(
             request, _("“%(name)s” could not be imported: %(error)s") % {"name": source, "error": source.last_result}

@@ -23,10 +23,17 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from calendar_app.permissions import Abilities, Action
-from calendar_app.selectors.calendar import InvalidFilter, calendar_filters_from, plan_window
+from calendar_app.selectors.calendar import (
+    CalendarFilters,
+    InvalidFilter,
+    calendar_filters_from,
+    plan_window,
+    window_days,
+)
 from calendar_app.selectors.ical_feed import election_items, emergency_items, plan_fingerprint, plan_items
 from calendar_app.services.calendar_feeds import feed_owner, feed_renew, feed_revoke
 from calendar_app.services.ical_format import FeedItem, calendar_head, calendar_tail, event_text
@@ -36,15 +43,15 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Events written per chunk of a streamed body.
 CHUNK_EVENTS = 500
 # The pages an item's link opens, by kind.
+# The calendars' names in an application, written in the feed owner's language.
+PLAN_NAME = gettext_lazy("Vitrine — editorial calendar")
+ELECTIONS_NAME = gettext_lazy("Vitrine — election periods")
+EMERGENCIES_NAME = gettext_lazy("Vitrine — emergency mode")
 ITEM_PAGES = {
     "post": "calendar_app:post_detail",
     "other": "calendar_app:other_communication_edit",
     "election": "calendar_app:election_detail",
 }
-
-
-def _zone():
-    return timezone.get_current_timezone()
 
 
 def feed_default_window() -> tuple[datetime.date, datetime.date]:
@@ -54,6 +61,13 @@ def feed_default_window() -> tuple[datetime.date, datetime.date]:
         today - datetime.timedelta(days=settings.ICAL["PAST_DAYS"]),
         today + datetime.timedelta(days=settings.ICAL["FUTURE_DAYS"]),
     )
+
+
+def _plan_asked(query) -> tuple[CalendarFilters, datetime.datetime, datetime.datetime]:
+    """The filters and the window an address asks for (``ValueError``: ``InvalidFilter`` or bad dates)."""
+    filters = calendar_filters_from(query)
+    start, end = plan_window(query.get("start", ""), query.get("end", ""), default=feed_default_window())
+    return filters, start, end
 
 
 class ItemLinks:
@@ -72,10 +86,10 @@ class ItemLinks:
 def _body(
     items: Iterable[FeedItem], *, name: str, first: datetime.date, last: datetime.date, language: str
 ) -> Iterator[bytes]:
-    """The calendar's text in chunks of ``CHUNK_EVENTS`` events, written in ``language``."""
-    stamp, zone = timezone.now(), _zone()
+    """The calendar's text in chunks of ``CHUNK_EVENTS`` events, written in ``language`` (``name`` too)."""
+    stamp, zone = timezone.now(), timezone.get_current_timezone()
     with translation.override(language):
-        yield calendar_head(name=name, zone=zone, first=first, last=last).encode()
+        yield calendar_head(name=str(name), zone=zone, first=first, last=last).encode()
         events = iter(items)
         while chunk := list(islice(events, CHUNK_EVENTS)):
             yield "".join(event_text(item, stamp=stamp, zone=zone) for item in chunk).encode()
@@ -121,10 +135,7 @@ def plan_feed(request, token: str):
     can, language = _owner_abilities(token)
     with translation.override(language):
         try:
-            filters = calendar_filters_from(request.GET)
-            start, end = plan_window(
-                request.GET.get("start", ""), request.GET.get("end", ""), default=feed_default_window()
-            )
+            filters, start, end = _plan_asked(request.GET)
         except ValueError as error:
             return _bad_address(error)
     digest, changed = plan_fingerprint(can, start=start, end=end, filters=filters)
@@ -134,11 +145,9 @@ def plan_feed(request, token: str):
     )
     if unchanged is not None:
         return unchanged
-    first, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    with translation.override(language):
-        name = _("Vitrine — editorial calendar")
+    first, last = window_days(start, end)
     items = plan_items(can, start=start, end=end, filters=filters, link=ItemLinks(request))
-    body = _body(items, name=name, first=first, last=last, language=language)
+    body = _body(items, name=PLAN_NAME, first=first, last=last, language=language)
     return _calendar_response(request, body, filename="vitrine.ics", etag=etag, changed=changed)
 
 
@@ -154,28 +163,30 @@ def _small_feed(request, items: list[FeedItem], *, name: str, language: str, fir
 
 @require_safe
 def elections_feed(request, token: str):
-    """The election periods (art. 7) and their polling days, from a year back to two years ahead."""
+    """The election periods (art. 7) and their polling days of the feeds' default window."""
     _can, language = _owner_abilities(token)
-    today = timezone.localdate()
-    first, last = today - datetime.timedelta(days=365), today + datetime.timedelta(days=730)
+    first, last = feed_default_window()
     with translation.override(language):
         items = election_items(first=first, last=last, link=ItemLinks(request))
-        name = _("Vitrine — election periods")
-    return _small_feed(request, items, name=name, language=language, first=first, last=last, filename="elections.ics")
+    return _small_feed(
+        request, items, name=ELECTIONS_NAME, language=language, first=first, last=last, filename="elections.ics"
+    )
 
 
 @require_safe
 def emergencies_feed(request, token: str):
-    """The emergency windows (art. 6) of the past year; one still on ends, for now, at the next hour."""
+    """The emergency windows (art. 6) since the feeds' default window begins; one still on ends, for now, at the
+    next hour (so that the feed stays the same within the hour)."""
     _can, language = _owner_abilities(token)
+    first, last = feed_default_window()
     now = timezone.now()
     next_hour = now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
-    start = now - datetime.timedelta(days=365)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     with translation.override(language):
         items = emergency_items(start=start, end=next_hour, now=next_hour)
-        name = _("Vitrine — emergency mode")
-    first, last = timezone.localtime(start).date(), timezone.localdate()
-    return _small_feed(request, items, name=name, language=language, first=first, last=last, filename="urgences.ics")
+    return _small_feed(
+        request, items, name=EMERGENCIES_NAME, language=language, first=first, last=last, filename="urgences.ics"
+    )
 
 
 @login_required
@@ -186,17 +197,12 @@ def calendar_export_ics(request):
     can = abilities_of(request)
     allow(request, can.can_plan(), Action.VIEW)
     try:
-        filters = calendar_filters_from(request.GET)
-        start, end = plan_window(
-            request.GET.get("start", ""), request.GET.get("end", ""), default=feed_default_window()
-        )
+        filters, start, end = _plan_asked(request.GET)
     except ValueError as error:
         return _bad_address(error)
-    first, last = timezone.localtime(start).date(), timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+    first, last = window_days(start, end)
     items = plan_items(can, start=start, end=end, filters=filters, link=ItemLinks(request))
-    body = _body(
-        items, name=_("Vitrine — editorial calendar"), first=first, last=last, language=translation.get_language()
-    )
+    body = _body(items, name=PLAN_NAME, first=first, last=last, language=translation.get_language())
     return _calendar_response(
         request, body, filename=f"vitrine-{first.isoformat()}-{last.isoformat()}.ics", attachment=True
     )
@@ -211,7 +217,7 @@ def items_download(request, items: list[FeedItem], *, filename: str) -> Streamin
     today = timezone.localdate()
     body = _body(
         items,
-        name=_("Vitrine — editorial calendar"),
+        name=PLAN_NAME,
         first=min(dates, default=today),
         last=max(dates, default=today),
         language=translation.get_language(),

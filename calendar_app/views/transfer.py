@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from calendar_app.forms import CsvImportForm
 from calendar_app.models import Post
 from calendar_app.permissions import Action
-from calendar_app.selectors.calendar import InvalidFilter, add_year, calendar_filters_from, plan_window
+from calendar_app.selectors.calendar import InvalidFilter, add_year, calendar_filters_from, plan_window, window_days
 from calendar_app.selectors.channels import channels_writable_by
 from calendar_app.services.csv_export import PlanExport, template_lines
 from calendar_app.services.csv_format import COLUMNS, EXPORTED_COLUMNS, channel_reference
@@ -76,8 +76,7 @@ def calendar_import(request):
             "channels": [(channel_reference(channel), channel) for channel in channels_writable_by(can)],
             "limits": limits,
             "can_export": can.can_plan(),
-            "export_start": csv_default_window()[0],
-            "export_end": csv_default_window()[1],
+            "export_window": csv_default_window(),
         },
     )
 
@@ -98,11 +97,12 @@ def calendar_export(request):
         message = _("This export is not understood: write its dates as YYYY-MM-DD.")
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     export = PlanExport(can, start=start, end=end, filters=filters)
-    last_day = timezone.localtime(end - datetime.timedelta(microseconds=1)).date()
+    first_day, last_day = window_days(start, end)
     response = StreamingHttpResponse(export.lines(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = (
-        f'attachment; filename="vitrine-{timezone.localtime(start).date().isoformat()}-{last_day.isoformat()}.csv"'
+        f'attachment; filename="vitrine-{first_day.isoformat()}-{last_day.isoformat()}.csv"'
     )
+
     return response
 
 

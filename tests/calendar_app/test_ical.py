@@ -222,7 +222,7 @@ class TestThePlanFeed:
             uid.startswith("other-") for uid in everything
         )
         assert uids(_feed(client, adviser, channel=str(facebook.pk))) == {f"post-{on_facebook.pk}"}
-        assert uids(_feed(client, adviser, q="Mastodon")) >= {f"post-{on_mastodon.pk}"}
+        assert uids(_feed(client, adviser, q="Mastodon")) == {f"post-{on_mastodon.pk}"}
         # The publisher's calendar page and feed, over the same days: the same posts.
         window = {
             "start": _local(-1, 0).strftime("%Y-%m-%dT%H:%M:%S"),

@@ -92,3 +92,11 @@ def test_only_an_outside_press_release_and_only_once(city):
     with pytest.raises(ValidationError):
         press_release_authorise(post=own, actor=city.direction, note="Rien à autoriser.")
     assert PressReleaseAuthorisation.objects.count() == 1
+
+
+def test_an_authorisation_recorded_elsewhere_counts_only_from_someone_who_may_give_it(city):
+    """The Charte follows the page's rule: another service's director recorded in the admin lifts nothing."""
+    PressReleaseAuthorisation.objects.create(post=city.release, authorised_by=city.other_director, note="Oui.")
+    assert "outside_press_release" in _blocks(city.release)
+    PressReleaseAuthorisation.objects.create(post=city.release, authorised_by=city.director, note="Oui.")
+    assert "outside_press_release" not in _blocks(city.release)
