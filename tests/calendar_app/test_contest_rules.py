@@ -73,6 +73,14 @@ def test_a_service_attaches_the_rules_as_a_pdf_and_the_contest_passes(client, ci
     assert _request(client, city, contest_rules_document=_pdf()).status_code == 302
     post = Post.objects.get()
     assert post.contest_rules_document.name.endswith(".pdf") and not _contest_blocked(post)
+    # Those who follow the request and those who review it can read the rules they approve.
+    assert (
+        post.contest_rules_document.url
+        in client.get(reverse("calendar_app:request_detail", args=[post.pk])).content.decode()
+    )
+    client.force_login(city.reviewer)
+    for page in ("calendar_app:review_detail", "calendar_app:post_detail"):
+        assert post.contest_rules_document.url in client.get(reverse(page, args=[post.pk])).content.decode()
 
 
 def test_a_service_gives_the_rules_address_and_the_contest_passes(client, city):
