@@ -1,5 +1,8 @@
-"""Civic addresses: a civic number and street leading to a postal code on the same line, or after a
-word that announces where someone lives (« j'habite au »); the city's own addresses pass."""
+"""Civic addresses: a civic number and street leading to a postal code on the same line, after a
+word that announces where someone lives (« j'habite au »), right after a person's name or a word
+naming who lives there (« Mme Josée Tremblay, du 45, rue des Pins », « le propriétaire du 12, rue
+Saint-Louis »), or in a sentence about a file (« … a reçu un constat d'infraction »); the city's own
+addresses pass, and whose an address is (a person's or a place's) is told by ``holders``."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from calendar_app.charte.rules.personal_data.patterns import (
     CuedPattern,
     Found,
     alternation,
+    first_stems,
 )
 from calendar_app.charte.text.analysis import Analysed
 from calendar_app.charte.text.folding import fold
@@ -22,6 +26,9 @@ from calendar_app.charte.text.folding import fold
 STREET_TYPES = "personal_data_street_types"
 STREET_FILLERS = "personal_data_street_fillers"
 ADDRESS_CUES = "personal_data_address_cues"
+ADDRESS_HOLDERS = "personal_data_address_holders"
+ADDRESS_LINKS = "personal_data_address_links"
+ADDRESS_FILE_WORDS = "personal_data_address_file_words"
 
 # A Canadian postal code; the letters D, F, I, O, Q, U never appear, W and Z never first.
 _POSTAL = re.compile(
@@ -30,6 +37,9 @@ _POSTAL = re.compile(
 _CIVIC_NUMBER = r"(?P<number>\d{1,6}(?:[a-z](?!\w))?(?:[-/]\d{1,6})?)"
 _SEGMENT_END = re.compile(r"[,\n;()]")
 _WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[!?;\n]|\.(?=\s)")
+# How far before a civic number a person's name or a word naming who lives there may begin.
+_HOLDER_REACH = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,13 @@ class CivicAddresses:
         )
         # An address with no postal code is someone's only after a word such as « j'habite au ».
         self.cued = CuedPattern(terms.get(ADDRESS_CUES, []), r"[^\n.!?\d]{0,40}?(?<!\w)(?=\d)")
+        # Civic addresses tied to a person (a name, « le propriétaire du », a file) are looked for
+        # only in a text with a street type (``keys``).
+        self.keys, _ = first_stems(terms.get(STREET_TYPES, ()))
+        links = alternation(terms.get(ADDRESS_LINKS, ()))
+        self._link_before = re.compile(rf"(?:{links})?[ \t,\u00a0]*\Z")
+        self._holder_before = re.compile(alternation(terms.get(ADDRESS_HOLDERS, ())) + r"\Z")
+        self._file_words = re.compile(alternation(terms.get(ADDRESS_FILE_WORDS, ())))
         self._official: list[Address] = []
 
     def allow(self, value: str) -> None:
@@ -77,6 +94,39 @@ class CivicAddresses:
             found, address = self._address_at(analysed, cue.end())
             if found is not None and not self._is_official(address):
                 yield found
+
+    def tied_to_people(self, analysed: Analysed, stems: set[str], holders) -> Iterator[Found]:
+        """Civic addresses without a postal code that point to a person: right after a name or a
+        word naming who lives there, or in a sentence about a file when no institution holds them.
+        (``holders``: the ``Holders`` that reads names and institutions.)"""
+        if self.keys.isdisjoint(stems):
+            return
+        folded = analysed.folded
+        for civic in self._civic.finditer(folded):
+            found, address = self._address_at(analysed, civic.start())
+            if found is None or self._is_official(address):
+                continue
+            if self._after_a_holder(analysed, civic.start(), holders) or (
+                self._about_a_file(folded, found) and holders.is_persons_address(analysed, found.start, found.end, 0)
+            ):
+                yield found
+
+    def _after_a_holder(self, analysed: Analysed, start: int, holders) -> bool:
+        """« Mme Josée Tremblay, du | 45 », « le propriétaire du | 12 »."""
+        folded = analysed.folded
+        floor = max(0, start - _HOLDER_REACH)
+        link = self._link_before.search(folded, floor, start)
+        end = link.start() if link else start
+        end = len(folded[:end].rstrip(" \t,\u00a0"))
+        if self._holder_before.search(folded, floor, end):
+            return True
+        return holders.name_before(analysed, end, _HOLDER_REACH) is not None
+
+    def _about_a_file(self, folded: str, found: Found) -> bool:
+        """Whether the sentence of an address speaks of a file (« constat d'infraction »)."""
+        start = max((stop.end() for stop in _SENTENCE_END.finditer(folded, 0, found.start)), default=0)
+        stop = _SENTENCE_END.search(folded, found.end)
+        return self._file_words.search(folded, start, stop.start() if stop else len(folded)) is not None
 
     def _is_official(self, address: Address) -> bool:
         """Compared by civic number, street (its distinctive words) and postal code, each when known."""

@@ -77,6 +77,17 @@ class EmailAddresses:
             if not self._is_official(address):
                 yield Found(EMAIL, local.start(), domain.end())
 
+    def imitates_official(self, address: str) -> bool:
+        """Whether an address that is not official borrows the city's domain (« …@ville.montmagny.qc.ca.
+        exemple.com », « …@faux-ville.montmagny.com »): even a service's mailbox there is not the city's."""
+        domain = fold(address).rpartition("@")[2]
+        labels = set(domain.split("."))
+        for official in self._official_domains:
+            distinctive = max(official.split("."), key=len)
+            if official + "." in domain + "." or distinctive in labels:
+                return not self._is_official(fold(address))
+        return False
+
     def _is_official(self, address: str) -> bool:
         if address in self._official_addresses:
             return True

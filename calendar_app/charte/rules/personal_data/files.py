@@ -1,5 +1,6 @@
 """Individual cases: a file or case number after the word that names it (« dossier no 2024-00123 »),
-and the phrases that tell of one person's case; a public document's number passes."""
+a named person's file (« la plainte de M. Lavoie »), and the phrases that tell of one person's case;
+a public document's number passes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ FILE_CUES = "personal_data_file_cues"
 FILE_MARKERS = "personal_data_file_markers"
 PUBLIC_NUMBERS = "personal_data_public_numbers"
 CASE_PHRASES = "personal_data_case_phrases"
+CASE_WORDS = "personal_data_case_words"
+CASE_LINKS = "personal_data_case_links"
 
 # A file identifier: optional letters, then a digit, then letters, digits, dashes, slashes.
 _IDENTIFIER = rf"(?P<id>(?:[a-z]{{1,4}}[-{DASHES}]?)?\d(?:[\w\-/{DASHES}]*\w)?)"
@@ -49,6 +52,17 @@ class IndividualCases:
         # A public document's number (« le dossier du règlement no 1301 ») is not a person's file.
         self._public_number = re.compile(alternation(terms.get(PUBLIC_NUMBERS, ())))
         self.case_phrases = Phrases(terms.get(CASE_PHRASES, ()))
+        # « la plainte de | M. Lavoie »: the name itself is read by ``Holders.name_at``.
+        links = alternation(terms.get(CASE_LINKS, ()))
+        self.named = CuedPattern(terms.get(CASE_WORDS, []), rf"[ \t]+{links}[ \t]*")
+
+    def of_named_people(self, analysed: Analysed, stems: set[str], holders) -> Iterator[Found]:
+        """A file of a named person (« la plainte de M. Lavoie », « la demande de Josée Tremblay »)
+        (``stems``: the cue words the text has; ``holders``: the ``Holders`` that reads names)."""
+        for match in self.named.finditer(analysed, stems):
+            name = holders.name_at(analysed, match.end())
+            if name is not None:
+                yield Found(CASE, match.start(), name.end)
 
     def find(self, analysed: Analysed, stems: set[str]) -> Iterator[Found]:
         """The file numbers, then the case phrases, of a text (``stems``: the cue words it has)."""

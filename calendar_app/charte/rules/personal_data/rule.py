@@ -1,5 +1,6 @@
 """The personal-information rule (art. 5.13): runs each detector of this package over every text
-of a post, keeps the longest of overlapping findings, and lets the city's official contacts pass."""
+of a post, keeps the longest of overlapping findings, lets the city's official contacts pass, and
+lets an institution's or a role's phone number, e-mail or address pass (``holders``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from calendar_app.charte.rules.personal_data.civic_addresses import CivicAddress
 from calendar_app.charte.rules.personal_data.emails import EmailAddresses
 from calendar_app.charte.rules.personal_data.files import IndividualCases
 from calendar_app.charte.rules.personal_data.health import HealthInformation
+from calendar_app.charte.rules.personal_data.holders import Holders
 from calendar_app.charte.rules.personal_data.patterns import (
     ADDRESS,
     BIRTH,
@@ -23,9 +25,11 @@ from calendar_app.charte.rules.personal_data.patterns import (
     FILE,
     HEALTH_INFO,
     NAS,
+    OFFICIAL,
     PHONE,
     PRIORITY,
     Found,
+    alternation,
 )
 from calendar_app.charte.rules.personal_data.phones import Phones
 from calendar_app.charte.rules.personal_data.social_insurance import SocialInsuranceNumbers
@@ -34,6 +38,8 @@ from calendar_app.charte.text.unseen import INVISIBLE, characters
 
 # Public help lines the city relays (prevention, emergencies): they pass like its own number.
 PUBLIC_PHONES = "personal_data_public_phones"
+# « ou », « or »: between two numbers, the second is another way to reach the same holder.
+CONTACT_JOINS = "personal_data_contact_joins"
 
 _MESSAGES = {
     PHONE: _("A personal phone number: « %(found)s ». Remove it, or give the city's official phone number instead."),
@@ -85,11 +91,13 @@ class PersonalData(Check):
         self._births = DatesOfBirth(terms)
         self._cases = IndividualCases(terms)
         self._health = HealthInformation(terms, data)
+        self._holders = Holders(terms, data)
+        self._join = re.compile(rf"[ \t,/]*(?:{alternation(terms.get(CONTACT_JOINS, ()))}[ \t,/]*)?")
         self._allow_official_contacts(data)
         # Every word a cue-led pattern can start from: a text with none of them skips them all.
         cued = (self._phones.local, self._addresses.cued, self._births.cued, self._cases.cued)
-        phrases = (self._health.terms, self._health.conditions, self._cases.case_phrases)
-        self._cue_keys = set(self._emails.at_keys).union(*(item.keys for item in cued + phrases))
+        phrases = (self._health.terms, self._health.conditions, self._cases.case_phrases, self._cases.named)
+        self._cue_keys = set(self._emails.at_keys).union(self._addresses.keys, *(item.keys for item in cued + phrases))
         # A cue list with a term made of signs only must be scanned for in every text.
         self._scan_always = any(item.scan for item in cued)
 
@@ -133,17 +141,48 @@ class PersonalData(Check):
 
     def found_in(self, analysed: Analysed) -> list[Found]:
         """Every piece of personal information in one text, overlaps resolved, in reading order."""
-        found = list(self._numbers(analysed))
+        contacts = list(self._numbers(analysed))
+        found = []
         stems = self._cue_keys.intersection(analysed.vocabulary_stems())  # the cue words this text has, if any
         if stems or "@" in analysed.folded:
-            found.extend(self._emails.find(analysed, stems))
+            contacts.extend(self._emails.find(analysed, stems))
         if stems or self._scan_always:
-            found.extend(self._phones.local_numbers(analysed, stems))
+            contacts.extend(self._phones.local_numbers(analysed, stems))
             found.extend(self._addresses.after_cues(analysed, stems))
+            found.extend(self._addresses.tied_to_people(analysed, stems, self._holders))
             found.extend(self._births.find(analysed, stems))
             found.extend(self._cases.find(analysed, stems))
+            found.extend(self._cases.of_named_people(analysed, stems, self._holders))
             found.extend(self._health.find(analysed, stems))
+        if contacts:
+            found.extend(self._persons_contacts(analysed, contacts))
         return _without_overlaps(found)
+
+    def _persons_contacts(self, analysed: Analysed, contacts: list[Found]) -> Iterator[Found]:
+        """The phone numbers, e-mail and postal addresses that are a person's, not an institution's
+        or a role's. The words before a contact that speak of it begin after the contact before it
+        (« appelez Pierre au 418 … ou le Centre d'action bénévole au 418 … »)."""
+        floor, previous_persons = 0, None
+        holders, folded = self._holders, analysed.folded
+        for item in sorted(contacts, key=lambda item: item.start):
+            joined = previous_persons is False and self._join.fullmatch(folded, floor, item.start)
+            if item.kind in (OFFICIAL, NAS):
+                persons = item.kind == NAS  # a NAS is always a person's
+            elif joined:  # « 1 877 644-4545 ou 418 644-4545 »: unless « (cellulaire de Marc) » follows
+                persons = holders.names_a_person_after(analysed, item.start, item.end)
+            elif item.kind == PHONE:
+                switchboard = self._phones.is_switchboard(folded, item.start)
+                persons = holders.is_persons_phone(analysed, item.start, item.end, floor, switchboard=switchboard)
+            elif item.kind == EMAIL:
+                address = analysed.folded[item.start : item.end]
+                persons = self._emails.imitates_official(address) or holders.is_persons_email(
+                    analysed, item.start, item.end, floor
+                )
+            else:
+                persons = holders.is_persons_address(analysed, item.start, item.end, floor)
+            if persons:
+                yield item
+            floor, previous_persons = max(floor, item.end), persons
 
     def check(self, context: CheckContext) -> Iterator[tuple[TextUnit, Finding]]:
         for unit in context.units():
