@@ -21,8 +21,15 @@ Solicitation phrases that are civic campaigns (« achetez local ») are exempted
 ``advertising_civic`` lexicon, and the city's own discounts on its fees (« rabais familial », « rabais
 de 10 % dès le deuxième enfant ») by the ``advertising_civic_patterns``. What the city sells or
 charges otherwise (a municipal sale « à bas prix ») is filed in the city's own advertising category,
-which services may choose on their request form (organisations may not). Every list, pattern and
-category is data in ``defaults/advertising.json``.
+which services may choose on their request form (organisations may not).
+
+A municipal service's own request (an origin in ``advertising_city_origins``) is the city speaking of
+what it sells or charges, whatever its category: the sale wording the city uses for its own sales
+(``advertising_city_sale``: « bas prix », « prix réduit », « rabais », « quantités limitées »…) and
+its prices pass there, so « Vente d'arbustes à bas prix, 15 $ » from the Service de l'environnement
+does not block. A merchant's promotion still does: its third-party wording (« en vente chez », « code
+promo », « commandité par », « notre boutique ») is not the city's sale wording. Every list, pattern,
+origin and category is data in ``defaults/advertising.json``.
 """
 
 from __future__ import annotations
@@ -66,19 +73,22 @@ class Advertising(Check):
         self.civic_patterns = data.patterns("advertising_civic_patterns")
         self.prices = data.patterns("advertising_prices")
         self.civic_amounts = data.lexicon("advertising_civic_amounts")
+        self.city_sale = data.lexicon("advertising_city_sale")
+        self.city_origins = frozenset(data.setting("advertising_city_origins") or ())
         self.exempt_categories = frozenset(data.setting("advertising_exempt_categories") or ())
         self.civic_categories = frozenset(data.setting("advertising_civic_categories") or ())
 
     def check(self, context: CheckContext):
         if context.category in self.exempt_categories:
             return
-        civic_category = context.category in self.civic_categories
+        city_own = context.origin in self.city_origins  # a municipal service's own request
+        civic_category = city_own or context.category in self.civic_categories
         for unit in context.units():
             analysed = unit.text
             if analysed is None or not analysed.text:
                 continue
             text = analysed.text
-            offers = self._solicitations(analysed)
+            offers = self._solicitations(analysed, city_own=city_own)
             prices = self._prices(analysed)
             for start, end in offers:
                 yield unit, self._finding(self.SOLICITATION, text, start, end)
@@ -95,7 +105,7 @@ class Advertising(Check):
             message=message, params={"found": quote(text[start:end])}, start=start, end=end, severity=severity
         )
 
-    def _solicitations(self, analysed: Analysed) -> list[tuple[int, int]]:
+    def _solicitations(self, analysed: Analysed, *, city_own: bool = False) -> list[tuple[int, int]]:
         spans, exempt = [], []
         for match in self.solicitation.find(analysed):
             (exempt if match.term in self.exempt_terms else spans).append((match.start, match.end))
@@ -104,6 +114,8 @@ class Advertising(Check):
                 spans.append(match.span())
         # The city's own discounts on its fees (« rabais de 10 % dès le deuxième enfant »).
         exempt += [match.span() for pattern in self.civic_patterns for match in pattern.finditer(analysed)]
+        if city_own:  # the city's own sale wording (« bas prix », « 20 % de rabais ») in its own request
+            exempt += [(match.start, match.end) for match in self.city_sale.find(analysed)]
         if exempt and spans:  # a pattern inside a civic phrase (« rabais de taxes ») is civic too
             spans = [span for span in spans if not any(span[0] < end and start < span[1] for start, end in exempt)]
         return _without_overlaps(spans)

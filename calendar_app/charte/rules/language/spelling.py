@@ -1,5 +1,19 @@
 """Spelling (art. 5.2): words missing from pyspellchecker's French dictionary, with a suggestion
-when there is a likely one; names, acronyms, addresses and the allowed words pass."""
+when there is a likely one; names, acronyms, addresses and the allowed words pass.
+
+Good Québec French must pass, since advisers stop reading warnings that are mostly wrong:
+
+- the allowed words (``spelling_allowed_words``): Québec usage, municipal vocabulary, the region's
+  place names and their demonyms, welded compounds of the 1990 rectified spelling (« platebande »);
+- the rectified spelling's systematic forms (``spelling_rectified_equivalents``): a word that reads as
+  a dictionary word once one of its rectified spellings is given back its traditional one
+  (« règlementation » → « réglementation », « connaitre » → « connaître »);
+- abbreviations of addresses and contacts before their period (``spelling_abbreviations``: « boul. »,
+  « app. », « Ste- »), and the endings of inclusive writing (« écolier(-ière)s »).
+
+A plural or feminine form missing from the dictionary passes when its base is a word, but only as
+French forms it: « activitées », « citoyenes », « collectee » and « bacss » are mistakes, not forms
+of « activité », « citoyen », « collecte » and « bacs »."""
 
 from __future__ import annotations
 
@@ -17,6 +31,10 @@ from calendar_app.charte.text.analysis import Analysed
 from calendar_app.charte.text.folding import fold
 
 ALLOWED_WORDS = "spelling_allowed_words"
+RECTIFIED_EQUIVALENTS = "spelling_rectified_equivalents"
+ABBREVIATIONS = "spelling_abbreviations"
+# « rectified → traditional » in a term of ``spelling_rectified_equivalents``.
+EQUIVALENCE_ARROW = "→"
 
 # How far back a word's sentence start is looked for (a name mid-sentence is not a mistake).
 LOOK_BACK_CHARS = 30
@@ -112,7 +130,29 @@ _ENDINGS = (
     ("x", ""),
     ("e", ""),
 )
+# The forms of a verb in -er the dictionary may lack (« priorisé », « priorisez », « webdiffusera »).
+_VERB_ENDINGS = (
+    ("eront", "er"),
+    ("erait", "er"),
+    ("era", "er"),
+    ("ées", "er"),
+    ("és", "er"),
+    ("ée", "er"),
+    ("ez", "er"),
+    ("ons", "er"),
+    ("ant", "er"),
+    ("é", "er"),
+)
+# A base ending so does not take a bare « e » for its feminine: the dictionary lists the right form
+# (« citoyenne », « complète », « heureuse », « active », « première », « civile »), so base + e is a
+# mistake (« citoyene », « conseile »), as is an e doubled (« collectee »).
+_NO_BARE_FEMININE = ("e", "en", "on", "el", "il", "et", "x", "f", "er")
+# What a plural in x follows (« bateaux », « jeux », « bijoux »).
+_PLURAL_X_AFTER = ("au", "eu", "ou")
 _APOSTROPHES = "'\u2019\u02bc"
+# Right before a word glued to the previous one, what makes it an ending of inclusive writing
+# (« écolier(-ière)s », « citoyen·ne·s »).
+_INCLUSIVE_OPENERS = ("(-", "(", "·", "•", "\u2027")
 # Before a word, what may stand at the start of a sentence (opening quotes, brackets, bullets).
 _OPENERS = " \t\u00a0\u202f«\"“(['*•·–—-"
 _SENTENCE_END = ".!?…\n\r"
@@ -142,6 +182,8 @@ class Spelling(Check):
             allowed.add(word)
             allowed.update(part for part in re.split(r"[-' ]", word) if part)
         self.allowed = frozenset(allowed)
+        self.rectified = _equivalents(terms(data, RECTIFIED_EQUIVALENTS))
+        self.abbreviations = frozenset(term.strip().lower().rstrip(".") for term in terms(data, ABBREVIATIONS))
         self.max_suggestions = int(data.setting("spelling_max_suggestions"))
         self._dictionary: _Dictionary | None = None
         self._inflected: dict[str, bool] = {}
@@ -202,6 +244,8 @@ class Spelling(Check):
                 continue
             if spans and inside(spans, span_starts, start):
                 continue
+            if self._abbreviation(text, word, end) or _inclusive_ending(text, start):
+                continue
             if written[0].isupper():
                 if written.isupper() or not self._sentence_start(text, start) or self._name_follows(text, end):
                     continue  # an acronym, a proper noun mid-sentence, a first name (« Annie Lapointe »)
@@ -236,12 +280,55 @@ class Spelling(Check):
             word = word.replace("œ", "oe").replace("æ", "ae")
             if word in known or word in allowed:
                 return True
+        if self._form_known(word):
+            return True
+        # The 1990 rectified spelling: the word with one rectified spelling given back its
+        # traditional one (« règlementation » → « réglementation », « aout » → « août »).
+        for pattern, traditional in self.rectified:
+            for match in pattern.finditer(word):
+                candidate = word[: match.start()] + traditional + word[match.end() :]
+                if candidate in known or candidate in allowed or self._form_known(candidate):
+                    return True
+        return False
+
+    def _form_known(self, word: str) -> bool:
+        """Whether ``word`` is a plural or feminine form, as French makes them, of a known word."""
+        known, allowed = self.dictionary.words, self.allowed
         for ending, replacement in _ENDINGS:
             if word.endswith(ending) and len(word) - len(ending) >= 2:
                 base = word[: len(word) - len(ending)] + replacement
-                if base in known or base in allowed:
+                if (base in known or base in allowed) and self._formed(base, ending, replacement):
+                    return True
+        for ending, replacement in _VERB_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                verb = word[: len(word) - len(ending)] + replacement
+                if verb in known or verb in allowed:
                     return True
         return False
+
+    def _formed(self, base: str, ending: str, replacement: str) -> bool:
+        """Whether French forms base + ending so (the plural of « bacs » is not « bacss »)."""
+        if replacement:
+            return True
+        if ending in ("s", "x") and base.endswith(("s", "x", "z")):
+            return False
+        if ending == "x" and not base.endswith(_PLURAL_X_AFTER):
+            return False
+        if ending in ("e", "es"):
+            if base.endswith("é"):  # a past participle agrees (« priorisées »); a noun does not (« activitées »)
+                verb = base[:-1] + "er"
+                return verb in self.dictionary.words or verb in self.allowed
+            if base.endswith(_NO_BARE_FEMININE):
+                return False
+        return True
+
+    def _abbreviation(self, text: str, word: str, end: int) -> bool:
+        """An abbreviation of the list before its period or hyphen, or a number (« boul. », « Ste-Julie »,
+        « rte 132 »)."""
+        if word not in self.abbreviations:
+            return False
+        following = text[end : end + 2]
+        return following[:1] in (".", "-") or (len(following) == 2 and following[0] == " " and following[1].isdigit())
 
     def _in_compound(self, text: str, lowered: str, starts: list[int], ends: list[int], index: int) -> bool:
         """An elided word (jusqu', lorsqu'), or a part of a known compound (aujourd'hui, week-end)."""
@@ -295,6 +382,25 @@ class Spelling(Check):
         """Whether a capitalised word follows (« Annie Lapointe », « Gilles Boucher »)."""
         following = text[end : end + 2]
         return len(following) == 2 and following[0] in " \u00a0-" and following[1].isupper()
+
+
+def _equivalents(lines: list[str]) -> list[tuple[re.Pattern, str]]:
+    """The « rectified → traditional » terms as (regular expression, replacement)."""
+    equivalents = []
+    for line in lines:
+        rectified, arrow, traditional = line.partition(EQUIVALENCE_ARROW)
+        if arrow and rectified.strip():
+            equivalents.append((re.compile(rectified.strip()), traditional.strip()))
+    return equivalents
+
+
+def _inclusive_ending(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is an ending of inclusive writing glued to a word (« écolier(-ière)s »)."""
+    for opener in _INCLUSIVE_OPENERS:
+        at = start - len(opener)
+        if at > 0 and text[at:start] == opener and text[at - 1].isalpha():
+            return True
+    return False
 
 
 def preload_dictionary() -> None:
