@@ -200,3 +200,14 @@ def test_a_merchants_promotion_in_a_services_request_still_blocks(ruleset):
     blocked = {MERCHANT[result.start : result.end] for result in results if result.blocks}
     assert "code ARBRE15" in blocked  # the merchant's promo code, and its price with it
     assert "15 $" in blocked
+
+
+def test_a_mistyped_rectified_equivalent_is_skipped_not_fatal():
+    from calendar_app.charte.rules.language.spelling import Spelling
+
+    data = data_from_defaults()
+    data.lexicon_terms["spelling_rectified_equivalents"] = ["è(?=[bc → é", "i → î"]
+    rule = Spelling(data)
+    text = "Pour connaitre la règlementation, voyez le site."
+    context = CheckContext(body=text, category="public_interest", at=timezone.now())
+    assert [text[result.start : result.end] for result in rule.results(context)] == ["règlementation"]

@@ -389,8 +389,13 @@ def _equivalents(lines: list[str]) -> list[tuple[re.Pattern, str]]:
     equivalents = []
     for line in lines:
         rectified, arrow, traditional = line.partition(EQUIVALENCE_ARROW)
-        if arrow and rectified.strip():
-            equivalents.append((re.compile(rectified.strip()), traditional.strip()))
+        if not arrow or not rectified.strip():
+            continue
+        try:
+            pattern = re.compile(rectified.strip())
+        except re.error:  # a term mistyped in the admin accepts nothing rather than stopping the Charte
+            continue
+        equivalents.append((pattern, traditional.strip()))
     return equivalents
 
 
