@@ -470,6 +470,157 @@ def test_public_health_information_passes(rule, text):
     assert check(rule, text) == []
 
 
+# Whose contact: a person's, or an institution's or a role's (issue 16, items 6 and 11(a)) ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Mme Josée Tremblay, du 45, rue des Pins, a signalé une fuite.", "45, rue des Pins"),
+        ("Merci à M. Gilbert Fournier, du 112, rue Principale, pour son aide !", "112, rue Principale"),
+        ("Félicitations à Nathalie Bérubé, du 8, avenue de la Gare !", "8, avenue de la Gare"),
+        ("M. Roy, 27 chemin des Poirier, a rapporté des clés.", "27 chemin des Poirier"),
+        ("Thanks to Mr. Brian Walsh, of 41 Main Street, for clearing the trail.", "41 Main Street"),
+    ],
+)
+def test_a_civic_address_right_after_a_persons_name_is_blocked(rule, text, address):
+    assert spans(rule, text) == [address]
+    assert kinds(rule, text) == ["A civic address"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Le propriétaire du 12, rue Saint-Louis a reçu un constat d'infraction.", "12, rue Saint-Louis"),
+        ("La locataire du 88, avenue Sainte-Brigitte a été avisée.", "88, avenue Sainte-Brigitte"),
+        ("Un constat d'infraction a été remis au 31, rue des Érables.", "31, rue des Érables"),
+        ("Une plainte pour nuisance vise le 142, chemin du Coteau.", "142, chemin du Coteau"),
+        ("The owner of 56 Church Street received a fine.", "56 Church Street"),
+    ],
+)
+def test_an_address_tied_to_a_person_or_a_file_is_blocked(rule, text, address):
+    assert spans(rule, text) == [address]
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("Nous avons reçu la plainte de M. Lavoie ; le dossier est en traitement.", "plainte de M. Lavoie"),
+        ("La demande de Josée Tremblay pour un abri d'auto est refusée.", "demande de Josée Tremblay"),
+        ("Le signalement fait par Mme Bélanger a été transmis.", "signalement fait par Mme Bélanger"),
+        ("The complaint from Mrs. Wilson is being handled.", "complaint from Mrs. Wilson"),
+    ],
+)
+def test_a_named_citizens_complaint_or_case_is_blocked(rule, text, case):
+    assert spans(rule, text) == [case]
+    assert kinds(rule, text) == ["An individual case"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Réservez auprès du Centre d'action bénévole des MRC de Montmagny et L'Islet au 418 248-7242, poste 101.",
+        "Pour un rendez-vous, appelez Services Québec au 1 877 644-4545.",
+        "Vaccination : www.quebec.ca/vaccination ou 1 877 644-4545 ou 418 644-4545.",
+        "Service des travaux publics : 418 555-0210, poste 2245.",
+        "Collecte des encombrants : composez le 418 555-0213 avant jeudi.",
+        "Pour plus d'information, communiquez avec le Service des loisirs au 418 555-0214.",
+        "Renseignements : 418 555-0215.",
+        "Ligne sans frais de l'organisme : 1 866 555-0216.",
+        "Info-Santé : composez le 811. En cas d'urgence, faites le 911.",
+    ],
+)
+def test_an_institutions_a_services_or_a_public_line_passes(rule, text):
+    assert check(rule, text) == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "travaux.publics@ville-voisine.example",
+        "travauxpublics@ville.magog.qc.ca",
+        "311@ville-voisine.example",
+        "info@cab.example",
+        "campdejour@napierville.ca",
+        "Reception@Exemple.com",
+    ],
+)
+def test_a_role_mailbox_passes_wherever_it_is(rule, address):
+    assert check(rule, f"Écrivez à {address}, merci de nous lire, Mme Roy.") == []
+
+
+def test_a_persons_address_at_an_institutions_domain_is_blocked_without_the_institution_named(rule):
+    assert spans(rule, "Écrivez à marie.gagnon@ville-voisine.example.") == ["marie.gagnon@ville-voisine.example"]
+    assert check(rule, "Écrivez au Service des loisirs : marie.gagnon@ville-voisine.example.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Inscription auprès de Lorraine au 418 555-0180.", "418 555-0180"),
+        ("Pour le centre communautaire, réservez auprès de Ginette au 418 555-0181.", "418 555-0181"),
+        (
+            "Bénévoles recherchés par la bibliothèque : appelez Réjean au 581 555-0182, poste 3.",
+            "581 555-0182, poste 3",
+        ),
+        ("Renseignements : Marc Gagnon, 418 555-0183.", "418 555-0183"),
+        ("Service des loisirs : 418 555-0184 (cellulaire).", "418 555-0184"),
+        ("Pour joindre le CAB, appelez-moi au 418 555-0185.", "418 555-0185"),
+        (
+            "Écrivez à Mme Dubé du Centre d'action bénévole, suzanne.dube@courriel.example.",
+            "suzanne.dube@courriel.example",
+        ),
+    ],
+)
+def test_a_persons_contact_beside_an_institutions_words_is_still_blocked(rule, text, found):
+    assert spans(rule, text) == [found]
+
+
+def test_each_number_of_a_sentence_is_judged_by_its_own_words(rule):
+    text = "Appelez Pierre au 418 555-0145 ou le Centre d'action bénévole au 418 248-7242."
+    assert spans(rule, text) == ["418 555-0145"]
+    text = "Composez le 418 248-3361 ou le 418 555-0142 (cellulaire de Marc)."
+    assert spans(rule, text) == ["418 555-0142"]
+
+
+def test_a_number_with_no_word_for_its_holder_is_taken_for_a_persons(rule):
+    assert spans(rule, "Vous pouvez texter au 418 555-0150 ce soir.") == ["418 555-0150"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hôtel de ville de Saint-Pierre, 50, rue Principale, Saint-Pierre (Québec) G0R 4B0.",
+        "Le dépouillement aura lieu au restaurant Le Fleuve, 45, rue des Pins, Montmagny G5V 2B3.",
+        "Travaux d'aqueduc sur la rue des Pins entre le 45 et le 60, du 8 au 12 juin.",
+        "Les résidents de la rue des Pins, du 45 au 60, recevront un avis.",
+        "Les plaintes sont reçues à l'hôtel de ville, au 50, rue Saint-Patrick.",
+        "Le marché se tient à la Boulangerie Chez Paul, 45, rue des Pins.",
+        "La pharmacie Jean Coutu, 12, rue Principale, recueille les médicaments périmés.",
+        "Le dossier de la Ville sur le quai avance ; la demande de la Municipalité est acceptée.",
+        "Le dossier du règlement 1301 sera présenté par M. le maire.",
+        "Merci à la ville voisine de son aide : écrivez-lui à pret@biblio-voisine.example.",
+    ],
+)
+def test_an_institutions_or_a_places_address_and_a_case_without_a_person_pass(rule, text):
+    assert check(rule, text) == []
+
+
+def test_the_people_and_institution_words_come_from_the_data(data):
+    edited = data_from_defaults()
+    edited.lexicon_terms = dict(data.lexicon_terms)
+    text = "Réservez auprès du Centre d'action bénévole au 418 555-0191."
+    assert check(PersonalData(edited), text) == []
+    edited.lexicon_terms["personal_data_institutions"] = ["bibliothèque"]
+    assert spans(PersonalData(edited), text) == ["418 555-0191"]
+    edited.lexicon_terms["personal_data_first_names"] = []
+    edited.lexicon_terms["personal_data_role_mailboxes"] = ["secours"]
+    rule = PersonalData(edited)
+    assert spans(rule, "Bibliothèque : Lorraine, 418 555-0192.") == []  # not a first name any more
+    assert check(rule, "Écrivez à secours@organisme.example.") == []
+    assert spans(rule, "Écrivez à info@organisme.example.") == ["info@organisme.example"]
+
+
 # Results ---------------------------------------------------------------------------------------
 
 
