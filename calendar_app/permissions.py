@@ -38,6 +38,8 @@ class Action(models.TextChoices):
     SWITCH_EMERGENCY = "switch_emergency", _("switch emergency mode")
     DECLARE_ELECTION = "declare_election", _("declare an election period")
     AUTHORISE_CHANNEL = "authorise_channel", _("authorise a channel")
+    CONFIRM_CHANNEL_PROFILE = "confirm_channel_profile", _("confirm a channel's profile")
+    CHECK_FOLLOWED_ACCOUNTS = "check_followed_accounts", _("check the accounts a channel follows")
 
 
 class PermissionRefused(PermissionDenied):
@@ -261,6 +263,14 @@ class Abilities:
 
     def can_authorise_channel(self) -> bool:
         return self.is_direction
+
+    def can_confirm_channel_profile(self) -> bool:
+        """A channel's profile (art. 5.10, 9.1) is the communications department's work (art. 8.2)."""
+        return self.is_reviewer
+
+    def can_check_followed_accounts(self) -> bool:
+        """Whom the city's accounts follow during an election (art. 7): the communications department."""
+        return self.is_reviewer
 
 
 def require(allowed: bool, *, actor, action: Action, target, message=None) -> None:

@@ -3,6 +3,7 @@ from django.urls import path
 from calendar_app.views import (
     administration,
     calendar,
+    channel_profiles,
     composer,
     event_imports,
     home,
@@ -90,5 +91,16 @@ urlpatterns = [
     path("elections/<int:pk>/", administration.election_detail, name="election_detail"),
     path("canaux/", administration.channel_list, name="channel_list"),
     path("canaux/<int:pk>/autoriser/", administration.channel_authorise_view, name="channel_authorise"),
+    # The profile checklist (art. 5.10, 9.1)
+    path(
+        "canaux/<int:pk>/profil/confirmer/",
+        channel_profiles.channel_profile_confirm_view,
+        name="channel_profile_confirm",
+    ),
+    path(
+        "canaux/profil/<int:pk>/retirer/",
+        channel_profiles.channel_profile_withdraw_view,
+        name="channel_profile_withdraw",
+    ),
     path("notifications/", administration.notification_list, name="notifications"),
 ]

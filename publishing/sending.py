@@ -81,8 +81,11 @@ def last_moment_refusals(
         reasons.append(
             _("A request from a service, committee or organisation needs an approval by the communications department.")
         )
-    if not version.channel.is_authorised:
-        reasons.append(_("The channel has no authorisation from the Direction générale (art. 8.1)."))
+    if missing := version.channel.missing_for_authorisation():
+        reasons.append(
+            _("The channel is not authorised (art. 5.10, 8.1, 9.1); its checklist lacks: %(missing)s.")
+            % {"missing": "; ".join(missing)}
+        )
     return reasons
 
 

@@ -6,7 +6,15 @@ import itertools
 
 from django.utils import timezone
 
-from calendar_app.models import AccreditedOrganisation, Channel, Person, Role, RoleAssignment, Service
+from calendar_app.models import (
+    AccreditedOrganisation,
+    Channel,
+    ChannelProfileConfirmation,
+    Person,
+    Role,
+    RoleAssignment,
+    Service,
+)
 from calendar_app.services.posts import post_create
 
 _numbers = itertools.count(1)
@@ -37,15 +45,23 @@ def organisation(**fields) -> AccreditedOrganisation:
     return AccreditedOrganisation.objects.create(**fields)
 
 
-def channel(network: str = "facebook", **fields) -> Channel:
-    """A channel, authorised by the Direction générale unless ``authorised_by``/``authorised_at`` say otherwise."""
+def channel(network: str = "facebook", *, profile_checked: bool = True, **fields) -> Channel:
+    """A channel, authorised by the Direction générale unless ``authorised_by``/``authorised_at`` say otherwise,
+    its profile checklist complete (art. 5.10, 9.1) unless ``profile_checked`` is False."""
     number = next(_numbers)
     if "authorised_by" not in fields and "authorised_at" not in fields:
         fields["authorised_by"], fields["authorised_at"] = person(), timezone.now()
     fields.setdefault("name", f"Ville — {network}")
     fields.setdefault("handle", f"@ville{number}")
     fields.setdefault("url", f"https://example.org/ville{number}")
-    return Channel.objects.create(network=network, **fields)
+    created = Channel.objects.create(network=network, **fields)
+    if profile_checked and created.profile_items():
+        checker = person()
+        ChannelProfileConfirmation.objects.bulk_create(
+            ChannelProfileConfirmation(channel=created, item=item, confirmed_by=checker, confirmed_at=timezone.now())
+            for item in created.profile_items()
+        )
+    return created
 
 
 def role(person_: Person, role_: Role, **fields) -> RoleAssignment:

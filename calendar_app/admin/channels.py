@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
-from calendar_app.models import Channel
+from calendar_app.models import Channel, ChannelProfileConfirmation
 from calendar_app.services.channels import AUTHORISATION_WITHDRAWN, channel_update
 
 
@@ -72,9 +72,27 @@ class ChannelAdminForm(forms.ModelForm):
         return credentials
 
 
+class ChannelProfileConfirmationInline(admin.TabularInline):
+    """The profile checklist (art. 5.10, 9.1), read only: the communications department confirms and withdraws
+    items on the channels page, through the service that audits each decision."""
+
+    model = ChannelProfileConfirmation
+    fields = ("item", "confirmed_by", "confirmed_at", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Channel)
 class ChannelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ChannelAdminForm
+    inlines = (ChannelProfileConfirmationInline,)
     list_display = (
         "__str__",
         "name",
@@ -104,6 +122,9 @@ class ChannelAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ),
     )
     readonly_fields = ("has_credentials",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("profile_confirmations")
 
     @admin.display(description=_("authorised"), boolean=True)
     def is_authorised(self, channel):

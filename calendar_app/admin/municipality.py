@@ -39,6 +39,7 @@ class MunicipalityAdmin(RevisesCharteMixin, admin.ModelAdmin):
         "main_email",
         "main_phone",
         "address",
+        "profile_disclaimer",
         "election_period_days",
         "holidays_country",
         "holidays_subdivision",

@@ -43,6 +43,7 @@ from calendar_app.models import (
     CalendarFeed,
     Candidate,
     Channel,
+    ChannelProfileConfirmation,
     ChannelVersion,
     ClosureDay,
     ElectionPeriod,
@@ -392,6 +393,14 @@ class _Loader:
             if created:
                 self.channels[network].set_credentials(self.data.SANDBOX_CREDENTIALS[network])
                 self.channels[network].save(update_fields=["credentials_encrypted"])
+            # The communications department checked each profile (art. 5.10, 9.1).
+            for item in self.channels[network].profile_items():
+                self._ensure(
+                    ChannelProfileConfirmation,
+                    {"channel": self.channels[network], "item": item},
+                    confirmed_by=self.reviewer,
+                    confirmed_at=self.now,
+                )
 
     def _load_role_assignments(self) -> None:
         for spec in self.data.PEOPLE:

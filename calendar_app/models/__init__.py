@@ -1,6 +1,6 @@
 from calendar_app.models.approvals import Approval
 from calendar_app.models.audit import AppendOnlyError, AuditEntry
-from calendar_app.models.channels import Channel
+from calendar_app.models.channels import Channel, ChannelProfileConfirmation, ProfileItem
 from calendar_app.models.charte import (
     AllowedLinkDomain,
     CharteLexicon,
@@ -30,6 +30,7 @@ __all__ = [
     "CharteTerm",
     "NetworkLimit",
     "PressReleaseAuthorisation",
+    "ProfileItem",
     "WarningAcknowledgement",
     "AppendOnlyError",
     "Approval",
@@ -37,6 +38,7 @@ __all__ = [
     "CalendarFeed",
     "Candidate",
     "Channel",
+    "ChannelProfileConfirmation",
     "ChannelVersion",
     "ClosureDay",
     "ElectionPeriod",

@@ -13,6 +13,14 @@ from calendar_app.validators import validate_time_zone
 
 _CACHE_KEY = "vitrine:municipality"
 
+# The policy's own words (art. 5.10), the text each official account's bio carries (the profile checklist).
+MONTMAGNY_PROFILE_DISCLAIMER = (
+    "La Ville de Montmagny n'est pas responsable des commentaires et des opinions des usagers. En aucun cas, "
+    "il doit être interprété que la Ville de Montmagny soutient ou endosse les propos partagés par les "
+    "personnes abonnées à ses médias sociaux, ni par les comptes de médias sociaux qu'elle suit dans le cadre "
+    "de son mandat."
+)
+
 
 class Municipality(models.Model):
     """The settings of the one municipality this installation serves (a single row)."""
@@ -35,6 +43,14 @@ class Municipality(models.Model):
     main_email = models.EmailField(_("main e-mail address"))
     main_phone = models.CharField(_("main phone number"), max_length=40)
     address = models.CharField(_("civic address"), max_length=300)
+    profile_disclaimer = models.TextField(
+        _("disclaimer of the accounts' bios"),
+        default=MONTMAGNY_PROFILE_DISCLAIMER,
+        help_text=_(
+            "Art. 5.10: the city does not endorse its followers' words nor the accounts it follows. "
+            "Each official account's bio carries this text (the channel's profile checklist)."
+        ),
+    )
     election_period_days = models.PositiveSmallIntegerField(
         _("days in an election period"),
         default=44,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from calendar_app.models import Channel
+from calendar_app.models import Channel, ChannelProfileConfirmation
 from kernel.networks import social_networks
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ def channels_writable_by(abilities: Abilities) -> QuerySet[Channel]:
 
 
 def official_channels() -> QuerySet[Channel]:
-    """The active, authorised channels: the city's official accounts (art. 3, Annexe 1)."""
-    return Channel.objects.filter(is_active=True, authorised_at__isnull=False).order_by("network", "handle")
+    """The active, authorised channels (their checklist complete): the city's official accounts (art. 3, Annexe 1)."""
+    return Channel.objects.authorised().filter(is_active=True).order_by("network", "handle")
 
 
 def official_social_accounts() -> QuerySet[Channel]:
@@ -32,5 +32,15 @@ def official_social_accounts() -> QuerySet[Channel]:
 
 
 def channels_with_authorisers() -> QuerySet[Channel]:
-    """Every channel with who authorised it, for the Direction générale (art. 8.1)."""
-    return Channel.objects.select_related("authorised_by").order_by("network", "handle")
+    """Every channel with its checklist: who authorised it (art. 8.1), who confirmed each profile item
+    (art. 5.10, 9.1)."""
+    return (
+        Channel.objects.select_related("authorised_by")
+        .prefetch_related(
+            Prefetch(
+                "profile_confirmations",
+                queryset=ChannelProfileConfirmation.objects.select_related("confirmed_by"),
+            )
+        )
+        .order_by("network", "handle")
+    )

@@ -65,11 +65,11 @@ def _require_may_schedule(post: Post, actor, versions: list[ChannelVersion]) -> 
 
 
 def require_authorised(channel: Channel) -> None:
-    if not channel.is_authorised:
+    if missing := channel.missing_for_authorisation():
         raise ValidationError(
-            _("The channel “%(channel)s” has no authorisation from the Direction générale yet (art. 8.1)."),
+            _("The channel “%(channel)s” is not authorised (art. 5.10, 8.1, 9.1); its checklist lacks: %(missing)s."),
             code="channel_not_authorised",
-            params={"channel": channel},
+            params={"channel": channel, "missing": "; ".join(missing)},
         )
 
 

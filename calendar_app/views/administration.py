@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calendar_app.forms import ElectionForm, apply_service_errors
-from calendar_app.models import Channel, ElectionPeriod
+from calendar_app.models import Channel, ElectionPeriod, Municipality
 from calendar_app.permissions import Action
 from calendar_app.selectors.channels import channels_with_authorisers
 from calendar_app.services.channels import channel_authorise
@@ -82,7 +82,12 @@ def channel_list(request):
     return render(
         request,
         "calendar_app/channels/list.html",
-        {"channels": channels_with_authorisers(), "can_authorise": can.can_authorise_channel()},
+        {
+            "channels": channels_with_authorisers(),
+            "can_authorise": can.can_authorise_channel(),
+            "can_confirm_profile": can.can_confirm_channel_profile(),
+            "municipality": Municipality.current(),
+        },
     )
 
 

@@ -102,7 +102,7 @@ class TestTheService:
         assert not connected.is_authorised  # the Direction générale still has to authorise the new account
 
     def test_an_unauthorised_channel_without_credentials_changes_its_account_freely(self):
-        channel = factories.channel(authorised_by=None, authorised_at=None)
+        channel = factories.channel(authorised_by=None, authorised_at=None, profile_checked=False)
         assert channel_update(channel=channel, actor=factories.person(), changes={"handle": "@nouveau"}) is False
         channel.refresh_from_db()
         assert channel.handle == "@nouveau" and channel.connection == Channel.Connection.CONNECTED

@@ -348,7 +348,7 @@ def test_the_demos_e_mails_go_to_files_and_the_output_stays_short(
     written = "".join(path.read_text() for path in (tmp_path / "sent-emails").iterdir())
     assert written.count("\nSubject: ") > 10
     assert f"Demo e-mails: written as files in {tmp_path / 'sent-emails'}/ (not sent)" in output
-    assert "Subject:" not in output and len(output.splitlines()) < 30
+    assert "Subject:" not in output and len(output.splitlines()) < 40  # one line per kind of row created
     assert montmagny.DEMO_PASSWORD not in output  # `make run` prints the log-ins last, once
 
 

@@ -1050,6 +1050,33 @@ CITY_ENDPOINTS = [
         channel=lambda w: w.channels[1],
     ),
     CityEndpoint(
+        "channel-profile-confirm",
+        "calendar_app:channel_profile_confirm",
+        lambda w: {"item": "logo", "note": "Logo de 2023"},
+        lambda can, w: done() if can.can_confirm_channel_profile() else REFUSED,
+        frozenset({"ChannelProfileConfirmation"}),
+        _added("ChannelProfileConfirmation"),
+        setup=lambda w: w.unauthorised_channel.profile_confirmations.filter(item="logo").delete(),
+        channel=lambda w: w.unauthorised_channel,
+    ),
+    CityEndpoint(
+        "channel-profile-confirm-already",
+        "calendar_app:channel_profile_confirm",
+        lambda w: {"item": "bio"},
+        lambda can, w: UNCHANGED if can.can_confirm_channel_profile() else REFUSED,
+        channel=lambda w: w.channels[1],
+    ),
+    CityEndpoint(
+        "channel-profile-withdraw",
+        "calendar_app:channel_profile_withdraw",
+        lambda w: {"reason": "La bio a changé."},
+        lambda can, w: done() if can.can_confirm_channel_profile() else REFUSED,
+        effect=lambda found: any(
+            change.model == "ChannelProfileConfirmation" and change.after is None for change in found
+        ),
+        row=lambda w: ("ChannelProfileConfirmation", w.channels[1].profile_confirmations.get(item="bio").pk),
+    ),
+    CityEndpoint(
         "other-communication-new",
         "calendar_app:other_communication_new",
         lambda w: {"title": "Infolettre de janvier", "kind": "newsletter", "starts_at": _field(_due(5))},

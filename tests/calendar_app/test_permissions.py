@@ -49,6 +49,7 @@ class World:
         self.organisation = factories.organisation()
         self.channel = factories.channel("facebook", emergency_enabled=True)
         self.new_channel = factories.channel("mastodon", authorised_by=None, authorised_at=None)
+        self.unchecked_channel = factories.channel("bluesky", profile_checked=False)
         self.people = {}
         for role in ROLES:
             self.people[role] = factories.holder(
@@ -177,6 +178,12 @@ ACTIONS = {
         lambda client, w: client.post(reverse("calendar_app:channel_authorise", args=[w.new_channel.pk])),
         lambda w: Channel.objects.get(pk=w.new_channel.pk).authorised_at is not None,
     ),
+    "confirm_channel_profile": (
+        lambda client, w: client.post(
+            reverse("calendar_app:channel_profile_confirm", args=[w.unchecked_channel.pk]), {"item": "logo"}
+        ),
+        lambda w: w.unchecked_channel.profile_confirmations.filter(item="logo").exists(),
+    ),
 }
 
 ALLOWED = {
@@ -191,6 +198,7 @@ ALLOWED = {
     "switch_emergency": {Role.COMMUNICATIONS},
     "declare_election": {Role.DIRECTION_GENERALE},
     "authorise_channel": {Role.DIRECTION_GENERALE},
+    "confirm_channel_profile": {Role.COMMUNICATIONS},
 }
 
 
