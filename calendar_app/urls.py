@@ -6,6 +6,7 @@ from calendar_app.views import (
     channel_profiles,
     composer,
     event_imports,
+    followed_accounts,
     home,
     ical,
     other_communications,
@@ -101,6 +102,17 @@ urlpatterns = [
         "canaux/profil/<int:pk>/retirer/",
         channel_profiles.channel_profile_withdraw_view,
         name="channel_profile_withdraw",
+    ),
+    # Whom the channels follow during an election period (art. 7)
+    path(
+        "canaux/<int:pk>/abonnements/lire/",
+        followed_accounts.followed_accounts_fetch_view,
+        name="followed_accounts_fetch",
+    ),
+    path(
+        "canaux/<int:pk>/abonnements/confirmer/",
+        followed_accounts.followed_accounts_confirm_view,
+        name="followed_accounts_confirm",
     ),
     path("notifications/", administration.notification_list, name="notifications"),
 ]

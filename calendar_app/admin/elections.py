@@ -7,19 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from calendar_app.admin.audit import AuditedAdminMixin
-from calendar_app.models import Candidate, ElectionPeriod, EmergencySwitch, Party
+from calendar_app.models import Candidate, ElectionPeriod, EmergencySwitch, FollowedAccountsCheck, Party
 
 
 class PartyInline(admin.TabularInline):
     model = Party
     extra = 0
-    fields = ("name", "aliases")
+    fields = ("name", "aliases", "social_accounts")
 
 
 class CandidateInline(admin.TabularInline):
     model = Candidate
     extra = 0
-    fields = ("full_name", "party", "position", "person")
+    fields = ("full_name", "party", "position", "person", "social_accounts")
     autocomplete_fields = ("person",)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -72,3 +72,24 @@ class EmergencySwitchAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.switched_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(FollowedAccountsCheck)
+class FollowedAccountsCheckAdmin(admin.ModelAdmin):
+    """Each check of whom a channel follows (art. 7), read only: they are made on the election's page, through
+    the service that audits them."""
+
+    list_display = ("checked_at", "channel", "election", "method", "outcome", "accounts_count", "checked_by")
+    list_filter = ("outcome", "method", "election")
+    search_fields = ("channel__handle", "channel__name", "election__name", "error", "note")
+    list_select_related = ("channel", "election", "checked_by")
+    date_hierarchy = "checked_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

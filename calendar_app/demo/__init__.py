@@ -48,6 +48,7 @@ from calendar_app.models import (
     ClosureDay,
     ElectionPeriod,
     EventSource,
+    FollowedAccountsCheck,
     ImportedEvent,
     MediaAsset,
     Municipality,
@@ -449,7 +450,10 @@ class _Loader:
         parties = {}
         for spec in self.data.PARTIES:
             parties[spec["name"]], _ = self._ensure(
-                Party, {"election": election, "name": spec["name"]}, aliases=spec.get("aliases", "")
+                Party,
+                {"election": election, "name": spec["name"]},
+                aliases=spec.get("aliases", ""),
+                social_accounts=spec.get("social_accounts", ""),
             )
         for spec in self.data.CANDIDATES:
             self._ensure(
@@ -458,6 +462,26 @@ class _Loader:
                 party=parties.get(spec.get("party")),
                 position=spec["position"],
                 person=self.people.get(spec.get("person")),
+                social_accounts=spec.get("social_accounts", ""),
+            )
+        self._load_followed_accounts_checks(election)
+
+    def _load_followed_accounts_checks(self, election: ElectionPeriod) -> None:
+        """Whom the channels follow (art. 7), checked by the communications department."""
+        for spec in getattr(self.data, "FOLLOWED_ACCOUNTS_CHECKS", ()):
+            flagged = spec.get("flagged", [])
+            outcome = FollowedAccountsCheck.Outcome.FLAGGED if flagged else FollowedAccountsCheck.Outcome.CLEAR
+            by_hand = "accounts_count" not in spec
+            self._ensure(
+                FollowedAccountsCheck,
+                {"channel": self.channels[spec["network"]], "election": election},
+                method=FollowedAccountsCheck.Method.CONFIRMED if by_hand else FollowedAccountsCheck.Method.FETCHED,
+                outcome=outcome,
+                checked_by=self.reviewer,
+                checked_at=self.now,
+                accounts_count=spec.get("accounts_count"),
+                flagged=flagged,
+                note=spec.get("note", ""),
             )
 
     # Posts -----------------------------------------------------------------------------------

@@ -268,7 +268,11 @@ GENERAL_ELECTIONS = {
     "occurrence": 1,
 }
 PARTIES = [
-    {"name": "Équipe Montmagny Avenir", "aliases": "EMA\n#MontmagnyAvenir"},
+    {
+        "name": "Équipe Montmagny Avenir",
+        "aliases": "EMA\n#MontmagnyAvenir",
+        "social_accounts": "https://www.facebook.com/equipemontmagnyavenir\n@MontmagnyAvenir",
+    },
     {"name": "Rassemblement citoyen de Montmagny", "aliases": "RCM\n#RassemblementMontmagny"},
 ]
 CANDIDATES = [
@@ -278,8 +282,32 @@ CANDIDATES = [
         "position": "Conseillère, district 3",
         "person": "hmorin",
     },
-    {"full_name": "Gilles Boucher", "party": "Rassemblement citoyen de Montmagny", "position": "Mairie"},
+    {
+        "full_name": "Gilles Boucher",
+        "party": "Rassemblement citoyen de Montmagny",
+        "position": "Mairie",
+        "social_accounts": "gillesboucher.bsky.social",
+    },
     {"full_name": "Annie Lapointe", "party": None, "position": "Conseillère, district 5"},
+]
+# The checks of whom the channels follow during the election (art. 7): confirmed by hand where the network's API
+# does not list them; fetched where it does (the accounts the demo's sandbox lists for them).
+FOLLOWED_ACCOUNTS_CHECKS = [
+    {"network": "facebook", "note": "Abonnements de la page parcourus : aucun parti ni candidat."},
+    {"network": "instagram", "note": "Liste « Abonnements » vérifiée dans l'application."},
+    {"network": "mastodon", "accounts_count": 14},
+    {
+        "network": "bluesky",
+        "accounts_count": 9,
+        "flagged": [
+            {
+                "handle": "@gillesboucher.bsky.social",
+                "display_name": "Gilles Boucher",
+                "url": "https://bsky.app/profile/gillesboucher.bsky.social",
+                "matches": ["Candidat : Gilles Boucher (un compte indiqué pour lui)"],
+            }
+        ],
+    },
 ]
 
 _SITE = "https://www.ville.montmagny.qc.ca"

@@ -13,6 +13,7 @@ from calendar_app.models.charte import (
 )
 from calendar_app.models.elections import Candidate, ElectionPeriod, EmergencySwitch, Party
 from calendar_app.models.event_imports import EventSource, ImportedEvent
+from calendar_app.models.followed_accounts import FollowedAccountsCheck
 from calendar_app.models.media import MediaAsset
 from calendar_app.models.municipality import ClosureDay, Municipality, OfficeHours, OfficialContact
 from calendar_app.models.notifications import Notification
@@ -44,6 +45,7 @@ __all__ = [
     "ElectionPeriod",
     "EventSource",
     "ImportedEvent",
+    "FollowedAccountsCheck",
     "EmergencySwitch",
     "MediaAsset",
     "Notification",

@@ -9,6 +9,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# The accounts that the city's accounts may not follow during the period (art. 7).
+SOCIAL_ACCOUNTS_HELP = _(
+    "One per line: a handle (@name, @name@server, name.bsky.social) or a profile's address. "
+    "The city's accounts may not follow them during the period (art. 7)."
+)
+
 
 class ElectionPeriodQuerySet(models.QuerySet):
     def covering(self, day: datetime.date):
@@ -61,6 +67,7 @@ class Party(models.Model):
     aliases = models.TextField(
         _("other names"), blank=True, help_text=_("One per line: abbreviations, slogans, hashtags.")
     )
+    social_accounts = models.TextField(_("social media accounts"), blank=True, help_text=SOCIAL_ACCOUNTS_HELP)
 
     class Meta:
         verbose_name = _("party")
@@ -92,6 +99,7 @@ class Candidate(models.Model):
         verbose_name=_("Vitrine account"),
         help_text=_("If the candidate has an account, their posts are blocked during the period."),
     )
+    social_accounts = models.TextField(_("social media accounts"), blank=True, help_text=SOCIAL_ACCOUNTS_HELP)
 
     class Meta:
         verbose_name = _("candidate")

@@ -31,6 +31,12 @@ def official_social_accounts() -> QuerySet[Channel]:
     return official_channels().filter(network__in=social_networks())
 
 
+def social_channels() -> QuerySet[Channel]:
+    """The active channels on social networks, authorised or not: the accounts the city runs there (art. 7's
+    check of the accounts they follow)."""
+    return Channel.objects.filter(is_active=True, network__in=social_networks()).order_by("network", "handle")
+
+
 def channels_with_authorisers() -> QuerySet[Channel]:
     """Every channel with its checklist: who authorised it (art. 8.1), who confirmed each profile item
     (art. 5.10, 9.1)."""

@@ -12,6 +12,7 @@ from calendar_app.forms import ElectionForm, apply_service_errors
 from calendar_app.models import Channel, ElectionPeriod, Municipality
 from calendar_app.permissions import Action
 from calendar_app.selectors.channels import channels_with_authorisers
+from calendar_app.selectors.followed_accounts import followed_accounts_status
 from calendar_app.services.channels import channel_authorise
 from calendar_app.services.elections import election_declare, election_flagged_published
 from calendar_app.services.notifications import notification_mark_read
@@ -69,6 +70,8 @@ def election_detail(request, pk: int):
             "period": period,
             "parties": period.parties.all(),
             "candidates": period.candidates.select_related("party"),
+            "following": followed_accounts_status(period),
+            "can_check_following": can.can_check_followed_accounts(),
             "flagged": election_flagged_published(period),
         },
     )

@@ -120,6 +120,15 @@ class Comment:
     in_reply_to: str = ""
 
 
+@dataclass(frozen=True)
+class FollowedAccount:
+    """An account that a channel follows (art. 7: none may be a party's or a candidate's during an election)."""
+
+    handle: str
+    display_name: str = ""
+    url: str = ""
+
+
 class AdapterError(Exception):
     """A failed call: ``message`` for the people who read it, ``summary`` of the exchange for the attempt log."""
 
@@ -364,6 +373,12 @@ class NetworkAdapter:
             summary=summary,
             status=status,
         )
+
+    # Whom the account follows (art. 7), on the networks whose API lists them.
+    def followed_accounts(self) -> list[FollowedAccount]:
+        """Every account this channel's account follows, all pages read; an ``AdapterError`` when the list
+        cannot be read to the end (the check is then recorded as failed: a partial list proves nothing)."""
+        raise NotImplementedError
 
 
 _UNREADABLE = object()

@@ -13,6 +13,7 @@ from publishing.adapters.base import (
     AdapterError,
     AuthError,
     Comment,
+    FollowedAccount,
     LinkCard,
     MediaFile,
     NetworkAdapter,
@@ -264,6 +265,35 @@ class BlueskyAdapter(NetworkAdapter):
 
     def check_credentials(self) -> str:
         return self.xrpc("GET", "com.atproto.server.getSession")["handle"]
+
+    # Whom the account follows (art. 7). The lexicon's largest page, and how many pages are read before
+    # giving up (a list that cannot be read to the end proves nothing).
+    FOLLOWING_PAGE = 100
+    FOLLOWING_PAGES = 200
+
+    def followed_accounts(self) -> list[FollowedAccount]:
+        """``app.bsky.graph.getFollows`` of the session's account, page after page by ``cursor`` (the PDS
+        answers for the AppView)."""
+        params = {"actor": self._current_session()["did"], "limit": self.FOLLOWING_PAGE}
+        accounts: list[FollowedAccount] = []
+        for _page in range(self.FOLLOWING_PAGES):
+            answer = self.xrpc("GET", "app.bsky.graph.getFollows", params=params) or {}
+            follows = answer.get("follows") or []
+            accounts += [
+                FollowedAccount(
+                    handle=f"@{profile['handle']}",
+                    display_name=profile.get("displayName") or "",
+                    url=f"https://bsky.app/profile/{profile['handle']}",
+                )
+                for profile in follows
+            ]
+            if not follows or not answer.get("cursor"):
+                return accounts
+            params = {**params, "cursor": answer["cursor"]}
+        raise TemporaryError(
+            _("The account follows more than %(count)d accounts: the list cannot be read to the end.")
+            % {"count": self.FOLLOWING_PAGE * self.FOLLOWING_PAGES}
+        )
 
 
 def _failed_with(error: AdapterError, code: str) -> bool:

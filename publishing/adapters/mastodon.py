@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import html
 import re
 
+import httpx
 from django.utils.translation import gettext as _
 
 from publishing.adapters.base import (
     Comment,
+    FollowedAccount,
     LinkCard,
     NetworkAdapter,
     Outgoing,
@@ -131,3 +134,59 @@ class MastodonAdapter(NetworkAdapter):
 
     def check_credentials(self) -> str:
         return self.request("GET", "/api/v1/accounts/verify_credentials")["acct"]
+
+    # Whom the account follows (art. 7). Mastodon's largest page of accounts, and how many pages are read
+    # before giving up (a list that cannot be read to the end proves nothing).
+    FOLLOWING_PAGE = 80
+    FOLLOWING_PAGES = 250
+
+    def followed_accounts(self) -> list[FollowedAccount]:
+        """``GET /api/v1/accounts/:id/following``, page after page by the ``Link`` header's ``next`` address
+        (pages are keyed by follow ids, which the accounts do not carry), on the account's own server only:
+        the token never goes to another host."""
+        links = _LinkReader(self.client)
+        reader = dataclasses.replace(self, client=links)
+        path, params = f"/api/v1/accounts/{self._account_id()}/following", {"limit": self.FOLLOWING_PAGE}
+        host = httpx.URL(self.url("/")).host
+        accounts: list[FollowedAccount] = []
+        for _page in range(self.FOLLOWING_PAGES):
+            page = reader.request("GET", path, params=params) or []
+            accounts += [self._followed(account) for account in page]
+            following = links.next_url()
+            if not page or not following:
+                return accounts
+            if httpx.URL(following).host != host:
+                raise PermanentError(
+                    _("The server sent the next page of followed accounts to another host (%(host)s).")
+                    % {"host": httpx.URL(following).host}
+                )
+            path, params = following, None
+        raise TemporaryError(
+            _("The account follows more than %(count)d accounts: the list cannot be read to the end.")
+            % {"count": self.FOLLOWING_PAGE * self.FOLLOWING_PAGES}
+        )
+
+    def _followed(self, account: dict) -> FollowedAccount:
+        """A local account's ``acct`` has no domain: the profile's address gives it, so that every handle reads
+        ``@user@server``."""
+        acct, url = account.get("acct") or account.get("username", ""), account.get("url") or ""
+        if "@" not in acct:
+            acct = f"{acct}@{httpx.URL(url or self.base_url).host}"
+        return FollowedAccount(handle=f"@{acct}", display_name=account.get("display_name") or "", url=url)
+
+
+class _LinkReader:
+    """The adapter's HTTP client, keeping the ``Link`` header of the last answer (``request()`` returns the body
+    only). One per listing: never shared between threads."""
+
+    def __init__(self, client: httpx.Client):
+        self.client = client
+        self.links: dict = {}
+
+    def request(self, *args, **kwargs) -> httpx.Response:
+        response = self.client.request(*args, **kwargs)
+        self.links = response.links
+        return response
+
+    def next_url(self) -> str:
+        return (self.links.get("next") or {}).get("url", "")

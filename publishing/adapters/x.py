@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from publishing.adapters.base import (
     CLOCK_MARGIN,
     Comment,
+    FollowedAccount,
     LinkCard,
     MediaFile,
     NetworkAdapter,
     Outgoing,
     PermanentError,
     Published,
+    TemporaryError,
     web_addresses,
 )
 
@@ -193,6 +195,36 @@ class XAdapter(NetworkAdapter):
 
     def check_credentials(self) -> str:
         return self._me()["username"]
+
+    # Whom the account follows (art. 7). X's largest page, and how many pages are read before giving up (a
+    # list that cannot be read to the end proves nothing).
+    FOLLOWING_PAGE = 1000
+    FOLLOWING_PAGES = 50
+
+    def followed_accounts(self) -> list[FollowedAccount]:
+        """``GET /2/users/:id/following`` of the token's user (``/2/users/me``), page after page by
+        ``pagination_token`` (``meta.next_token``); a user who follows nobody gets no ``data`` at all."""
+        path, params = f"/2/users/{self._me()['id']}/following", {"max_results": self.FOLLOWING_PAGE}
+        accounts: list[FollowedAccount] = []
+        for _page in range(self.FOLLOWING_PAGES):
+            answer = self.request("GET", path, params=params) or {}
+            users = answer.get("data") or []
+            accounts += [
+                FollowedAccount(
+                    handle=f"@{user['username']}",
+                    display_name=user.get("name") or "",
+                    url=f"https://x.com/{user['username']}",
+                )
+                for user in users
+            ]
+            next_token = (answer.get("meta") or {}).get("next_token")
+            if not users or not next_token:
+                return accounts
+            params = {**params, "pagination_token": next_token}
+        raise TemporaryError(
+            _("The account follows more than %(count)d accounts: the list cannot be read to the end.")
+            % {"count": self.FOLLOWING_PAGE * self.FOLLOWING_PAGES}
+        )
 
 
 def _parse_time(value: str | None) -> datetime.datetime | None:

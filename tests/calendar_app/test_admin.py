@@ -107,6 +107,16 @@ def world(admin_user):
     )
     party = Party.objects.create(election=election, name="Équipe Montmagny")
     Candidate.objects.create(election=election, full_name="Jeanne Tremblay", party=party, position="Mairie")
+    calendar_models.FollowedAccountsCheck.objects.create(
+        channel=channel,
+        election=election,
+        method="fetched",
+        outcome="flagged",
+        checked_by=admin_user,
+        checked_at=timezone.now(),
+        accounts_count=12,
+        flagged=[{"handle": "@equipemontmagny", "display_name": "Équipe Montmagny", "url": "", "matches": ["Parti"]}],
+    )
     EmergencySwitch.objects.create(active=True, reason="Inondation rue du Bassin", switched_by=admin_user)
     PressReleaseAuthorisation.objects.create(post=post, authorised_by=admin_user, note="Relais accepté")
     calendar_models.OtherCommunication.objects.create(

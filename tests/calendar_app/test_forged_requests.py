@@ -912,6 +912,21 @@ def _authorise_oracle(can: Abilities, world: ForgeryWorld, channel: Channel) -> 
     return done() if channel.authorised_at is None else UNCHANGED
 
 
+def _election(world: ForgeryWorld) -> ElectionPeriod:
+    """An election period for art. 7's checks of the accounts the channels follow, made once. Over a year ago:
+    the world outlives each test, and a period in progress would change what the other endpoints allow."""
+    polling_day = timezone.localdate() - datetime.timedelta(days=400)
+    period, _created = ElectionPeriod.objects.get_or_create(
+        polling_day=polling_day,
+        defaults={
+            "name": "Élection partielle",
+            "starts_on": polling_day - datetime.timedelta(days=44),
+            "ends_on": polling_day,
+        },
+    )
+    return period
+
+
 def _csv_import(world: ForgeryWorld) -> dict:
     """A CSV file of one post on the world's first channel, due in two days (``services.csv_transfer``)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1075,6 +1090,27 @@ CITY_ENDPOINTS = [
             change.model == "ChannelProfileConfirmation" and change.after is None for change in found
         ),
         row=lambda w: ("ChannelProfileConfirmation", w.channels[1].profile_confirmations.get(item="bio").pk),
+    ),
+    CityEndpoint(
+        "followed-accounts-fetch",
+        "calendar_app:followed_accounts_fetch",
+        lambda w: {"election": _election(w).pk},
+        # The world's Mastodon channel has no address to reach: the check is recorded as failed, which is a check.
+        lambda can, w: done() if can.can_check_followed_accounts() else REFUSED,
+        frozenset({"FollowedAccountsCheck"}),
+        _added("FollowedAccountsCheck"),
+        setup=_election,
+        channel=lambda w: w.channels[1],
+    ),
+    CityEndpoint(
+        "followed-accounts-confirm",
+        "calendar_app:followed_accounts_confirm",
+        lambda w: {"election": _election(w).pk, "note": "Vérifié dans l'application."},
+        lambda can, w: done() if can.can_check_followed_accounts() else REFUSED,
+        frozenset({"FollowedAccountsCheck"}),
+        _added("FollowedAccountsCheck"),
+        setup=_election,
+        channel=lambda w: w.channels[0],
     ),
     CityEndpoint(
         "other-communication-new",

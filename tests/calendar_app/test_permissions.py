@@ -17,6 +17,7 @@ from calendar_app.models import (
     ChannelVersion,
     ElectionPeriod,
     EmergencySwitch,
+    FollowedAccountsCheck,
     Post,
     Role,
 )
@@ -184,7 +185,21 @@ ACTIONS = {
         ),
         lambda w: w.unchecked_channel.profile_confirmations.filter(item="logo").exists(),
     ),
+    "check_followed_accounts": (
+        lambda client, w: client.post(
+            reverse("calendar_app:followed_accounts_confirm", args=[w.channel.pk]), {"election": _past_election().pk}
+        ),
+        lambda w: FollowedAccountsCheck.objects.filter(channel=w.channel).exists(),
+    ),
 }
+
+
+def _past_election() -> ElectionPeriod:
+    polling_day = timezone.localdate() - datetime.timedelta(days=400)
+    return ElectionPeriod.objects.get_or_create(
+        polling_day=polling_day, defaults={"name": "Élection de 2025", "starts_on": polling_day, "ends_on": polling_day}
+    )[0]
+
 
 ALLOWED = {
     "submit": {Role.SERVICE_DIRECTOR, Role.SERVICE_MEMBER},
@@ -199,6 +214,7 @@ ALLOWED = {
     "declare_election": {Role.DIRECTION_GENERALE},
     "authorise_channel": {Role.DIRECTION_GENERALE},
     "confirm_channel_profile": {Role.COMMUNICATIONS},
+    "check_followed_accounts": {Role.COMMUNICATIONS},
 }
 
 

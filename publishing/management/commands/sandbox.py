@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from publishing.sandbox.following import seed_demo_following
 from publishing.sandbox.server import DEFAULT_PORT, SandboxServer
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, latency: float, **options):
         server = SandboxServer(("127.0.0.1", port))
         server.state.latency = latency
+        seed_demo_following(server.state)
         self.stdout.write(f"Networks' sandbox: {server.base_url}/  (Ctrl-C to stop)")
         try:
             server.serve_forever()

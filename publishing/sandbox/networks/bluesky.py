@@ -15,6 +15,7 @@ import time
 
 import regex
 
+from publishing.sandbox.following import following, page_of
 from publishing.sandbox.server import Received, SandboxRequest, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"did": "did:plc:villemontmagny", "handle": "villemontmagny.bsky.social", "displayName": "Ville de Montmagny"}
@@ -68,6 +69,7 @@ class BlueskySimulator(Simulator):
             ("POST", re.compile(xrpc + r"com\.atproto\.repo\.deleteRecord"), self.delete_record),
             ("GET", re.compile(xrpc + r"app\.bsky\.feed\.getPostThread"), self.get_post_thread),
             ("GET", re.compile(xrpc + r"app\.bsky\.feed\.getPosts"), self.get_posts),
+            ("GET", re.compile(xrpc + r"app\.bsky\.graph\.getFollows"), self.get_follows),
         ]
 
     # Errors: ``{"error", "message"}``; a fault's message may be an error name (``"ExpiredToken"``).
@@ -261,3 +263,24 @@ class BlueskySimulator(Simulator):
     def get_posts(self, request, match, state: State):
         found = (self.find(state, uri, *RECORD_KINDS) for uri in request.query.get("uris", []))
         return SandboxResponse(200, {"posts": [self._post_view(item) for item in found if item is not None]})
+
+    # Whom an actor follows (``publishing.sandbox.following``, seeded per actor), as the lexicon
+    # app.bsky.graph.getFollows says: ``limit`` profiles a page (50 by default, 1 to 100), a ``cursor`` while
+    # more remain.
+    @authenticated
+    def get_follows(self, request, match, state: State):
+        actor = request.query.get("actor", [""])[0]
+        size = int(request.query.get("limit", ["50"])[0])
+        if not actor or not 1 <= size <= 100:
+            return self.xrpc_error(400, "InvalidRequest", "Input/actor and Input/limit (1 to 100) are required")
+        page, cursor = page_of(following(state, self.network, actor), request.query.get("cursor", [""])[0], size)
+        subject = {"did": ACCOUNT["did"], "handle": ACCOUNT["handle"], "displayName": ACCOUNT["displayName"]}
+        follows = [
+            {
+                "did": "did:plc:" + hashlib.sha256(account["handle"].encode()).hexdigest()[:24],
+                "handle": account["handle"].lstrip("@"),
+                "displayName": account.get("display_name", ""),
+            }
+            for account in page
+        ]
+        return SandboxResponse(200, {"subject": subject, "follows": follows, **({"cursor": cursor} if cursor else {})})

@@ -7,6 +7,7 @@ import hashlib
 import html
 import re
 
+from publishing.sandbox.following import following, page_of
 from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 ACCOUNT = {"id": "1", "username": "villemontmagny", "acct": "villemontmagny", "display_name": "Ville de Montmagny"}
@@ -24,6 +25,7 @@ class MastodonSimulator(Simulator):
             ("POST", re.compile(r"/api/v2/media"), self.upload_media),
             ("POST", re.compile(r"/api/v1/statuses"), self.create_status),
             ("GET", re.compile(r"/api/v1/accounts/(?P<account>[^/]+)/statuses"), self.account_statuses),
+            ("GET", re.compile(r"/api/v1/accounts/(?P<account>[^/]+)/following"), self.account_following),
             ("GET", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)/context"), self.context),
             ("DELETE", re.compile(r"/api/v1/statuses/(?P<id>[^/]+)"), self.delete_status),
         ]
@@ -132,3 +134,31 @@ class MastodonSimulator(Simulator):
             return self.error(404, "Record not found")
         item.deleted = True
         return SandboxResponse(200, self._status(item))
+
+    # Whom the account follows (``publishing.sandbox.following``), as docs.joinmastodon.org documents it:
+    # ``limit`` accounts a page (40 by default, 80 at most), the next page's address in the ``Link`` header.
+    @authenticated
+    def account_following(self, request, match, state: State):
+        limit = min(80, int(request.query.get("limit", ["40"])[0]))
+        accounts = following(state, self.network, request.bearer())
+        cursor = request.query.get("max_id", [""])[0]
+        page, next_cursor = page_of(accounts, cursor, limit)
+        headers = {}
+        if next_cursor:  # a follow id on a real server; a position here
+            here = f"http://{request.headers.get('host', '127.0.0.1')}/{self.network}{request.path}"
+            headers["Link"] = f'<{here}?limit={limit}&max_id={next_cursor}>; rel="next"'
+        first = int(cursor or 0)
+        return SandboxResponse(
+            200, [self._followed(first + offset, account) for offset, account in enumerate(page)], headers
+        )
+
+    def _followed(self, position: int, account: dict) -> dict:
+        """An Account entity: ``acct`` is ``user`` on this server, ``user@server`` on another."""
+        username, _at, server = account["handle"].lstrip("@").partition("@")
+        return {
+            "id": str(100_000 + position),
+            "username": username,
+            "acct": f"{username}@{server}" if server else username,
+            "display_name": account.get("display_name", ""),
+            "url": f"https://{server or 'mastodon.example'}/@{username}",
+        }

@@ -11,6 +11,7 @@ import html
 import re
 import time
 
+from publishing.sandbox.following import following, page_of
 from publishing.sandbox.server import Received, SandboxResponse, Simulator, State, authenticated
 
 USER = {"id": "1001", "name": "Ville de Montmagny", "username": "villemontmagny"}
@@ -37,6 +38,7 @@ class XSimulator(Simulator):
             ("POST", re.compile(r"/2/media/metadata"), self.media_metadata),
             ("POST", re.compile(r"/2/tweets"), self.create_tweet),
             ("GET", re.compile(r"/2/users/(?P<user>[^/]+)/tweets"), self.user_tweets),
+            ("GET", re.compile(r"/2/users/(?P<user>[^/]+)/following"), self.user_following),
             ("GET", re.compile(r"/2/tweets/search/recent"), self.search_recent),
             ("PUT", re.compile(r"/2/tweets/(?P<id>[^/]+)/hidden"), self.hide_reply),
             ("DELETE", re.compile(r"/2/tweets/(?P<id>[^/]+)"), self.delete_tweet),
@@ -226,3 +228,23 @@ class XSimulator(Simulator):
             return self.error(404, f"Could not find tweet with id: [{match['id']}].")
         item.deleted = True
         return SandboxResponse(200, {"data": {"deleted": True}})
+
+    # Whom the user follows (``publishing.sandbox.following``), as docs.x.com documents it: ``max_results``
+    # users a page (100 by default, 1 to 1000), ``meta.next_token`` for the next; no ``data`` when none.
+    @authenticated
+    def user_following(self, request, match, state: State):
+        size = int(request.query.get("max_results", ["100"])[0])
+        if not 1 <= size <= 1000:
+            return self.error(400, "The `max_results` query parameter value is not between 1 and 1000")
+        accounts = following(state, self.network, request.bearer())
+        page, next_token = page_of(accounts, request.query.get("pagination_token", [""])[0], size)
+        users = [
+            {
+                "id": str(2_000 + index),
+                "name": account.get("display_name", ""),
+                "username": account["handle"].lstrip("@"),
+            }
+            for index, account in enumerate(page)
+        ]
+        meta = {"result_count": len(users), **({"next_token": next_token} if next_token else {})}
+        return SandboxResponse(200, {"data": users, "meta": meta} if users else {"meta": meta})
