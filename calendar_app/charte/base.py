@@ -157,7 +157,7 @@ class CheckContext:
 
             def analyse(text: str) -> Analysed:
                 if text not in analyses:
-                    analyses[text] = Analysed(text, like=body)  # a version often begins as the body does
+                    analyses[text] = Analysed(text)
                 return analyses[text]
 
             self._units = [TextUnit(TARGET_POST, body)]

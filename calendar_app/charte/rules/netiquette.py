@@ -10,7 +10,6 @@ spellings and derived forms; euphemisms such as « tabarouette » are in no list
 from __future__ import annotations
 
 import re
-import string
 
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +68,6 @@ _CAPS_WORD = re.compile(rf"(?<![^\W_])[{_UPPER}][{_UPPER}0-9]*(?:['’\-][{_UPPE
 # instead of trying a match at every position (the same goes for the patterns built below).
 _TWO_CAPITALS = re.compile(rf"[{_UPPER}][{_UPPER}]")
 _LETTER = re.compile(r"[^\W\d_]")
-_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # Roman numerals in capitals (Phase III, XXXe édition) are not letters repeated for emphasis.
 _ROMAN = re.compile(r"[IVXLCDM]+(?:e|er|re|ème|es)?")
@@ -80,18 +78,6 @@ _ADDRESS_REACH = 200
 _MARKS = "!?¡¿！？‼⁇⁈⁉"
 _DOTS = ".…"
 
-
-def _flags(pattern: str) -> bytes:
-    """A ``bytes.translate`` table for a text encoded as Latin-1 (each character beyond it written « ? »):
-    1 for a character of ``pattern``'s class, and for « ? », which may stand for one (Œ, ！, …); 0 else.
-    A run of characters of the class shows as a run of 1, which ``in`` finds far more cheaply than a
-    pattern tries every position of the text."""
-    matches = re.compile(pattern).fullmatch
-    return bytes(1 if matches(chr(code)) or code == ord("?") else 0 for code in range(256))
-
-
-_CAPITAL_FLAGS = _flags(f"[{_UPPER}]")
-_MARK_FLAGS = _flags(f"[{_MARKS}{_DOTS}]")
 
 # How far a repeated-letters finding reaches around the run to show the whole word.
 _WORD_BEFORE = re.compile(r"[^\W_]{0,40}$")
@@ -120,11 +106,9 @@ class Shouting(Check):
         letters = max(1, int(data.setting("shouting_max_repeated_letters")))  # 0 would flag every letter
         # A quick scan for any run of marks, then the exact thresholds on what it found.
         self.marks = re.compile(_at_least(f"[{_MARKS}{_DOTS}]", min(punctuation, dots)))
-        self.marks_run = b"\1" * min(punctuation, dots)  # the same run, in a text read by _flags
         self.punctuation = re.compile(rf"[{_MARKS}]{{{punctuation},}}|[{_DOTS}]{{{dots},}}")
         # Read on the folded text (lower case): any character repeated, then kept only for letters.
         self.letters = re.compile("(.)" + _at_least(r"\1", letters))
-        self.run_length = letters + 1
         acronyms = data.lexicon("shouting_acronyms").terms
         self.acronyms = {fold(term) for term in acronyms} | {_NOT_LETTER.sub("", fold(term)) for term in acronyms}
 
@@ -134,15 +118,12 @@ class Shouting(Check):
             if analysed is None or not analysed.text:
                 continue
             text = analysed.text
-            # Quick looks first: capitals or marks in a row, found by bytes' own search (see _flags).
-            raw = text.encode("latin-1", "replace")
-            if self.min_words > 0 and b"\1\1" in raw.translate(_CAPITAL_FLAGS) and _TWO_CAPITALS.search(text):
+            if self.min_words > 0 and _TWO_CAPITALS.search(text):
                 for start, end in self._capitals(text):
                     yield unit, _finding(self.CAPITALS, text, start, end)
-            if self.marks_run in raw.translate(_MARK_FLAGS):
-                for run in self.marks.finditer(text):
-                    for match in self.punctuation.finditer(text, *run.span()):
-                        yield unit, _finding(self.PUNCTUATION, text, *match.span())
+            for run in self.marks.finditer(text):
+                for match in self.punctuation.finditer(text, *run.span()):
+                    yield unit, _finding(self.PUNCTUATION, text, *match.span())
             for start, end in self._repeated_letters(analysed):
                 yield unit, _finding(self.LETTERS, text, start, end)
 
@@ -173,10 +154,6 @@ class Shouting(Check):
 
     def _repeated_letters(self, analysed):
         text, folded = analysed.text, analysed.folded
-        # The pattern, tried at every position, costs more than the rest of the rule: first a quick look,
-        # without the « www. » of web addresses (which the rule leaves out, see _in_address).
-        if not _has_latin_run(folded.replace(_WEB_PREFIX, " "), self.run_length) and not _other_letters(folded):
-            return
         for match in self.letters.finditer(folded):
             start, end = match.span()
             # A letter, repeated as written (« créée » folds to « creee » but repeats nothing).
@@ -190,34 +167,6 @@ class Shouting(Check):
             if _ROMAN.fullmatch(word) or fold(word) in self.acronyms:  # Phase III, CISSS
                 continue
             yield start, end
-
-
-_NOT_LATIN_LETTERS = bytes(sorted(set(range(256)) - set(string.ascii_lowercase.encode())))
-
-
-def _has_latin_run(folded: str, length: int) -> bool:
-    """Whether a folded text may hold a letter a-z repeated ``length`` times in a row (True as well for
-    a few texts that do not, where dropping what is not a letter brings two words together).
-
-    The letters are read as one big integer, a byte each: XOR with itself shifted by one byte leaves
-    a zero byte where two letters in a row are the same; OR-ing shifted copies of that leaves a zero
-    byte where ``length`` are; a classic bit trick tells whether any byte is zero. Less than half the
-    cost of the regular expression, which tries a match at every position."""
-    letters = folded.encode("ascii", "replace").translate(None, _NOT_LATIN_LETTERS)
-    if len(letters) < length:
-        return False
-    number = int.from_bytes(letters, "little")
-    pairs = number ^ (number >> 8)
-    runs = pairs
-    for shift in range(1, length - 1):
-        runs |= pairs >> (8 * shift)
-    ones = ((1 << (8 * len(letters))) - 1) // 255  # 0x0101…01, a one in each byte
-    return bool((runs - ones) & ~runs & (ones << 7))
-
-
-def _other_letters(folded: str) -> bool:
-    """Whether a folded text holds letters beyond a-z (folding writes the Latin letters of French as a-z)."""
-    return not folded.isascii() and any(map(str.isalpha, _BEYOND_ASCII.findall(folded)))
 
 
 def _at_least(item: str, count: int) -> str:

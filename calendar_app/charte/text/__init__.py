@@ -2,8 +2,8 @@
 
 One module per step, each building on the ones before it:
 
-- ``folding``: ``fold`` keeps the length of the text, so a position in the folded text is a
-  position in the original: results can point at the exact span a person wrote.
+- ``folding``: ``fold`` keeps the length of the text, so a position in the folded text is a position
+  in the original: results can point at the exact span a person wrote.
 - ``unseen``: the characters people do not see (``INVISIBLE``, ``COMBINING_MARKS``), read as
   nothing inside a word.
 - ``tokens``: a token is a run of letters and digits (unseen characters inside it ignored);
@@ -17,9 +17,13 @@ One module per step, each building on the ones before it:
 - ``lexicon``: ``Lexicon`` finds single words (inflected), phrases, and phrases written as one
   hashtag.
 - ``patterns``: ``Pattern`` runs a regular expression of the rule data only on the texts that hold
-  one of the literals every match contains (« rabais », « $ »): most texts hold none, and a
-  membership test costs a fraction of a scan by Python's engine.
+  a literal every match contains (« promo », « % », « $ »): most texts hold none, and a membership
+  test costs a fraction of a scan by Python's engine.
 
-Each speed trick sits next to the plain version it must agree with, and a property test in
-``tests/calendar_app/charte/test_text.py`` proves they do.
+Four functions have a faster way than the plain one, each kept because it pays (the figure is in its
+docstring, measured with ``bench/charte_count.py``): ``fold``, ``holds_unseen``, ``tokens`` and
+``Pattern.finditer``. Each sits next to its plain version (``fold_reference``,
+``holds_unseen_reference``, ``tokens_reference``, ``Pattern.finditer_reference``), and
+``tests/calendar_app/charte/test_reference_implementations.py`` proves with Hypothesis that both give
+the same results on arbitrary texts.
 """

@@ -1,17 +1,17 @@
 """Regular expressions of the rule data, scanned only in texts that may hold a match.
 
-``Pattern.finditer`` finds exactly what ``Pattern.regex.finditer`` finds, its plain reference
-(``test_text.py`` proves it on the corpus): it only skips texts whose folded form holds none of the
-``needles``, the folded literals of which every match holds one. ``needles`` reads the pattern with
-Python's own parser, and gives up (None: every text is scanned) when it cannot be sure.
+``Pattern.finditer`` finds exactly what ``Pattern.finditer_reference`` (the regular expression run on
+every text) finds: it only skips texts whose folded form holds none of the pattern's ``needles``,
+literals of which every match holds one. Skipping pays: the advertising patterns, run on every
+text, cost 659,000 instructions per post more (``bench/charte_count.py``, 2,098,000 in all with the
+skip: +31 %). ``test_reference_implementations.py`` proves both agree on arbitrary texts, and that
+``needles`` never names a literal some match lacks.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from re import _constants as sre_constants  # the parser's vocabulary; read, never relied on for a match
-from re import _parser as sre_parser
 
 from calendar_app.charte.text.analysis import Analysed
 from calendar_app.charte.text.folding import fold
@@ -20,9 +20,9 @@ from calendar_app.charte.text.folding import fold
 class Pattern:
     """A regular expression of the rule data (case-insensitive), searched in analysed texts.
 
-    Every match holds one of its ``needles`` (folded literals, see ``needles``): a text whose folded
-    form holds none of them cannot match, and is not scanned. Matches are found in the text as
-    written, so a pattern may still tell capitals apart (``(?-i:[A-Z]+)``).
+    Every match holds one of its ``needles`` (see ``needles``): a text whose folded form holds none
+    of them cannot match, and is not scanned. Matches are found in the text as written, so a pattern
+    may still tell capitals apart (``(?-i:[A-Z]+)``).
     """
 
     __slots__ = ("regex", "needles")
@@ -32,79 +32,163 @@ class Pattern:
         self.needles = needles(source, flags)
 
     def finditer(self, analysed: Analysed) -> Iterator[re.Match]:
-        if self.needles is None:
+        if self.needles is None or any(needle in analysed.folded for needle in self.needles):
             return self.regex.finditer(analysed.text)
-        folded = analysed.folded
-        for needle in self.needles:
-            if needle in folded:
-                return self.regex.finditer(analysed.text)
         return iter(())
 
+    def finditer_reference(self, analysed: Analysed) -> Iterator[re.Match]:
+        """The plain version ``finditer`` agrees with: every text scanned."""
+        return self.regex.finditer(analysed.text)
 
-_ZERO_WIDTH = {sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT}
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT}
+
+# A quantifier: ?, *, +, {m}, {m,}, {m,n} or {,n}, then « ? » (lazy) or « + » (possessive) or nothing.
+_QUANTIFIER = re.compile(r"(?:[?*+]|\{(\d*)(,\d*)?\})[?+]?")
+# Escapes made of a backslash and a letter that stand for a class or a position (\d, \s, \b…). Any
+# other escaped letter or digit (\x41, \u00e9, \N{…}, \1) is not read: the pattern gets no needles.
+_CLASS_ESCAPES = frozenset("dDsSwWbBAZ")
+# Inline flags for the whole pattern, such as (?x) or (?i), change how the rest reads.
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
 def needles(source: str, flags: int = 0) -> frozenset[str] | None:
-    """Folded literals of which every match of ``source`` contains one, or None when there are none
-    to be sure of (a pattern of digits or classes only). Folding keeps them true whatever the case,
-    accents and typographic apostrophes of the text (see ``fold``)."""
-    try:
-        parsed = sre_parser.parse(source, flags)
-    except Exception:  # a parser of another Python version: no needles, every text is scanned
+    """Folded literals of which every match of ``source`` holds one, or None when there are none to be
+    sure of: then every text is scanned.
+
+    Reads the pattern's text (see ``_required``), with Python's ``re`` only to find its quantifiers.
+    A verbose pattern, or one with comments or flags for the whole pattern, gives None. Folding keeps
+    the needles true whatever the case, accents and typographic apostrophes of the text (``fold``).
+    """
+    if flags & re.VERBOSE or _GLOBAL_FLAGS.search(source) or "(?#" in source:
         return None
-    found = _required(parsed)
-    if not found or not all(found):
+    found = _required(source)
+    return frozenset(map(fold, found)) if found else None
+
+
+def _required(source: str) -> set[str] | None:
+    """Literals of which every match of ``source`` holds one (None when there are none to be sure of).
+
+    1. Alternatives (``a|b``): each must give literals, and the needles are all of them.
+    2. Otherwise the pattern is read from left to right. A plain character or an escaped sign
+       (``\\$``) is a literal; literals one after the other make a run. Anything else ends the run:
+       a class ``[…]``, ``\\d``, ``.``, an anchor, a group. A literal made optional (``?``, ``*``,
+       ``{0,…}``) is dropped; one repeated (``+``, ``{2}``) ends its run.
+    3. A group ``(…)`` or ``(?:…)`` that is not optional is read in turn (1, 2); lookarounds and
+       other groups are passed over.
+    4. Of the runs and the groups' literals, the set whose shortest literal is longest is kept
+       (« \\d+\\s?(?:\\$|dollars?) » → {« $ », « dollar »}; « promo\\s*: » → {« promo »}).
+    A construct this reading does not know (``\\x41``, an unbalanced bracket) gives None.
+    """
+    alternatives = _alternatives(source)
+    if alternatives is None:
         return None
-    return frozenset(fold(literal) for literal in found)
-
-
-def _required(items) -> set[str] | None:
-    """For a sequence of parsed items: the most telling set of literals one of which every match holds."""
-    best: set[str] | None = None
-
-    def keep(candidate: set[str] | None) -> None:
-        nonlocal best
-        if candidate and all(candidate) and (best is None or min(map(len, candidate)) > min(map(len, best))):
-            best = candidate
-
-    run = ""
-    for op, value in items:
-        if op is sre_constants.LITERAL:
-            run += chr(value)
-            continue
-        if op in _ZERO_WIDTH:  # consumes nothing: the literals around it are consecutive in the text
-            continue
-        if run and op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
-            # « co(?:de|upon) »: the run goes on into each alternative (« code », « coupon »).
-            starts = _prefixes([(op, value)])
-            if all(starts):
-                keep({run + start for start in starts})
-        keep({run} if run else None)
+    if len(alternatives) > 1:
+        found = [_required(alternative) for alternative in alternatives]
+        return None if None in found else set().union(*found)
+    candidates: list[set[str]] = []
+    run, index = "", 0
+    while index < len(source):
+        char, end = source[index], _item_end(source, index)
+        if end < 0 or char in "|)]{}?*+":
+            return None  # not read, or a quantifier with nothing before it, or an unbalanced bracket
+        literal = group = None
+        if char == "\\":
+            if source[index + 1].isalnum() and source[index + 1] not in _CLASS_ESCAPES:
+                return None
+            literal = None if source[index + 1].isalnum() else source[index + 1]
+        elif char == "(":
+            group = _group_body(source[index:end])
+        elif char not in "[.^$" and _folds_as_written(char):
+            literal = char
+        index = end
+        quantifier = _QUANTIFIER.match(source, index)
+        if quantifier:
+            index = quantifier.end()
+            if not _at_least_once(quantifier):
+                literal = group = None
+        if literal is not None:
+            run += literal
+            if not quantifier:
+                continue
+        if run:
+            candidates.append({run})
         run = ""
-        if op is sre_constants.SUBPATTERN:
-            keep(_required(value[3]))
-        elif op is sre_constants.ATOMIC_GROUP:
-            keep(_required(value))
-        elif op in _REPEATS and value[0] >= 1:
-            keep(_required(value[2]))
-        elif op is sre_constants.BRANCH:
-            alternatives = [_required(alternative) for alternative in value[1]]
-            if all(alternatives):
-                keep(set().union(*alternatives))
-    keep({run} if run else None)
-    return best
+        found = _required(group) if group is not None else None
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({run})
+    return max(candidates, key=lambda candidate: min(map(len, candidate)), default=None)
 
 
-def _prefixes(items) -> set[str]:
-    """The literal each alternative of a parsed sequence begins with ("" for one that begins otherwise)."""
-    if items and items[0][0] is sre_constants.BRANCH:
-        return set().union(*(_prefixes(alternative) for alternative in items[0][1][1]))
-    if items and items[0][0] is sre_constants.SUBPATTERN and len(items) == 1:
-        return _prefixes(items[0][1][3])
-    prefix = ""
-    for op, value in items:
-        if op is not sre_constants.LITERAL:
-            break
-        prefix += chr(value)
-    return {prefix}
+def _folds_as_written(char: str) -> bool:
+    """Whether every character a case-insensitive pattern takes for ``char`` folds as it does: the
+    Latin letters and signs French writes (not the micro sign, which matches the Greek mu)."""
+    return char < "\u0250" and char != "\u00b5"
+
+
+def _at_least_once(quantifier: re.Match) -> bool:
+    """Whether a quantifier asks for its item at least once (+, {2}, {1,3}; not ?, * or {0,3})."""
+    sign = quantifier.group()[0]
+    return sign == "+" or (sign == "{" and int(quantifier.group(1) or 0) > 0)
+
+
+def _alternatives(source: str) -> list[str] | None:
+    """The alternatives of ``source`` at its top level (``a|b(c|d)`` → ``a``, ``b(c|d)``)."""
+    alternatives, start, index = [], 0, 0
+    while index < len(source):
+        if source[index] == "|":
+            alternatives.append(source[start:index])
+            start = index + 1
+        index = _item_end(source, index)
+        if index < 0:
+            return None
+    return [*alternatives, source[start:]]
+
+
+def _group_body(group: str) -> str | None:
+    """What a capturing group ``(…)`` or a group ``(?:…)`` holds; None for any other group."""
+    if group.startswith("(?:"):
+        return group[3:-1]
+    return None if group.startswith("(?") else group[1:-1]
+
+
+def _item_end(source: str, start: int) -> int:
+    """The index after the item at ``start``: an escape, a class ``[…]``, a group ``(…)`` or one
+    character (-1 when a class or a group does not close)."""
+    char = source[start]
+    if char == "\\":
+        return start + 2 if start + 1 < len(source) else -1
+    if char == "[":
+        return _class_end(source, start)
+    if char == "(":
+        return _group_end(source, start)
+    return start + 1
+
+
+def _class_end(source: str, start: int) -> int:
+    """The index after the class ``[…]`` opening at ``start`` (-1 when it does not close)."""
+    index = start + 1
+    if source.startswith("^", index):
+        index += 1
+    if source.startswith("]", index):  # a « ] » first is a literal
+        index += 1
+    while index < len(source):
+        if source[index] == "\\":
+            index += 2
+        elif source[index] == "[":
+            return -1  # a nested set (Python warns it may change meaning): not read
+        elif source[index] == "]":
+            return index + 1
+        else:
+            index += 1
+    return -1
+
+
+def _group_end(source: str, start: int) -> int:
+    """The index after the group ``(…)`` opening at ``start`` (-1 when it does not close)."""
+    index = start + 1
+    while index < len(source) and source[index] != ")":
+        index = _item_end(source, index)
+        if index < 0:
+            return -1
+    return index + 1 if index < len(source) else -1

@@ -1,12 +1,10 @@
 """Light French inflection: plural and feminine endings folded onto one key.
 
 ``stem`` folds « partisanes », « partisans » and « partisan » onto one stem, so a lexicon lists each
-word once. ``stem_all`` gives ``tuple(map(stem, words))``, only cheaper for words already met.
+word once.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 # Feminine and plural endings folded onto the masculine singular; longest first.
 _ENDINGS = (
@@ -35,15 +33,6 @@ def stem(word: str) -> str:
         if len(_stems) >= _STEMS_KEPT:
             _stems.clear()
         found = _stems[word] = _stem(word)
-    return found
-
-
-def stem_all(words: Sequence[str]) -> tuple[str, ...]:
-    """The stem of each word: those already known read from a dictionary by C iterators (a third of
-    the cost of calling ``stem`` for each), the others made and kept."""
-    found = tuple(map(_stems.get, words))
-    if not all(found):  # a word not met yet (None; a stem is never empty)
-        found = tuple(map(stem, words))
     return found
 
 

@@ -5,10 +5,9 @@ A token is a run of letters and digits (unseen characters inside it ignored: ``u
 standing for letters inside a word (v0tez) are read as letters, and letters spaced or dotted apart
 (v.o.t.e.z) are joined.
 
-Speed tricks and the plain versions they agree with (``test_text.py`` proves it): a text without
-unseen characters is split by ``_plain_tokens`` on a masked copy (``_TOKEN_BYTES``), as
-``_joined_tokens`` splits it with the token pattern; ``_MIXED_FLAGS`` finds what ``_MIXED`` finds,
-and ``_SPACED_IN_MASK`` holds a match wherever ``_SPACED_LETTERS`` does.
+``tokens_reference`` is the plain version: the text split on the token pattern. ``tokens`` gives the
+same tokens (``test_reference_implementations.py`` proves it on arbitrary texts), faster for a text
+without unseen characters (nearly every text): see ``_masked_words``.
 """
 
 from __future__ import annotations
@@ -44,78 +43,71 @@ _SPACED_LETTERS = re.compile(r"[ .\-_*·](?<=(?<![a-z0-9])[a-z].)[a-z][ .\-_*·]
 
 class Tokens:
     """The tokens of a folded text and their positions, as parallel tuples (cheaper than one object per
-    token; tuples of strings and numbers are left alone by the garbage collector once it has seen them).
-    ``joined``: whether letters spaced apart were joined into words."""
+    token; tuples of strings and numbers are left alone by the garbage collector once it has seen them)."""
 
-    __slots__ = ("words", "starts", "ends", "joined")
+    __slots__ = ("words", "starts", "ends")
 
-    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int], joined: bool = False):
+    def __init__(self, words: Sequence[str], starts: Sequence[int], ends: Sequence[int]):
         self.words, self.starts, self.ends = tuple(words), tuple(starts), tuple(ends)
-        self.joined = joined
 
     def __len__(self) -> int:
         return len(self.words)
 
 
-def tokens(folded: str, like: Tokens | None = None, count: int = 0) -> Tokens:
-    """The tokens of an already folded text, with obfuscations undone.
+def tokens(folded: str) -> Tokens:
+    """The tokens of an already folded text, with obfuscations undone (what ``tokens_reference`` gives)."""
+    words, starts, ends = _pattern_words(folded) if holds_unseen(folded) else _masked_words(folded)
+    return _undo_obfuscations(folded, words, starts, ends)
 
-    ``like`` and ``count``: the tokens of another text whose first ``count`` tokens, and everything
-    up to the start of the next one, this text shares (see ``analysis.Analysed``): those are taken as
-    they are, each token being read on its own.
-    """
-    position = like.starts[count] if count else 0
-    maybe_spaced = True
-    if holds_unseen(folded):
-        words, starts, ends = _joined_tokens(folded, position)
-        mixed = _MIXED.search(folded, position) is not None
-    else:
-        raw = folded[position:].encode("ascii", "replace")
-        masked = raw.translate(_TOKEN_BYTES).decode("ascii")
-        words, starts, ends = _plain_tokens(masked, position)
-        if not count:
-            maybe_spaced = _SPACED_IN_MASK.search(masked) is not None
-        # A letter next to a digit or sign, as _MIXED finds it: bytes 1 and 2 side by side.
-        flags = raw.translate(_MIXED_FLAGS)
-        mixed = b"\1\2" in flags or b"\2\1" in flags
-    if mixed:  # a word mixing letters with digits or signs is read as letters
+
+def tokens_reference(folded: str) -> Tokens:
+    """The plain version of ``tokens``: the text split on the token pattern."""
+    return _undo_obfuscations(folded, *_pattern_words(folded))
+
+
+def _undo_obfuscations(folded: str, words: list[str], starts: list[int], ends: list[int]) -> Tokens:
+    """Words mixing letters with digits or signs read as letters (v0tez), letters spaced apart joined."""
+    if _MIXED.search(folded):
         words = [word.translate(_LEET) if not word.isalpha() and _MIXED.search(word) else word for word in words]
-    if count:
-        words = like.words[:count] + tuple(words)
-        starts, ends = like.starts[:count] + tuple(starts), like.ends[:count] + tuple(ends)
     found = Tokens(words, starts, ends)
-    # Shared tokens hold no run of letters spaced apart (``like`` has none): a run ends after them,
-    # and may begin with the last two.
-    if maybe_spaced and _SPACED_LETTERS.search(folded, like.starts[max(0, count - 2)] if count else 0):
+    if _SPACED_LETTERS.search(folded):
         found = _join_spaced_letters(found, folded)
     return found
 
 
-# Letters, digits, @ and $ kept, every other byte made a space (a character beyond ASCII is encoded
-# as « ? » first, so positions stay those of the text): the masked text of ``_plain_tokens``.
+def _pattern_words(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """The words of a text and their positions, split on the token pattern; unseen characters, which
+    like @ and $ may join letters, are removed from the words."""
+    # The text split on its tokens, whose positions are the running sums of the pieces' lengths.
+    pieces = _TOKEN.split(folded)
+    offsets = list(accumulate(map(len, pieces)))
+    words = [word.translate(_UNSEEN_TABLE) for word in pieces[1::2]]
+    return words, offsets[0:-1:2], offsets[1::2]
+
+
+# Letters, digits, @ and $ kept, every other byte made a space: the masked text of ``_masked_words``.
 _TOKEN_BYTES = bytes(code if chr(code) in string.ascii_lowercase + string.digits + "@$" else 32 for code in range(256))
-# 1 for a letter, 2 for a digit or a sign that may stand for one, 0 for anything else (see _MIXED).
-_MIXED_FLAGS = bytes(
-    1 if chr(code) in string.ascii_lowercase else 2 if chr(code) in string.digits + "@$" else 0 for code in range(256)
-)
-# Letters spaced apart show in a masked text as three one-letter words between single spaces; every
-# match of _SPACED_LETTERS has one there, and this pattern, written from a space, is found quickly.
-_SPACED_IN_MASK = re.compile(r" (?<=(?<![a-z0-9])[a-z] )[a-z] [a-z](?![a-z0-9])")
 
 
-def _plain_tokens(masked: str, position: int) -> tuple[list[str], list[int], list[int]]:
-    """The tokens of a masked text (see _TOKEN_BYTES) that begins at ``position`` of a text without
-    invisible characters, read without a regular expression: split on each space, positions summed by
-    C iterators (twice as cheap as splitting the text on the token pattern)."""
+def _masked_words(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """What ``_pattern_words`` gives for a text without unseen characters, at half the cost.
+
+    1. Mask: the text encoded as ASCII (a character beyond it written « ? », so positions stay those
+       of the text), then every byte but a letter, a digit, @ or $ made a space (``_TOKEN_BYTES``,
+       ``bytes.translate``: one lookup per byte in C).
+    2. Split the masked text on each space: the pieces that are not empty are the words. Piece i
+       starts after the lengths of the pieces before it, plus i spaces; C iterators add them up.
+    3. @ and $ join the letters or digits around them (info@ville); at either end of a word they are
+       no part of it (@ville, 25$), and alone they are no word.
+    Splitting the text on the token pattern instead costs 424,000 instructions per post more,
+    including the obfuscation checks then made on the text (``bench/charte_count.py``: +20 %)."""
+    masked = folded.encode("ascii", "replace").translate(_TOKEN_BYTES).decode("ascii")
     pieces = masked.split(" ")
     lengths = list(map(len, pieces))
-    # Each piece is followed by one space: piece i starts after the lengths before it, plus i.
-    starts = list(compress(map(add, accumulate(lengths, initial=position), naturals()), lengths))
+    starts = list(compress(map(add, accumulate(lengths, initial=0), naturals()), lengths))
     words = list(compress(pieces, lengths))
     ends = list(map(add, starts, map(len, words)))
     if "@" in masked or "$" in masked:
-        # A sign joins the letters or digits around it (info@ville); at either end of a run it is no
-        # part of the token (@ville, 25$), and alone it is none.
         for index in reversed(list(compress(range(len(words)), map(not_, map(str.isalnum, words))))):
             word = words[index]
             token = word.strip("@$")
@@ -125,17 +117,6 @@ def _plain_tokens(masked: str, position: int) -> tuple[list[str], list[int], lis
             else:
                 del words[index], starts[index], ends[index]
     return words, starts, ends
-
-
-def _joined_tokens(folded: str, position: int) -> tuple[list[str], list[int], list[int]]:
-    """The tokens from ``position`` of a text holding invisible characters, which, like @ and $, may
-    join letters; they are removed from the words."""
-    # One pass of the regular expression: the text split on its tokens, whose positions are the
-    # running sums of the pieces' lengths.
-    pieces = _TOKEN.split(folded[position:] if position else folded)
-    offsets = list(accumulate(map(len, pieces), initial=position))
-    words = [word.translate(_UNSEEN_TABLE) for word in pieces[1::2]]
-    return words, offsets[1:-1:2], offsets[2::2]
 
 
 def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
@@ -168,4 +149,4 @@ def _join_spaced_letters(found: Tokens, folded: str) -> Tokens:
             starts.append(found.starts[index])
             ends.append(found.ends[index])
     flush()
-    return Tokens(words, starts, ends, joined=len(words) < len(found.words))
+    return Tokens(words, starts, ends)

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import re
-
 import pytest
 from django.utils import timezone
 
 from calendar_app.charte.base import CheckContext, Severity
 from calendar_app.charte.data import CharteData
 from calendar_app.charte.loader import data_from_defaults
-from calendar_app.charte.rules.netiquette import (
-    _CAPITAL_FLAGS,
-    _DOTS,
-    _MARK_FLAGS,
-    _MARKS,
-    _UPPER,
-    Netiquette,
-    Shouting,
-    _has_latin_run,
-)
+from calendar_app.charte.rules.netiquette import Netiquette, Shouting
 
 
 @pytest.fixture(scope="module")
@@ -182,30 +170,6 @@ def test_it_lets_acronyms_short_headings_and_ordinary_writing_pass(shouting, tex
 )
 def test_it_warns_on_repeated_punctuation_and_letters(shouting, text, found):
     assert found in spans(check(shouting, text), text)
-
-
-@pytest.mark.parametrize("length", [2, 3, 4])
-def test_the_quick_look_for_repeated_letters_misses_none(length):
-    """The bit trick says yes wherever the pattern finds a letter a-z repeated ``length`` times."""
-    rng = random.Random(length)
-    pattern = re.compile("([a-z])" + r"\1" * (length - 1))
-    for _ in range(2000):
-        folded = "".join(rng.choice("aab e-1.é😀 ") for _ in range(rng.randrange(0, 30)))
-        if pattern.search(folded):
-            assert _has_latin_run(folded, length), folded
-        letters = "".join(char for char in folded if "a" <= char <= "z")
-        assert _has_latin_run(folded, length) == bool(pattern.search(letters)), folded
-
-
-@pytest.mark.parametrize(
-    ("flags", "characters"), [(_CAPITAL_FLAGS, f"[{_UPPER}]"), (_MARK_FLAGS, f"[{_MARKS}{_DOTS}]")]
-)
-def test_the_quick_looks_flag_every_capital_and_mark(flags, characters):
-    """Every character of the capitals' or the marks' class reads as a 1 once encoded as the rule reads a text."""
-    pattern = re.compile(characters)
-    for code in [*range(0x3000), *range(0xFF00, 0xFF10)]:
-        if pattern.fullmatch(chr(code)):
-            assert flags[chr(code).encode("latin-1", "replace")[0]] == 1, chr(code)
 
 
 @pytest.mark.parametrize(
