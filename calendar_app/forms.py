@@ -308,9 +308,13 @@ class EmergencyPostForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channels"].queryset = Channel.objects.filter(
-            is_active=True, emergency_enabled=True, authorised_at__isnull=False
-        )
+        # Authorised: the Direction générale's authorisation and the profile checklist (art. 5.10, 8.1, 9.1).
+        self.fields["channels"].queryset = Channel.objects.authorised().filter(is_active=True, emergency_enabled=True)
+
+
+def is_account(text: str) -> bool:
+    """Whether a party's "other name" is a social media account: a handle (``@name``) or a profile's address."""
+    return text.startswith("@") or text.lower().startswith(("http://", "https://"))
 
 
 class ElectionForm(forms.Form):
@@ -323,22 +327,31 @@ class ElectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=10000,
-        help_text=_("One per line: name, then other names separated by “|” (abbreviations, slogans, hashtags)."),
+        help_text=_(
+            "One per line: name, then other names separated by “|” (abbreviations, slogans, hashtags) and its "
+            "social media accounts (@name, or a profile's address), which the city's accounts may not follow (art. 7)."
+        ),
     )
     candidates = TextField(
         label=_("Registered candidates"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=20000,
-        help_text=_("One per line: full name | position sought | party (optional)."),
+        help_text=_(
+            "One per line: full name | position sought | party (optional) | social media accounts (optional: "
+            "@name, or a profile's address), which the city's accounts may not follow (art. 7)."
+        ),
     )
 
     def clean_parties(self):
+        """(name, other names, accounts) of each line: among the other names, an account (``is_account``) is one."""
         parties = []
         for line in self.cleaned_data["parties"].splitlines():
-            name, *aliases = [part.strip() for part in line.split("|")]
+            name, *others = [part.strip() for part in line.split("|")]
             if name:
-                parties.append((name, "\n".join(alias for alias in aliases if alias)))
+                accounts = [other for other in others if is_account(other)]
+                aliases = [other for other in others if other and not is_account(other)]
+                parties.append((name, "\n".join(aliases), "\n".join(accounts)))
         return parties
 
     def clean_candidates(self):
@@ -356,13 +369,18 @@ class ElectionForm(forms.Form):
                     params={"number": number},
                 )
             candidates.append(
-                CandidateInput(full_name=parts[0], position=parts[1], party=parts[2] if len(parts) > 2 else "")
+                CandidateInput(
+                    full_name=parts[0],
+                    position=parts[1],
+                    party=parts[2] if len(parts) > 2 else "",
+                    social_accounts="\n".join(part for part in parts[3:] if part),
+                )
             )
         return candidates
 
     def clean(self):
         data = super().clean()
-        party_names = {name for name, _aliases in data.get("parties", [])}
+        party_names = {name for name, _aliases, _accounts in data.get("parties", [])}
         for candidate in data.get("candidates", []):
             if candidate.party and candidate.party not in party_names:
                 self.add_error(

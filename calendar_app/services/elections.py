@@ -27,6 +27,7 @@ class CandidateInput:
     position: str
     party: str = ""
     person: Person | None = None
+    social_accounts: str = ""  # one per line (art. 7: the city's accounts may not follow them)
 
 
 def election_declare(
@@ -36,18 +37,21 @@ def election_declare(
     starts_on: datetime.date,
     polling_day: datetime.date,
     ends_on: datetime.date,
-    parties: Sequence[tuple[str, str]] = (),
+    parties: Sequence[tuple[str, str] | tuple[str, str, str]] = (),
     candidates: Sequence[CandidateInput] = (),
 ) -> ElectionPeriod:
-    """Record an election period with its parties (name, other names) and registered candidates."""
+    """Record an election period with its parties (name, other names and, optionally, social media accounts:
+    one per line) and registered candidates."""
     require(Abilities(actor).can_declare_election(), actor=actor, action=Action.DECLARE_ELECTION, target=None)
     period = ElectionPeriod(name=name, starts_on=starts_on, polling_day=polling_day, ends_on=ends_on, declared_by=actor)
     period.full_clean()
     with transaction.atomic():
         period.save()
         by_name = {}
-        for party_name, aliases in parties:
-            by_name[party_name] = Party.objects.create(election=period, name=party_name, aliases=aliases)
+        for party_name, aliases, *accounts in parties:
+            by_name[party_name] = Party.objects.create(
+                election=period, name=party_name, aliases=aliases, social_accounts="\n".join(accounts)
+            )
         for candidate in candidates:
             Candidate.objects.create(
                 election=period,
@@ -55,6 +59,7 @@ def election_declare(
                 position=candidate.position,
                 party=by_name.get(candidate.party) if candidate.party else None,
                 person=candidate.person,
+                social_accounts=candidate.social_accounts,
             )
         audit_record(actor=actor, action="election_declared", target=period, after=field_values(period))
         notify(

@@ -194,3 +194,12 @@ class TestThePage:
         assert reverse("calendar_app:channel_profile_confirm", args=[channel.pk]) not in page
         response = client.post(reverse("calendar_app:channel_profile_confirm", args=[channel.pk]), {"item": "logo"})
         assert response.status_code == 403 and not channel.profile_confirmations.exists()
+
+
+def test_an_emergency_is_published_only_on_authorised_channels():
+    from calendar_app.forms import EmergencyPostForm
+
+    checked = factories.channel("facebook", emergency_enabled=True)
+    unchecked = factories.channel("x", emergency_enabled=True, profile_checked=False)
+    offered = list(EmergencyPostForm().fields["channels"].queryset)
+    assert checked in offered and unchecked not in offered

@@ -254,3 +254,28 @@ class TestTheElectionPage:
             reverse("calendar_app:followed_accounts_confirm", args=[channel.pk]), {"election": period.pk}
         )
         assert response.status_code == 403 and not FollowedAccountsCheck.objects.exists()
+
+
+class TestDeclaringTheAccounts:
+    def test_the_direction_generale_lists_the_parties_and_candidates_accounts_when_declaring_the_period(self, client):
+        client.force_login(factories.holder(Role.DIRECTION_GENERALE))
+        response = client.post(
+            reverse("calendar_app:election_new"),
+            {
+                "name": "Élection partielle",
+                "starts_on": "2031-09-01",
+                "polling_day": "2031-10-15",
+                "ends_on": "2031-10-15",
+                "parties": "Parti du Fleuve | PDF | @partidufleuve | https://www.facebook.com/partidufleuve",
+                "candidates": "Gilles Boucher | Mairie | Parti du Fleuve | @gboucher@social.example | @gboucher",
+            },
+        )
+        assert response.status_code == 302
+        party, candidate = Party.objects.get(), Candidate.objects.get()
+        assert party.aliases == "PDF"
+        assert party.social_accounts == "@partidufleuve\nhttps://www.facebook.com/partidufleuve"
+        assert candidate.social_accounts == "@gboucher@social.example\n@gboucher"
+        watched = watched_in(party.election)
+        assert matches(FollowedAccount("@gboucher@social.example", "GB"), watched) == [
+            "Candidate: Gilles Boucher (an account listed for them)"
+        ]
