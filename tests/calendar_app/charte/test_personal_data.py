@@ -724,6 +724,11 @@ def test_without_any_word_list_the_generic_shapes_are_still_found():
         "1-" * 1000,
         "né le " * 500,
         "dossier no " * 500,
+        "Mme " * 500,
+        "la plainte de M. " * 500,
+        "Le propriétaire du 12, rue des Pins, constat " * 200,
+        "auprès de Lorraine, 418 555-0142 ou " * 200,
+        "Centre d'action bénévole, info@cab.example ou " * 200,
         "٤١٨ ٥٥٥-٠١٤٢",  # Arabic-Indic digits
     ],
 )

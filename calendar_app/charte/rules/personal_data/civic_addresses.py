@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from calendar_app.charte.rules.personal_data.holders import SENTENCE_REACH
 from calendar_app.charte.rules.personal_data.patterns import (
     ADDRESS,
     DASHES,
@@ -18,6 +19,7 @@ from calendar_app.charte.rules.personal_data.patterns import (
     Found,
     alternation,
     first_stems,
+    positions,
 )
 from calendar_app.charte.text.analysis import Analysed
 from calendar_app.charte.text.folding import fold
@@ -37,9 +39,13 @@ _POSTAL = re.compile(
 _CIVIC_NUMBER = r"(?P<number>\d{1,6}(?:[a-z](?!\w))?(?:[-/]\d{1,6})?)"
 _SEGMENT_END = re.compile(r"[,\n;()]")
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"[0-9]")
+_BLANKS = " \t,\u00a0"
 _SENTENCE_END = re.compile(r"[!?;\n]|\.(?=\s)")
-# How far before a civic number a person's name or a word naming who lives there may begin.
+# How far before a civic number a person's name or a word naming who lives there may begin, and
+# how far before a street type its civic number may be (« 41 Main Street », « 214, 3e Avenue »).
 _HOLDER_REACH = 60
+_NUMBER_REACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +76,12 @@ class CivicAddresses:
         # Civic addresses tied to a person (a name, « le propriétaire du », a file) are looked for
         # only in a text with a street type (``keys``).
         self.keys, _ = first_stems(terms.get(STREET_TYPES, ()))
-        links = alternation(terms.get(ADDRESS_LINKS, ()))
-        self._link_before = re.compile(rf"(?:{links})?[ \t,\u00a0]*\Z")
-        self._holder_before = re.compile(alternation(terms.get(ADDRESS_HOLDERS, ())) + r"\Z")
+        # A text without any of these stems ties no address to a person but by a name.
+        self.tie_keys = (
+            first_stems(terms.get(ADDRESS_HOLDERS, ()))[0] | first_stems(terms.get(ADDRESS_FILE_WORDS, ()))[0]
+        )
+        self._links = _folded_longest_first(terms.get(ADDRESS_LINKS, ()))
+        self._holder_words = _folded_longest_first(terms.get(ADDRESS_HOLDERS, ()))
         self._file_words = re.compile(alternation(terms.get(ADDRESS_FILE_WORDS, ())))
         self._official: list[Address] = []
 
@@ -99,10 +108,19 @@ class CivicAddresses:
         """Civic addresses without a postal code that point to a person: right after a name or a
         word naming who lives there, or in a sentence about a file when no institution holds them.
         (``holders``: the ``Holders`` that reads names and institutions.)"""
-        if self.keys.isdisjoint(stems):
+        hits = self.keys.intersection(stems)
+        if not hits:
             return
-        folded = analysed.folded
-        for civic in self._civic.finditer(folded):
+        folded, starts, ends, read_up_to = analysed.folded, analysed.tokens.starts, analysed.tokens.ends, 0
+        # Only before a street type: « 45, rue », « 41 Main Street » (the number a few words before).
+        for index in positions(analysed.stems, hits):
+            window = max(read_up_to, starts[index] - _NUMBER_REACH)
+            if not _DIGIT.search(folded, window, starts[index]):
+                continue  # « sur place », « la Côte-du-Sud »
+            civic = next(self._civic.finditer(folded, window, ends[index] + 1), None)
+            if civic is None or civic.end() < starts[index]:
+                continue
+            read_up_to = civic.end()
             found, address = self._address_at(analysed, civic.start())
             if found is None or self._is_official(address):
                 continue
@@ -113,20 +131,22 @@ class CivicAddresses:
 
     def _after_a_holder(self, analysed: Analysed, start: int, holders) -> bool:
         """« Mme Josée Tremblay, du | 45 », « le propriétaire du | 12 »."""
-        folded = analysed.folded
         floor = max(0, start - _HOLDER_REACH)
-        link = self._link_before.search(folded, floor, start)
-        end = link.start() if link else start
-        end = len(folded[:end].rstrip(" \t,\u00a0"))
-        if self._holder_before.search(folded, floor, end):
-            return True
-        return holders.name_before(analysed, end, _HOLDER_REACH) is not None
+        head = analysed.folded[floor:start].rstrip(_BLANKS)
+        link = _last_word(head, self._links)
+        if link:
+            head = head[: -len(link)].rstrip(_BLANKS)  # « Mme Josée Tremblay, du » → « Mme Josée Tremblay »
+        if _last_word(head, self._holder_words):
+            return True  # « le propriétaire »
+        return holders.name_before(analysed, floor + len(head), _HOLDER_REACH) is not None
 
     def _about_a_file(self, folded: str, found: Found) -> bool:
         """Whether the sentence of an address speaks of a file (« constat d'infraction »)."""
-        start = max((stop.end() for stop in _SENTENCE_END.finditer(folded, 0, found.start)), default=0)
-        stop = _SENTENCE_END.search(folded, found.end)
-        return self._file_words.search(folded, start, stop.start() if stop else len(folded)) is not None
+        floor = max(0, found.start - SENTENCE_REACH)
+        start = max((stop.end() for stop in _SENTENCE_END.finditer(folded, floor, found.start)), default=floor)
+        stop = _SENTENCE_END.search(folded, found.end, found.end + SENTENCE_REACH)
+        end = stop.start() if stop else min(len(folded), found.end + SENTENCE_REACH)
+        return self._file_words.search(folded, start, end) is not None
 
     def _is_official(self, address: Address) -> bool:
         """Compared by civic number, street (its distinctive words) and postal code, each when known."""
@@ -198,3 +218,15 @@ class CivicAddresses:
             for word in _WORD.findall(segment)
             if word not in self._street_fillers and word not in self._street_types and not word.isdigit()
         )
+
+
+def _folded_longest_first(terms) -> tuple[str, ...]:
+    return tuple(sorted({fold(term.strip()) for term in terms if term.strip()}, key=len, reverse=True))
+
+
+def _last_word(text: str, words: tuple[str, ...]) -> str | None:
+    """The one of ``words`` that ``text`` ends with, if any (a whole word: « du », not « sud »)."""
+    for word in words:
+        if text.endswith(word) and not text[-len(word) - 1 : -len(word)].isalnum():
+            return word
+    return None

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calendar_app.charte.rules.personal_data.patterns import alternation
+from calendar_app.charte.rules.personal_data.patterns import Phrases, alternation, first_stems
 from calendar_app.charte.text.analysis import Analysed
 from calendar_app.charte.text.folding import fold
 
@@ -44,7 +44,12 @@ _NAME = re.compile(r"[^\W\d_]+(?:[-\u2011][^\W\d_]+)*")
 _WORD = re.compile(r"[^\W_]+")
 # Where a sentence ends: « ! ? ; », a line break, or a dot before a space (see ``sentence``).
 _SENTENCE_END = re.compile(r"[!?;\n]|\.(?=\s)")
+# How far back the beginning of a sentence is looked for, in characters: a longer « sentence »
+# (a list of numbers, a hostile text) is read from there, so that each contact costs the same.
+SENTENCE_REACH = 300
 _SPACES = r"[ \t\u00a0\u202f]+"
+# What separates the words of a mailbox's name: travaux.publics, camp-de-jour, loisirs2027.
+_MAILBOX_SEPARATORS = re.compile(r"[._+\-\d]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +66,15 @@ class Holders:
         self._titles = re.compile(alternation(titles) + _SPACES)
         self._title_words = {fold(title).rstrip(".") for title in titles}
         self._first_names = {fold(name) for name in terms.get(FIRST_NAMES, ())}
+        # A text without any of these stems names nobody by a title or a first name.
+        self.name_keys = first_stems(titles)[0] | first_stems(terms.get(FIRST_NAMES, ()))[0]
         self._introducers = re.compile(alternation(terms.get(PERSON_INTRODUCERS, ())) + _SPACES)
         self._person_words = re.compile(alternation(terms.get(PERSON_WORDS, ())))
-        # Not inside an e-mail or a web address (info@ville.montmagny.qc.ca names no institution).
-        self._institutions = re.compile(rf"(?<![@./]){alternation(terms.get(INSTITUTIONS, ()))}(?![.@/]\w)")
+        # Institutions and information lines are read once a text has a contact, all at once.
+        self._institutions = Phrases(terms.get(INSTITUTIONS, ()))
         self._institution_starts = {fold(term).split()[0] for term in terms.get(INSTITUTIONS, ()) if term.strip()}
-        self._line_words = re.compile(alternation(terms.get(LINE_WORDS, ())))
+        self._line_words = Phrases(terms.get(LINE_WORDS, ()))
+        self._last_read: tuple[Analysed | None, list[Span], list[Span]] = (None, [], [])
         self._role_words = {fold(term) for term in terms.get(ROLE_MAILBOXES, ())}
         before, after = data.setting(WORDS_BEFORE_SETTING), data.setting(WORDS_AFTER_SETTING)
         self._words_before = int(before) if before is not None else 12
@@ -78,32 +86,25 @@ class Holders:
         """Whether the number at ``start:end`` is a person's. ``floor``: where the contact before it
         ends (the words before that speak of that one); ``switchboard``: it has an extension or a
         toll-free area code."""
-        before, after = self._reach(analysed, start, end, floor)
-        if self._points_to_person(analysed, before) or self._points_to_person(analysed, after):
+        if self._near_a_person(analysed, start, end, floor):
             return True
-        if switchboard:
-            return False
-        sentence = self._sentence(analysed, start)
-        return not (
-            self._search(self._institutions, analysed, sentence) or self._search(self._line_words, analysed, sentence)
-        )
+        institutions, lines = self._institutions_and_lines(analysed)
+        return not (switchboard or self._in_sentence(analysed, start, institutions + lines))
 
     def is_persons_email(self, analysed: Analysed, start: int, end: int, floor: int) -> bool:
         """Whether the address at ``start:end`` is a person's (a role mailbox never is)."""
         if self.is_role_mailbox(analysed.folded[start:end].partition("@")[0]):
             return False
-        before, after = self._reach(analysed, start, end, floor)
-        if self._points_to_person(analysed, before) or self._points_to_person(analysed, after):
-            return True
-        return not self._search(self._institutions, analysed, self._sentence(analysed, start))
+        return self._near_a_person(analysed, start, end, floor) or not self._in_sentence(
+            analysed, start, self._institutions_and_lines(analysed)[0]
+        )
 
     def is_persons_address(self, analysed: Analysed, start: int, end: int, floor: int) -> bool:
         """Whether the civic address at ``start:end`` is a person's rather than an institution's
         or a place's (« Hôtel de ville de Shannon, 50, rue Saint-Patrick »)."""
-        before, after = self._reach(analysed, start, end, floor)
-        if self._points_to_person(analysed, before) or self._points_to_person(analysed, after):
-            return True
-        return not self._search(self._institutions, analysed, self._sentence(analysed, start))
+        return self._near_a_person(analysed, start, end, floor) or not self._in_sentence(
+            analysed, start, self._institutions_and_lines(analysed)[0]
+        )
 
     def names_a_person_after(self, analysed: Analysed, start: int, end: int) -> bool:
         """Whether the words right after a contact point to a person (« … (cellulaire de Marc) »)."""
@@ -113,7 +114,7 @@ class Holders:
         """« info », « travaux.publics », « 311 », « campdejour »: only service words, or digits."""
         if local_part.isdigit():
             return True
-        words = [word for word in re.split(r"[._+\-\d]+", local_part) if word]
+        words = [word for word in _MAILBOX_SEPARATORS.split(local_part) if word]
         return bool(words) and all(word in self._role_words for word in words)
 
     # Names -------------------------------------------------------------------------------------
@@ -125,10 +126,10 @@ class Holders:
         text, folded = analysed.text, analysed.folded
         title = self._titles.match(folded, position)
         if title:
-            return self._capitalised_words(text, title.end(), minimum=1, start=position)
+            return self._capitalised_words(text, title.end(), start=position)
         word = _NAME.match(text, position)
         if word and self._is_first_name(analysed, word):
-            return self._capitalised_words(text, word.start(), minimum=1, start=position)
+            return self._capitalised_words(text, word.start(), start=position)
         return None
 
     def name_before(self, analysed: Analysed, end: int, reach: int) -> Span | None:
@@ -163,6 +164,37 @@ class Holders:
 
     # Reading -----------------------------------------------------------------------------------
 
+    def _near_a_person(self, analysed: Analysed, start: int, end: int, floor: int) -> bool:
+        """Whether a word before the contact (from ``floor``) or right after it points to a person."""
+        before, after = self._reach(analysed, start, end, floor)
+        return self._points_to_person(analysed, before) or self._points_to_person(analysed, after)
+
+    def _in_sentence(self, analysed: Analysed, start: int, spans: list[Span]) -> bool:
+        """Whether one of ``spans`` lies in the sentence before ``start``."""
+        sentence = self._sentence(analysed, start)
+        return any(sentence.start <= span.start and span.end <= start for span in spans)
+
+    def _institutions_and_lines(self, analysed: Analysed) -> tuple[list[Span], list[Span]]:
+        """Where a text names an institution, and an information line (read once per text)."""
+        last = self._last_read
+        if last[0] is not analysed:
+            institutions = self._outside_addresses(analysed, self._institutions.find(analysed))
+            lines = self._outside_addresses(analysed, self._line_words.find(analysed))
+            last = self._last_read = (analysed, institutions, lines)
+        return last[1], last[2]
+
+    @staticmethod
+    def _outside_addresses(analysed: Analysed, found: list[tuple[int, int, int]]) -> list[Span]:
+        """The words found that are not part of an e-mail or a web address (« info@ville.montmagny.
+        qc.ca » names no institution)."""
+        text = analysed.text
+        return [
+            Span(start, end)
+            for start, end, _index in found
+            if text[start - 1 : start] not in ("@", ".", "/")
+            and not (text[end : end + 1] in ("@", ".", "/") and text[end + 1 : end + 2].isalnum())
+        ]
+
     def _points_to_person(self, analysed: Analysed, span: Span) -> bool:
         if span.start >= span.end:
             return False
@@ -187,7 +219,7 @@ class Holders:
         parts = analysed.folded[word.start() : word.end()].replace("\u2011", "-").split("-")
         return all(part in self._first_names for part in parts)
 
-    def _capitalised_words(self, text: str, position: int, *, minimum: int, start: int) -> Span | None:
+    def _capitalised_words(self, text: str, position: int, *, start: int) -> Span | None:
         """The run of capitalised words from ``position`` (at most three: « Josée Tremblay »)."""
         end, count = position, 0
         for word in _NAME.finditer(text, position, min(len(text), position + 80)):
@@ -198,7 +230,7 @@ class Holders:
             end, count = word.end(), count + 1
             if count == 3:
                 break
-        return Span(start, end) if count >= minimum else None
+        return Span(start, end) if count else None
 
     def _reach(self, analysed: Analysed, start: int, end: int, floor: int) -> tuple[Span, Span]:
         """The words that may speak of a contact: before it in its sentence (from ``floor`` on, at
@@ -208,8 +240,8 @@ class Holders:
         words = list(_WORD.finditer(text, self._sentence_start(analysed, floor, start), start))
         words = words[-self._words_before :]
         before = Span(words[0].start() if words else start, start)
-        sentence_end = len(text)
-        for stop in _SENTENCE_END.finditer(text, end):
+        sentence_end = min(len(text), end + SENTENCE_REACH)
+        for stop in _SENTENCE_END.finditer(text, end, sentence_end):
             if not self._abbreviation_before(analysed, stop.start()):
                 sentence_end = stop.start()
                 break
@@ -222,7 +254,7 @@ class Holders:
         return Span(self._sentence_start(analysed, 0, start), start)
 
     def _sentence_start(self, analysed: Analysed, floor: int, position: int) -> int:
-        start = floor
+        start = floor = max(floor, position - SENTENCE_REACH)
         for stop in _SENTENCE_END.finditer(analysed.text, floor, position):
             if not self._abbreviation_before(analysed, stop.start()):
                 start = stop.end()
@@ -234,7 +266,3 @@ class Holders:
             return False
         word = re.search(r"[^\W\d_]{1,4}\Z", analysed.folded[max(0, position - 5) : position])
         return word is not None and (word.group() in self._title_words or len(word.group()) <= 3)
-
-    @staticmethod
-    def _search(pattern: re.Pattern, analysed: Analysed, span: Span) -> bool:
-        return span.start < span.end and pattern.search(analysed.folded, span.start, span.end) is not None

@@ -70,6 +70,21 @@ def first_stems(terms: Iterable[str]) -> tuple[set[str], bool]:
     return keys, signs_only
 
 
+def positions(stems: list[str], wanted: set[str]) -> list[int]:
+    """Where the stems of ``wanted`` are in a text's stems, in order. (``list.index`` looks for each
+    one: the text's words are not walked one by one in Python.)"""
+    found = []
+    for word_stem in wanted:
+        index = -1
+        try:
+            while True:
+                index = stems.index(word_stem, index + 1)
+                found.append(index)
+        except ValueError:
+            pass
+    return sorted(found)
+
+
 class CuedPattern:
     """A pattern that begins with a word from the data, tried only where a text has that word."""
 
@@ -85,8 +100,8 @@ class CuedPattern:
         if not hits:
             return
         folded, starts, last_end = analysed.folded, analysed.tokens.starts, -1
-        for index, word_stem in enumerate(analysed.stems):
-            if word_stem in hits and starts[index] >= last_end:
+        for index in positions(analysed.stems, hits):
+            if starts[index] >= last_end:
                 match = self.regex.match(folded, starts[index])
                 if match:
                     last_end = match.end()

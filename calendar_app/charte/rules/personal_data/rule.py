@@ -96,8 +96,13 @@ class PersonalData(Check):
         self._allow_official_contacts(data)
         # Every word a cue-led pattern can start from: a text with none of them skips them all.
         cued = (self._phones.local, self._addresses.cued, self._births.cued, self._cases.cued)
-        phrases = (self._health.terms, self._health.conditions, self._cases.case_phrases, self._cases.named)
-        self._cue_keys = set(self._emails.at_keys).union(self._addresses.keys, *(item.keys for item in cued + phrases))
+        phrases = (self._health.terms, self._health.conditions, self._cases.case_phrases)
+        self._cue_keys = set(self._emails.at_keys).union(*(item.keys for item in cued + phrases))
+        # What an address or a file tied to a person needs: a street type or a file word (« rue »,
+        # « plainte »), and a title, a first name or a word such as « propriétaire » or « constat ».
+        # Common words: they are kept apart, so that they do not send a text through the others.
+        self._people_keys = self._addresses.keys | self._cases.named.keys | self._holders.name_keys
+        self._people_keys |= self._addresses.tie_keys
         # A cue list with a term made of signs only must be scanned for in every text.
         self._scan_always = any(item.scan for item in cued)
 
@@ -143,18 +148,26 @@ class PersonalData(Check):
         """Every piece of personal information in one text, overlaps resolved, in reading order."""
         contacts = list(self._numbers(analysed))
         found = []
-        stems = self._cue_keys.intersection(analysed.vocabulary_stems())  # the cue words this text has, if any
+        vocabulary = analysed.vocabulary_stems()
+        stems = self._cue_keys.intersection(vocabulary)  # the cue words this text has, if any
         if stems or "@" in analysed.folded:
             contacts.extend(self._emails.find(analysed, stems))
         if stems or self._scan_always:
             contacts.extend(self._phones.local_numbers(analysed, stems))
             found.extend(self._addresses.after_cues(analysed, stems))
-            found.extend(self._addresses.tied_to_people(analysed, stems, self._holders))
             found.extend(self._births.find(analysed, stems))
             found.extend(self._cases.find(analysed, stems))
-            found.extend(self._cases.of_named_people(analysed, stems, self._holders))
             found.extend(self._health.find(analysed, stems))
-        if contacts:
+        people = self._people_keys.intersection(vocabulary)
+        if people:
+            named = not people.isdisjoint(self._holders.name_keys)
+            if not people.isdisjoint(self._addresses.keys) and (
+                named or not people.isdisjoint(self._addresses.tie_keys)
+            ):
+                found.extend(self._addresses.tied_to_people(analysed, people, self._holders))
+            if named and not people.isdisjoint(self._cases.named.keys):
+                found.extend(self._cases.of_named_people(analysed, people, self._holders))
+        if any(item.kind != OFFICIAL for item in contacts):
             found.extend(self._persons_contacts(analysed, contacts))
         return _without_overlaps(found)
 
