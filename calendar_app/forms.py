@@ -296,6 +296,24 @@ class PressReleaseAuthorisationForm(forms.Form):
     )
 
 
+class RemovalForm(forms.Form):
+    """Taking published posts off their networks (art. 7), with why."""
+
+    reason = TextField(
+        label=_("Why it is removed"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        initial=_("Content linked to the election campaign (art. 7)."),
+        help_text=_("Kept with the removal; the communications department and the author are told."),
+    )
+
+
+class RemovalConfirmForm(forms.Form):
+    """A person removed a publication on the network themselves."""
+
+    note = TextField(label=_("What you did (optional)"), widget=forms.TextInput(), max_length=2000, required=False)
+
+
 class EmergencySwitchForm(forms.Form):
     reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000)
 

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     SWITCH_EMERGENCY = "switch_emergency", _("switch emergency mode")
     DECLARE_ELECTION = "declare_election", _("declare an election period")
     AUTHORISE_CHANNEL = "authorise_channel", _("authorise a channel")
+    REMOVE = "remove", _("remove a publication from its network")
     CONFIRM_CHANNEL_PROFILE = "confirm_channel_profile", _("confirm a channel's profile")
     CHECK_FOLLOWED_ACCOUNTS = "check_followed_accounts", _("check the accounts a channel follows")
 
@@ -257,6 +258,11 @@ class Abilities:
     # City-wide decisions.
     def can_switch_emergency(self) -> bool:
         return self.is_reviewer
+
+    def can_remove_published(self) -> bool:
+        """Taking campaign content off the networks (art. 7): the communications department, which manages the
+        accounts, and the Direction générale, which declares the election period."""
+        return self.is_reviewer or self.is_direction
 
     def can_declare_election(self) -> bool:
         return self.is_direction

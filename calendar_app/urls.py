@@ -14,6 +14,7 @@ from calendar_app.views import (
     profile,
     public,
     publishing,
+    removals,
     requests,
     review,
     transfer,
@@ -84,6 +85,11 @@ urlpatterns = [
         name="version_confirm_published",
     ),
     path("publications/canal/<int:pk>/renvoyer/", posts.version_send_again_view, name="version_send_again"),
+    # Removal after publication (art. 7)
+    path("publications/<int:pk>/retirer/", removals.post_remove_view, name="post_remove"),
+    path("retraits/<int:pk>/reessayer/", removals.removal_retry_view, name="removal_retry"),
+    path("retraits/<int:pk>/retire-a-la-main/", removals.removal_confirm_view, name="removal_confirm"),
+    path("elections/<int:pk>/retirer/", removals.election_remove_flagged_view, name="election_remove_flagged"),
     path("urgence/", publishing.emergency, name="emergency"),
     path("urgence/basculer/", publishing.emergency_toggle, name="emergency_toggle"),
     # The Direction générale's decisions (art. 7, 8.1)

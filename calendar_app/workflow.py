@@ -51,14 +51,15 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     # Back to scheduled when a temporary network error or an unknown outcome leaves a later attempt to make.
     S.PUBLISHING: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED, S.TO_VERIFY}),
     # One channel retried alone: the post is publishing again while that channel goes out.
-    S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING}),
+    S.PARTIALLY_PUBLISHED: frozenset({S.PUBLISHING, S.REMOVED}),
     S.FAILED: frozenset({S.SCHEDULED, S.PUBLISHING, S.WITHDRAWN}),
     # A person resolves it: it went out (a version is published; its post settles), or it is sent again
     # (a version is scheduled; its post is publishing once the worker takes it).
     S.TO_VERIFY: frozenset({S.PUBLISHED, S.PARTIALLY_PUBLISHED, S.FAILED, S.BLOCKED, S.SCHEDULED, S.PUBLISHING}),
     S.BLOCKED: frozenset({S.IN_REVIEW, S.WITHDRAWN}),
-    # Removal after publication (art. 7) comes with the service that removes; nothing performs it yet.
-    S.PUBLISHED: frozenset(),
+    # Removal after publication (art. 7, ``publishing.removals``): a version once its network took it off, a
+    # post once none of its versions is published any more.
+    S.PUBLISHED: frozenset({S.REMOVED}),
     S.REFUSED: frozenset(),
     S.WITHDRAWN: frozenset(),
     S.REMOVED: frozenset(),

@@ -21,6 +21,9 @@ class Network:
     # A social network, whose accounts the public page of official accounts lists (Annexe 1); not the
     # city's own outlets (its website's feed, a display screen's webhook).
     social: bool = True
+    # Whether its API can delete a publication (removal after publication, art. 7); where it cannot, a
+    # person removes it on the network and says so in Vitrine.
+    deletes: bool = True
 
 
 NETWORKS: dict[str, Network] = {
@@ -30,10 +33,21 @@ NETWORKS: dict[str, Network] = {
             "facebook", _("Facebook"), "https://graph.facebook.com", "publishing.adapters.facebook.FacebookAdapter"
         ),
         Network(
-            "instagram", _("Instagram"), "https://graph.facebook.com", "publishing.adapters.instagram.InstagramAdapter"
+            "instagram",
+            _("Instagram"),
+            "https://graph.facebook.com",
+            "publishing.adapters.instagram.InstagramAdapter",
+            # The Instagram Graph API documents no deletion of a published media (IG Media: read and update only).
+            deletes=False,
         ),
         Network("linkedin", _("LinkedIn"), "https://api.linkedin.com", "publishing.adapters.linkedin.LinkedInAdapter"),
-        Network("youtube", _("YouTube"), "https://www.googleapis.com", "publishing.adapters.youtube.YouTubeAdapter"),
+        Network(
+            "youtube",
+            _("YouTube"),
+            "https://www.googleapis.com",
+            "publishing.adapters.youtube.YouTubeAdapter",
+            deletes=False,  # Vitrine sends nothing there yet (videos only)
+        ),
         Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter"),
         Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter"),
         Network("bluesky", _("Bluesky"), "https://bsky.social", "publishing.adapters.bluesky.BlueskyAdapter"),

@@ -4,7 +4,8 @@ claims what falls due and hands it to the django-q2 workers in small batches.
 Run one or more per installation (``manage.py publish_dispatcher``, started by ``runall``): claims
 are atomic, so several dispatchers on several machines share the work without doubling anything.
 Its loop never waits on a network: every call, look-ups after an unknown outcome included, is made by
-a django-q2 task; the reaper it runs every ``REAP_SECONDS`` only reads and writes the database.
+a django-q2 task; the reaper it runs every ``REAP_SECONDS`` only reads and writes the database. Removals
+of published posts (``publishing.removals``) go the same way: claimed here, called in a task.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django_q.tasks import async_task
 from publishing.claims import Claim, claim_due, coming, next_due_at
 from publishing.options import options
 from publishing.reaper import reap
+from publishing.removals import claim_removals, enqueue_removals, reap_removals
 
 logger = logging.getLogger("vitrine.publishing")
 
@@ -67,8 +69,9 @@ def current_lookahead(now=None) -> float:
 
 
 def dispatch_once() -> int:
-    """Claim and enqueue everything due within the look-ahead; returns how many were handed over."""
-    handed = 0
+    """Claim and enqueue everything due within the look-ahead, and the removals due (art. 7); returns how many
+    were handed over."""
+    handed = enqueue_removals(claim_removals())
     lookahead = current_lookahead()
     while True:
         claims = claim_due(lookahead=lookahead)
@@ -95,6 +98,7 @@ def run(stop: threading.Event) -> None:
         try:
             if time.monotonic() >= next_reap:
                 reap()
+                reap_removals()
                 next_reap = time.monotonic() + options()["REAP_SECONDS"]
             handed = dispatch_once()
             if handed:

@@ -1,5 +1,5 @@
 """The publishing status page: queue, next due, recent outcomes, channels to reconnect, publications to verify
-(answered on their post's page); retry one channel."""
+and removals waiting for a person (answered on their post's page); retry one channel."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from calendar_app.services.scheduling import version_retry
 from calendar_app.views.base import abilities_of, allow, login_required
 from calendar_app.workflow import Status
 from publishing.claims import next_due_at
-from publishing.models import PublicationAttempt
+from publishing.models import PublicationAttempt, Removal
 
 
 @login_required
@@ -43,6 +43,9 @@ def status(request):
             .select_related("post", "channel")
             .order_by("unverified_since", "pk")[:50],
             "can_retry": can.is_reviewer,
+            "removals_for_a_person": Removal.objects.filter(state__in=(Removal.State.BY_HAND, Removal.State.FAILED))
+            .select_related("version__post", "version__channel")
+            .order_by("requested_at", "pk")[:50],
         },
     )
 

@@ -159,6 +159,18 @@ def install_new_lexicon(apps, code: str) -> None:
     settings_model.objects.filter(singleton=True).update(revision=models.F("revision") + 1)  # rules reload
 
 
+def install_new_terms(apps, code: str, terms: list[str], *, dropped: tuple[str, ...] = ()) -> None:
+    """Add ``terms`` that a later version added to the lexicon ``code`` of the defaults, and delete ``dropped``
+    (terms found to do harm), in a database loaded before (a migration); the team's own edits stay."""
+    get = lambda name: apps.get_model("calendar_app", name)  # noqa: E731
+    lexicon = get("CharteLexicon").objects.filter(code=code).first()
+    if lexicon is None:  # the team deleted the whole lexicon: it stays deleted
+        return
+    _install_lexicon(get("CharteLexicon"), get("CharteTerm"), code, {"terms": terms})
+    get("CharteTerm").objects.filter(lexicon=lexicon, term__in=dropped).delete()
+    get("CharteSettings").objects.filter(singleton=True).update(revision=models.F("revision") + 1)
+
+
 def _install_lexicon(lexicon_model, term_model, code: str, spec: dict) -> None:
     """The lexicon ``code`` as ``spec`` describes it, with its missing terms (none changed or deleted)."""
     lexicon, _created = lexicon_model.objects.get_or_create(

@@ -17,6 +17,7 @@ from calendar_app.services.channels import channel_authorise
 from calendar_app.services.elections import election_declare, election_flagged_published
 from calendar_app.services.notifications import notification_mark_read
 from calendar_app.views.base import abilities_of, allow, login_required
+from calendar_app.views.removals import RemovalForm, flagged_with_removals
 
 
 @login_required
@@ -72,7 +73,8 @@ def election_detail(request, pk: int):
             "candidates": period.candidates.select_related("party"),
             "following": followed_accounts_status(period),
             "can_check_following": can.can_check_followed_accounts(),
-            "flagged": election_flagged_published(period),
+            "flagged": flagged_with_removals(election_flagged_published(period)),
+            "removal_form": RemovalForm() if can.can_remove_published() else None,
         },
     )
 

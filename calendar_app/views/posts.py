@@ -23,6 +23,7 @@ from calendar_app.services.charte import charte_check
 from calendar_app.services.posts import press_release_authorise
 from calendar_app.services.scheduling import version_confirm_published, version_send_again
 from calendar_app.views.base import abilities_of, allow, login_required, visible_post
+from calendar_app.views.removals import removal_section
 from calendar_app.workflow import IllegalTransition, Status, can_transition
 from publishing.previews import previews_for_post
 
@@ -128,6 +129,7 @@ def _post_page(request, post: Post, *, address_form: NetworkAddressForm | None =
             "actions": actions_for(can, post, versions),
             "imported_event": ImportedEvent.objects.filter(post=post).first(),
             "press_release": press_release_section(can, post, form=press_release_form),
+            "removal": removal_section(can, post, versions),
         },
     )
 

@@ -153,6 +153,10 @@ class AuthError(PermanentError):
     pass
 
 
+class Gone(PermanentError):
+    """The publication asked about is not (or no longer) on the network: a removal has nothing left to do."""
+
+
 class OutcomeUnknown(AdapterError):
     pass
 
@@ -256,6 +260,9 @@ class NetworkAdapter:
         raise NotImplementedError
 
     def delete(self, external_id: str) -> None:
+        """Remove a publication (art. 7). ``Gone`` if the network no longer has it; calling it again after a
+        lost answer is harmless (the second call answers ``Gone``). Networks whose API cannot delete say so in
+        ``kernel.networks`` (``Network.deletes``) and raise ``PermanentError`` here."""
         raise NotImplementedError
 
     def fetch_comments(self, external_id: str) -> list[Comment]:
@@ -292,6 +299,10 @@ class NetworkAdapter:
 
     def is_auth_failure(self, response: httpx.Response, payload) -> bool:
         return response.status_code == 401
+
+    def is_gone(self, response: httpx.Response, payload) -> bool:
+        """The object asked about does not exist (any more); networks with their own way of saying it add it here."""
+        return response.status_code in (404, 410)
 
     def is_rate_limited(self, response: httpx.Response, payload) -> bool:
         """A refusal to be retried later; networks that throttle with other statuses say so here."""
@@ -368,7 +379,9 @@ class NetworkAdapter:
                 summary=summary,
                 status=status,
             )
-        raise PermanentError(
+        # Gone is a refusal too (a publication answered 404 is refused); a removal reads it as done.
+        refused = Gone if self.is_gone(response, payload) else PermanentError
+        raise refused(
             _("The network refused the post (HTTP %(status)s): %(detail)s") % {"status": status, "detail": detail},
             summary=summary,
             status=status,

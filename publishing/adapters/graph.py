@@ -19,6 +19,9 @@ from publishing.adapters.base import NetworkAdapter, retry_after_seconds
 GRAPH_VERSION = "v24.0"
 # 190: access token expired or invalidated; 102: the API session is gone.
 EXPIRED_TOKEN_CODES = frozenset({102, 190})
+# 100/33: "Object with ID … does not exist, cannot be loaded due to missing permissions, or does not support
+# this operation" (Graph answers a deleted post with HTTP 400, not 404).
+MISSING_OBJECT = (100, 33)
 # Application, user, Page, custom-level and business-use-case rate limits.
 THROTTLING_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
 
@@ -80,3 +83,7 @@ class GraphAdapter(NetworkAdapter):
 
     def is_auth_failure(self, response: httpx.Response, payload) -> bool:
         return response.status_code == 401 or graph_error(payload).get("code") in EXPIRED_TOKEN_CODES
+
+    def is_gone(self, response: httpx.Response, payload) -> bool:
+        error = graph_error(payload)
+        return super().is_gone(response, payload) or (error.get("code"), error.get("error_subcode")) == MISSING_OBJECT

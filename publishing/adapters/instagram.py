@@ -101,7 +101,7 @@ class InstagramAdapter(GraphAdapter):
         return None
 
     def delete(self, external_id: str) -> None:
-        self.request("DELETE", self.graph(external_id))
+        raise PermanentError(_("Instagram's API cannot delete a post: remove it in the Instagram app."))
 
     def fetch_comments(self, external_id: str) -> list[Comment]:
         """The media's comments and their replies (Instagram nests replies one level deep)."""

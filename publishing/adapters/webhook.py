@@ -26,7 +26,8 @@ The receiver answers 2xx, optionally with ``{"id": "<its identifier>", "url": "<
 
 - ``GET <url>/<idempotency key>``: 200 with the same JSON if that publication was received, else
   404 (after an unknown outcome, and to check the credentials);
-- ``DELETE <url>/<id>``: remove the publication (404 if it is already gone).
+- ``DELETE <url>/<id>``: remove the publication (art. 7: campaign content in an election period), 2xx once
+  removed, 404 if it is already gone; a repeated DELETE (after a lost answer) must answer 404, never fail.
 """
 
 from __future__ import annotations
@@ -157,8 +158,8 @@ class WebhookAdapter(NetworkAdapter):
         return None if answer is None else self._published(answer, outgoing.idempotency_key)
 
     def delete(self, external_id: str) -> None:
-        """Remove the publication; one the receiver no longer has (404) counts as removed."""
-        self._found("DELETE", external_id)
+        """A signed ``DELETE <url>/<id>``; the receiver's 404 (no longer there) is ``Gone``."""
+        self._send("DELETE", external_id)
 
     def fetch_comments(self, external_id: str) -> list[Comment]:
         return []

@@ -155,7 +155,11 @@ class XAdapter(NetworkAdapter):
         return None
 
     def delete(self, external_id: str) -> None:
-        self.request("DELETE", f"/2/tweets/{external_id}")
+        """``DELETE /2/tweets/:id`` answers ``{"data": {"deleted": true}}``; anything else is not a removal."""
+        answer = self.request("DELETE", f"/2/tweets/{external_id}")
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not (isinstance(data, dict) and data.get("deleted") is True):
+            raise PermanentError(_("X did not confirm the removal (%(answer)s).") % {"answer": str(answer)[:200]})
 
     def fetch_comments(self, external_id: str) -> list[Comment]:
         """The replies in the post's conversation; X's recent search covers the last 7 days."""

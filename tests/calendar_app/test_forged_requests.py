@@ -47,6 +47,7 @@ from calendar_app.models import (
 from calendar_app.permissions import Abilities
 from calendar_app.services.posts import AWAITING_DECISION
 from calendar_app.workflow import TIMED_STATES, Status, can_transition
+from publishing.models import Removal
 from tests import factories
 from tests.calendar_app.test_permissions import ROLES
 
@@ -549,6 +550,12 @@ def oracle_retry(can: Abilities, version: ChannelVersion) -> Expected:
     return done(Status.SCHEDULED) if version.status == Status.FAILED else UNCHANGED
 
 
+def oracle_remove(can: Abilities, post: Post) -> Expected:
+    if not (can.can_view(post) and can.can_remove_published()):
+        return REFUSED
+    return done(Status(post.status)) if post.versions.filter(status=Status.PUBLISHED).exists() else UNCHANGED
+
+
 def oracle_answer_to_verify(target: Status) -> Callable[[Abilities, ChannelVersion], Expected]:
     """« It was published » and « Send again » on a channel to verify (``version_confirm_published``,
     ``version_send_again``): whoever sees the post and may schedule it on that channel, only from to verify."""
@@ -788,6 +795,18 @@ POST_ENDPOINTS = [
         {},
         revisioned=False,
     ),
+    # Removal after publication (art. 7): the network is called later, by the worker.
+    PostEndpoint(
+        "post-remove",
+        "calendar_app:post_remove",
+        (REQUEST, INTERNAL, OWN),
+        lambda post: {"reason": "Contenu de campagne (art. 7)."},
+        oracle_remove,
+        {"new": {"Removal"}},
+        _added("Removal"),
+        revisioned=False,
+        creates=frozenset({"Removal"}),
+    ),
     PostEndpoint(
         "publishing-retry",
         "publishing:retry",
@@ -845,11 +864,12 @@ class CityTarget(Target):
 
     adds: frozenset[str] = frozenset()
     changes_row: tuple[str, int] | None = None
+    also_rows: frozenset[tuple[str, int]] = frozenset()  # rows the change carries along (a removal's version)
 
     def owns(self, change: Change) -> bool:
         if change.before is None:
             return change.model in self.adds
-        return (change.model, change.pk) == self.changes_row
+        return (change.model, change.pk) == self.changes_row or (change.model, change.pk) in self.also_rows
 
 
 def _request_form(world: ForgeryWorld, requester: int, **extra) -> dict:
@@ -888,6 +908,7 @@ class CityEndpoint:
     channel: Callable[[ForgeryWorld], Channel] | None = None  # the channel in the URL
     json: bool = False  # answers 200 (a fragment of page: the composer's live check), never a redirect
     row: Callable[[ForgeryWorld], tuple[str, int]] | None = None  # another row in the URL: (model, id)
+    also: Callable[[ForgeryWorld], list[tuple[str, int]]] | None = None  # rows it may change beside it
 
     def url(self, world: ForgeryWorld) -> str:
         if self.row:
@@ -896,7 +917,8 @@ class CityEndpoint:
 
     def target(self, world: ForgeryWorld) -> CityTarget:
         if self.row:
-            return CityTarget(adds=self.adds, changes_row=self.row(world))
+            also = frozenset(self.also(world)) if self.also else frozenset()
+            return CityTarget(adds=self.adds, changes_row=self.row(world), also_rows=also)
         return CityTarget(adds=self.adds, changes_row=("Channel", self.channel(world).pk) if self.channel else None)
 
 
@@ -967,6 +989,19 @@ def _add_event_source(world: ForgeryWorld) -> None:
     EventSource.objects.create(
         url="http://10.0.0.7/evenements.ics", name="Intranet", created_by=world.people[Role.COMMUNICATIONS]
     )
+
+
+def _removal(world: ForgeryWorld, state: str) -> None:
+    """A removal of the adviser's published post's first channel, failed or waiting for a person."""
+    version = world.post(OWN, Status.PUBLISHED).versions.order_by("pk").first()
+    Removal.objects.create(
+        version=version, requested_by=world.people[Role.COMMUNICATIONS], reason="Campagne", state=state
+    )
+
+
+def _removal_oracle(can: Abilities, world: ForgeryWorld) -> Expected:
+    post = world.post(OWN, Status.PUBLISHED)
+    return done() if can.can_view(post) and can.can_remove_published() else REFUSED
 
 
 _ELECTION = {
@@ -1145,6 +1180,31 @@ CITY_ENDPOINTS = [
         lambda can, w: done() if can.is_reviewer else REFUSED,
         NEW_POST | {"ImportedEvent"},
         _added("ImportedEvent"),
+    ),
+    # Removal after publication (art. 7). The world's election is over: nothing is flagged to remove.
+    CityEndpoint(
+        "election-remove-flagged",
+        "calendar_app:election_remove_flagged",
+        lambda w: {"reason": "Campagne (art. 7)."},
+        lambda can, w: UNCHANGED if can.can_remove_published() else REFUSED,
+        row=lambda w: ("ElectionPeriod", w.election.pk),
+    ),
+    CityEndpoint(
+        "removal-retry",
+        "calendar_app:removal_retry",
+        lambda w: {},
+        _removal_oracle,
+        setup=lambda w: _removal(w, Removal.State.FAILED),
+        row=lambda w: ("Removal", Removal.objects.get().pk),
+    ),
+    CityEndpoint(
+        "removal-confirm",
+        "calendar_app:removal_confirm",
+        lambda w: {"note": "Supprimée dans l'application."},
+        _removal_oracle,
+        setup=lambda w: _removal(w, Removal.State.BY_HAND),
+        row=lambda w: ("Removal", Removal.objects.get().pk),
+        also=lambda w: [("ChannelVersion", Removal.objects.get().version_id)],
     ),
     CityEndpoint(
         "event-source-run",

@@ -66,7 +66,7 @@ def test_an_image_address_instagram_cannot_fetch_is_permanent(sandbox, outgoing)
     assert "could not be fetched" in raised.value.message
 
 
-def test_credentials_comments_hiding_replies_and_delete(adapter, sandbox, outgoing):
+def test_credentials_comments_hiding_replies_and_no_delete(adapter, sandbox, outgoing):
     assert adapter.check_credentials() == "villemontmagny"
     published = adapter.publish(outgoing())
     sandbox.state.record(
@@ -84,5 +84,6 @@ def test_credentials_comments_hiding_replies_and_delete(adapter, sandbox, outgoi
         ("1790", ""),
         (reply.external_id, "1790"),
     ]
-    adapter.delete(published.external_id)
-    assert not sandbox.posts("instagram")
+    with pytest.raises(PermanentError, match="Instagram"):  # the Graph API deletes no published media
+        adapter.delete(published.external_id)
+    assert len(sandbox.posts("instagram")) == 1

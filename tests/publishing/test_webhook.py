@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from publishing.adapters.base import AuthError, PermanentError
+from publishing.adapters.base import AuthError, Gone, PermanentError
 from publishing.adapters.webhook import WebhookAdapter, sign, verify_signature
 from publishing.sandbox.networks.webhook import SECRET
 from tests.publishing.test_adapter_contract import NETWORKS
@@ -67,7 +67,8 @@ def test_credentials_delete_and_no_comments(adapter, sandbox, outgoing):
         adapter.reply("1", "Merci.")
     adapter.delete(published.external_id)
     assert not sandbox.posts("webhook") and adapter.lookup(outgoing()) is None
-    adapter.delete(published.external_id)  # already gone: nothing to do
+    with pytest.raises(Gone):  # already gone: the removal is closed, nothing doubled
+        adapter.delete(published.external_id)
 
 
 def test_verify_signature_accepts_a_genuine_request():

@@ -36,7 +36,8 @@ class FacebookSimulator(GraphSimulator):
         }
 
     def missing(self, object_id: str, verb: str) -> SandboxResponse:
-        return self.invalid(f"(#100) Unsupported {verb} request. Object with ID '{object_id}' does not exist")
+        message = f"(#100) Unsupported {verb} request. Object with ID '{object_id}' does not exist"
+        return self.graph_error(400, 100, message, error_subcode=33)
 
     @authenticated
     def upload_photo(self, request, match, state: State):

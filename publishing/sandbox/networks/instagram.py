@@ -27,6 +27,13 @@ class InstagramSimulator(GraphSimulator):
             ("GET", re.compile(rf"{VERSIONED}/(?P<user>[^/]+)/media"), self.account_media),
         ]
 
+    @authenticated
+    def delete(self, request, match, state: State):
+        """Instagram deletes comments, not published media: the IG Media node documents no deletion."""
+        if self.find(state, match["id"], "post") is not None:
+            return self.invalid("(#100) Unsupported delete request.")
+        return super().delete(request, match, state)
+
     def _containers(self, state: State) -> dict:
         return state.scratch[self.network].setdefault("containers", {})
 
