@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from calendar_app.models import Channel, ChannelProfileConfirmation, ProfileItem
+from calendar_app.models import Channel, ChannelProfileConfirmation, Notification, ProfileItem, Role
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.audit import audit_record, changed_values, field_values
+from calendar_app.services.notifications import notify
 
 AUTHORISATION_WITHDRAWN = gettext_lazy(
     "The account or its API address changed: the authorisation of the Direction générale (art. 8.1), "
@@ -63,6 +66,7 @@ def channel_profile_confirm(*, channel: Channel, item: str, actor, note: str = "
                 },
                 message=_profile_message(channel, item, note),
             )
+            _tell_the_direction_if_checked(channel)
     except IntegrityError:
         raise ValidationError(
             _("“%(item)s” is already confirmed for this channel.") % {"item": item.label}, code="already_confirmed"
@@ -99,6 +103,19 @@ def channel_profile_withdraw(*, channel: Channel, item: str, actor, reason: str)
                 "confirmed_at": confirmation.confirmed_at.isoformat(),
             },
             message=reason.strip(),
+        )
+
+
+def _tell_the_direction_if_checked(channel: Channel) -> None:
+    """The profile just became complete on an account the Direction générale has not authorised: tell it."""
+    channel = Channel.objects.get(pk=channel.pk)
+    if channel.authorised_at is None and not channel.missing_profile_items():
+        notify(
+            recipients=people_with_roles(Role.DIRECTION_GENERALE),
+            kind=Notification.Kind.CHANNEL,
+            template="channel_profile_checked",
+            context={"channel": channel},
+            url=reverse("calendar_app:channel_list") + f"#channel-{channel.pk}",
         )
 
 

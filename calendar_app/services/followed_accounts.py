@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import regex
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from calendar_app.models import Channel, ElectionPeriod, FollowedAccountsCheck
+from calendar_app.models import Channel, ElectionPeriod, FollowedAccountsCheck, Notification, Role
 from calendar_app.permissions import Abilities, Action, require
+from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.audit import audit_record
+from calendar_app.services.notifications import notify
 from kernel.credentials import CredentialsUnreadable
 from publishing.adapters import adapter_class, adapter_for
 from publishing.adapters.base import AdapterError, FollowedAccount, NetworkAdapter
@@ -220,4 +223,12 @@ def _record(
             },
             message=check.error or check.note,
         )
+        if check.flagged:
+            notify(
+                recipients=people_with_roles(Role.COMMUNICATIONS, Role.DIRECTION_GENERALE),
+                kind=Notification.Kind.ELECTION,
+                template="followed_accounts_flagged",
+                context={"check": check},
+                url=reverse("calendar_app:election_detail", args=[election.pk]) + f"#following-{channel.pk}",
+            )
     return check

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from calendar_app.models import AuditEntry, Channel, Municipality, ProfileItem, Role
+from calendar_app.models import AuditEntry, Channel, Municipality, Notification, ProfileItem, Role
 from calendar_app.permissions import PermissionRefused
 from calendar_app.selectors.channels import official_channels
 from calendar_app.services import posts as post_services
@@ -101,6 +101,18 @@ class TestTheChecklist:
         assert entry.actor == adviser and entry.after["item"] == "bio"
         assert "La Ville n'endosse pas les propos de ses abonnés." in entry.message
         assert "Bio mise à jour" in entry.message
+
+    def test_the_direction_generale_is_told_once_a_profile_awaits_its_authorisation(self, adviser, director):
+        channel = factories.channel("x", authorised_by=None, authorised_at=None, profile_checked=False)
+        for item in ProfileItem:
+            assert not Notification.objects.filter(recipient=director).exists()
+            channel_profile_confirm(channel=channel, item=item, actor=adviser)
+        [notification] = Notification.objects.filter(recipient=director)
+        assert str(channel) in notification.subject and "8.1" in notification.body
+        already = factories.channel("x", profile_checked=False)  # authorised already: nobody to tell
+        for item in ProfileItem:
+            channel_profile_confirm(channel=already, item=item, actor=adviser)
+        assert Notification.objects.filter(recipient=director).count() == 1
 
     def test_an_item_is_confirmed_once(self, adviser):
         channel = factories.channel("x")

@@ -11,7 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from calendar_app.models import AuditEntry, Candidate, Channel, ElectionPeriod, FollowedAccountsCheck, Party, Role
+from calendar_app.models import (
+    AuditEntry,
+    Candidate,
+    Channel,
+    ElectionPeriod,
+    FollowedAccountsCheck,
+    Notification,
+    Party,
+    Role,
+)
 from calendar_app.permissions import PermissionRefused
 from calendar_app.selectors.followed_accounts import followed_accounts_status
 from calendar_app.services.followed_accounts import (
@@ -142,6 +151,18 @@ class TestFetching:
         [entry] = entries(channel)
         assert entry.action == "followed_accounts_flagged" and entry.actor == adviser
         assert len(entry.after["flagged"]) == 2
+
+    def test_a_flagged_check_tells_the_communications_department_and_the_direction(self, sandbox, period, adviser):
+        director = factories.holder(Role.DIRECTION_GENERALE)
+        seed_following(sandbox.state, "x", [{"handle": "equipe_mtm", "display_name": "Équipe"}])
+        channel = connected("x", sandbox)
+        followed_accounts_check(channel=channel, election=period, actor=adviser)
+        for person in (adviser, director):
+            [notification] = Notification.objects.filter(recipient=person)
+            assert "@equipe_mtm" in notification.body and "art. 7" in notification.subject
+        seed_following(sandbox.state, "x", NEIGHBOURS)
+        followed_accounts_check(channel=channel, election=period, actor=adviser)
+        assert Notification.objects.filter(recipient=director).count() == 1  # a clear check tells nobody
 
     def test_a_channel_that_follows_none_of_them_is_checked(self, sandbox, period, adviser):
         seed_following(sandbox.state, "mastodon", NEIGHBOURS)
