@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from calendar_app.charte.rules.personal_data.holders import SENTENCE_REACH
+from calendar_app.charte.rules.personal_data.holders import SENTENCE_REACH, Holders
 from calendar_app.charte.rules.personal_data.patterns import (
     ADDRESS,
     DASHES,
@@ -104,10 +104,10 @@ class CivicAddresses:
             if found is not None and not self._is_official(address):
                 yield found
 
-    def tied_to_people(self, analysed: Analysed, stems: set[str], holders) -> Iterator[Found]:
+    def tied_to_people(self, analysed: Analysed, stems: set[str], holders: Holders) -> Iterator[Found]:
         """Civic addresses without a postal code that point to a person: right after a name or a
-        word naming who lives there, or in a sentence about a file when no institution holds them.
-        (``holders``: the ``Holders`` that reads names and institutions.)"""
+        word naming who lives there, or in a sentence about a file when no institution holds them
+        (``stems``: the cue words the text has)."""
         hits = self.keys.intersection(stems)
         if not hits:
             return
@@ -129,7 +129,7 @@ class CivicAddresses:
             ):
                 yield found
 
-    def _after_a_holder(self, analysed: Analysed, start: int, holders) -> bool:
+    def _after_a_holder(self, analysed: Analysed, start: int, holders: Holders) -> bool:
         """« Mme Josée Tremblay, du | 45 », « le propriétaire du | 12 »."""
         floor = max(0, start - _HOLDER_REACH)
         head = analysed.folded[floor:start].rstrip(_BLANKS)

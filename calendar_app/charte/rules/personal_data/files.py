@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from calendar_app.charte.rules.personal_data.holders import Holders
 from calendar_app.charte.rules.personal_data.patterns import (
     CASE,
     DASHES,
@@ -56,9 +57,9 @@ class IndividualCases:
         links = alternation(terms.get(CASE_LINKS, ()))
         self.named = CuedPattern(terms.get(CASE_WORDS, []), rf"[ \t]+{links}[ \t]*")
 
-    def of_named_people(self, analysed: Analysed, stems: set[str], holders) -> Iterator[Found]:
+    def of_named_people(self, analysed: Analysed, stems: set[str], holders: Holders) -> Iterator[Found]:
         """A file of a named person (« la plainte de M. Lavoie », « la demande de Josée Tremblay »)
-        (``stems``: the cue words the text has; ``holders``: the ``Holders`` that reads names)."""
+        (``stems``: the cue words the text has)."""
         for match in self.named.finditer(analysed, stems):
             name = holders.name_at(analysed, match.end())
             if name is not None:
