@@ -97,7 +97,8 @@ def _load_jobs(claims: list[tuple[int, str]]) -> list[Job]:
     versions = (
         ChannelVersion.objects.filter(pk__in=list(tokens), status=Status.PUBLISHING)
         .select_related("post", "channel", "post__author")
-        .prefetch_related("post__links", "post__post_media__asset")
+        # The channel's profile checklist: ``last_moment_refusals`` reads it (art. 5.10, 9.1), once per batch.
+        .prefetch_related("post__links", "post__post_media__asset", "channel__profile_confirmations")
     )
     jobs = []
     now = timezone.now()
