@@ -106,7 +106,17 @@ def channel_authorise_view(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("“%(channel)s” is authorised (art. 8.1).") % {"channel": channel})
+        if missing := Channel.objects.get(pk=channel.pk).missing_for_authorisation():
+            messages.info(
+                request,
+                _(
+                    "The Direction générale's authorisation of “%(channel)s” is recorded (art. 8.1); the channel "
+                    "publishes once its checklist is complete. It lacks: %(missing)s."
+                )
+                % {"channel": channel, "missing": "; ".join(missing)},
+            )
+        else:
+            messages.success(request, _("“%(channel)s” is authorised (art. 8.1).") % {"channel": channel})
     return redirect("calendar_app:channel_list")
 
 

@@ -215,3 +215,12 @@ def test_an_emergency_is_published_only_on_authorised_channels():
     unchecked = factories.channel("x", emergency_enabled=True, profile_checked=False)
     offered = list(EmergencyPostForm().fields["channels"].queryset)
     assert checked in offered and unchecked not in offered
+
+
+def test_the_direction_generale_is_told_what_its_authorisation_still_waits_for(client, director):
+    channel = factories.channel("mastodon", authorised_by=None, authorised_at=None, profile_checked=False)
+    client.force_login(director)
+    response = client.post(reverse("calendar_app:channel_authorise", args=[channel.pk]), follow=True)
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "recorded (art. 8.1)" in message and "official logo" in message
+    assert not fresh(channel).is_authorised and fresh(channel).authorised_by == director
