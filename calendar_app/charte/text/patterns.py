@@ -73,7 +73,8 @@ def _required(source: str) -> set[str] | None:
        a class ``[…]``, ``\\d``, ``.``, an anchor, a group. A literal made optional (``?``, ``*``,
        ``{0,…}``) is dropped; one repeated (``+``, ``{2}``) ends its run.
     3. A group ``(…)`` or ``(?:…)`` that is not optional is read in turn (1, 2); lookarounds and
-       other groups are passed over.
+       other groups are passed over. A group of plain words right after a run goes on with it
+       (« co(?:de|upon) » → « code », « coupon »).
     4. Of the runs and the groups' literals, the set whose shortest literal is longest is kept
        (« \\d+\\s?(?:\\$|dollars?) » → {« $ », « dollar »}; « promo\\s*: » → {« promo »}).
     A construct this reading does not know (``\\x41``, an unbalanced bracket) gives None.
@@ -109,10 +110,12 @@ def _required(source: str) -> set[str] | None:
             run += literal
             if not quantifier:
                 continue
+        found = _required(group) if group is not None else None
+        if found and run and not quantifier and all(map(_is_plain_word, _alternatives(group))):
+            found = {run + word for word in found}  # « co(?:de|upon) » → « code », « coupon »
         if run:
             candidates.append({run})
         run = ""
-        found = _required(group) if group is not None else None
         if found:
             candidates.append(found)
     if run:
@@ -124,6 +127,11 @@ def _folds_as_written(char: str) -> bool:
     """Whether every character a case-insensitive pattern takes for ``char`` folds as it does: the
     Latin letters and signs French writes (not the micro sign, which matches the Greek mu)."""
     return char < "\u0250" and char != "\u00b5"
+
+
+def _is_plain_word(literal: str) -> bool:
+    """Whether ``literal`` is made of letters only (an alternative such as « de » in « co(?:de|upon) »)."""
+    return literal.isalpha() and all(map(_folds_as_written, literal))
 
 
 def _at_least_once(quantifier: re.Match) -> bool:

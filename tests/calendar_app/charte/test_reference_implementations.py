@@ -111,7 +111,17 @@ def test_a_data_pattern_finds_what_its_plain_version_finds(pattern, data):
 
 _LITERALS = list("abcdeéÉoOsSkK$%' ") + [r"\$", r"\.", r"\ "]
 _ATOMS = [r"\d", r"\s", r"\w", r"\b", ".", "[a-z]", "[^é]", "[(]", "(?=a)", "(?<!b)", "(?-i:A)", "(a)"]
-_ATOMS += ["(?:ab|c)", "(?:ab|cd?)", r"(?:a|\d)", "(?:x(?:y|zz)|é)", r"(?:\$|do(?:l|ll)ar)", "(?:ab|)", "(a|b[c)])"]
+_ATOMS += [
+    "(?:ab|c)",
+    "(?:ab|cd?)",
+    r"(?:a|\d)",
+    "(?:x(?:y|zz)|é)",
+    r"(?:\$|do(?:l|ll)ar)",
+    "(?:ab|)",
+    "(a|b[c)])",
+    r"(?:ab|\dc)",
+    "(?:é|.s)",
+]
 _QUANTIFIERS = ["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,3}", "{,2}", "+?", "*+"]
 
 
@@ -126,6 +136,13 @@ def sources(draw) -> str:
     return source
 
 
+def _assert_every_match_holds_a_needle(source: str, flags: int, text: str) -> None:
+    found = needles(source, flags)
+    folded = fold(text)
+    for match in re.compile(source, flags).finditer(text):
+        assert any(needle in folded[match.start() : match.end()] for needle in found), (source, text, found)
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=sources(), flags=st.sampled_from([0, re.IGNORECASE]), data=st.data())
 def test_every_match_of_a_pattern_holds_one_of_its_needles(source, flags, data):
@@ -133,9 +150,31 @@ def test_every_match_of_a_pattern_holds_one_of_its_needles(source, flags, data):
         regex = re.compile(source, flags)
     except re.error:  # « $? »: nothing to repeat
         assume(False)
-    found = needles(source, flags)
-    assume(found is not None)
-    text = data.draw(st.one_of(TEXTS, st.from_regex(regex)))
-    folded = fold(text)
-    for match in regex.finditer(text):
-        assert any(needle in folded[match.start() : match.end()] for needle in found), (source, text, found)
+    assume(needles(source, flags) is not None)
+    _assert_every_match_holds_a_needle(source, flags, data.draw(st.one_of(TEXTS, st.from_regex(regex))))
+
+
+# Where a reading could go wrong: a literal made optional or repeated, a group that goes on with the
+# run before it only when its alternatives are plain words, alternatives whose literal is not first.
+TRICKY_SOURCES = [
+    r"co(?:de|upon)\s*:",
+    r"x(?:ab|\dc)y",
+    r"x(?:ab|.c)",
+    r"ab(c|de)f",
+    r"ab(?:c|d)?e",
+    r"ab+cd",
+    r"colou?r",
+    r"ab{0,2}cde",
+    r"a(?:b|)c",
+    r"\$(?<![\d$]\$)\s?\d+",
+    r"x(?:(?:[kmg]\s?)?\$|dollars?\b)",
+    r"ÉTÉ|Noël",
+]
+
+
+@pytest.mark.parametrize("source", TRICKY_SOURCES)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_tricky_pattern_holds_one_of_its_needles(source, data):
+    regex = re.compile(source, re.IGNORECASE)
+    _assert_every_match_holds_a_needle(source, re.IGNORECASE, data.draw(st.one_of(TEXTS, st.from_regex(regex))))

@@ -133,7 +133,8 @@ def test_long_and_hostile_text_is_handled():
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        (r"co(?:de|upon)\s*[:=]\s*[A-Z0-9]{4,20}", {"co"}),
+        (r"co(?:de|upon)\s*[:=]\s*[A-Z0-9]{4,20}", {"code", "coupon"}),
+        (r"x(?:ab|\dc)y", {"x"}),
         (r"promo\s*[:=]\s*[A-Z0-9]{4,20}", {"promo"}),
         (r"\d+\s?% de rabais\b", {"% de rabais"}),
         (r"\$(?<![\d$]\$)\s?\d+", {"$"}),
