@@ -7,8 +7,8 @@ letter folds as that letter does (``patterns.needles`` rests on it).
 
 ``fold_reference`` is the plain version: the lowered text translated by the table ``_FOLD``.
 ``fold`` gives the same text (``test_reference_implementations.py`` proves it on arbitrary texts),
-faster: ``str.translate`` looks each character up in a dictionary, in all about 321,000
-instructions per post more (``bench/charte_count.py``: +15 % of the Charte).
+faster: ``str.translate`` looks each character up in a dictionary, and costs 380,000 instructions
+per post more (``bench/charte_count.py``: +15 % of the Charte's 2,471,000).
 """
 
 from __future__ import annotations

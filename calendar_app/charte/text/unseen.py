@@ -51,8 +51,8 @@ def holds_unseen(folded: str) -> bool:
     All of them lie beyond Latin-1 but the soft hyphen, and a folded French text is usually Latin-1:
     a text in ASCII holds none, and a text in Latin-1 holds one only if it holds a soft hyphen. Both
     questions are answered in C; the regular expression, which reads the text character by character
-    against a class of some 4,500 characters, costs 135,000 instructions per post more
-    (``bench/charte_count.py``: +6 % of the Charte)."""
+    against a class of some 4,500 characters, costs 142,000 instructions per post more
+    (``bench/charte_count.py``: +6 % of the Charte's 2,471,000)."""
     if folded.isascii():
         return False
     try:
