@@ -24,6 +24,9 @@ class Network:
     # Whether its API can delete a publication (removal after publication, art. 7); where it cannot, a
     # person removes it on the network and says so in Vitrine.
     deletes: bool = True
+    # Whether its API lists the accounts a channel follows (art. 7: no official account follows a party or a
+    # candidate during an election); elsewhere a person checks and says so.
+    lists_follows: bool = False
 
 
 NETWORKS: dict[str, Network] = {
@@ -48,9 +51,15 @@ NETWORKS: dict[str, Network] = {
             "publishing.adapters.youtube.YouTubeAdapter",
             deletes=False,  # Vitrine sends nothing there yet (videos only)
         ),
-        Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter"),
-        Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter"),
-        Network("bluesky", _("Bluesky"), "https://bsky.social", "publishing.adapters.bluesky.BlueskyAdapter"),
+        Network("x", _("X (Twitter)"), "https://api.x.com", "publishing.adapters.x.XAdapter", lists_follows=True),
+        Network("mastodon", _("Mastodon"), "", "publishing.adapters.mastodon.MastodonAdapter", lists_follows=True),
+        Network(
+            "bluesky",
+            _("Bluesky"),
+            "https://bsky.social",
+            "publishing.adapters.bluesky.BlueskyAdapter",
+            lists_follows=True,
+        ),
         # The two the city owns: the feed its website reads (art. 2), and a signed webhook.
         Network("feed", _("Website feed (RSS/Atom)"), "", "publishing.adapters.feed.FeedAdapter", social=False),
         Network("webhook", _("Signed webhook"), "", "publishing.adapters.webhook.WebhookAdapter", social=False),

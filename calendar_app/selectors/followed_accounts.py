@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from calendar_app.models import Channel, ElectionPeriod, FollowedAccountsCheck
 from calendar_app.selectors.channels import social_channels
-from calendar_app.services.followed_accounts import lists_followed_accounts
+from kernel.networks import NETWORKS
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,6 @@ def followed_accounts_status(election: ElectionPeriod) -> list[ChannelFollowing]
     for check in checks.order_by("channel_id", "-checked_at", "-pk"):
         latest.setdefault(check.channel_id, check)
     return [
-        ChannelFollowing(channel, lists_followed_accounts(channel.network), latest.get(channel.pk))
+        ChannelFollowing(channel, NETWORKS[channel.network].lists_follows, latest.get(channel.pk))
         for channel in social_channels()
     ]

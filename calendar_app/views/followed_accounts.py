@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from calendar_app.models import Channel, ElectionPeriod, FollowedAccountsCheck
 from calendar_app.permissions import Action
-from calendar_app.services.followed_accounts import followed_accounts_check, followed_accounts_confirm
 from calendar_app.text_input import TextField
 from calendar_app.views.base import abilities_of, allow, login_required
+from publishing.followed_accounts import followed_accounts_check, followed_accounts_confirm
 
 
 class CheckForm(forms.Form):

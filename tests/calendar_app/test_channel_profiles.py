@@ -77,7 +77,7 @@ class TestTheChecklist:
         channel = factories.channel("bluesky", authorised_by=None, authorised_at=None, profile_checked=False)
         for item in ProfileItem:
             channel_profile_confirm(channel=channel, item=item, actor=adviser)
-        assert fresh(channel).missing_for_authorisation() == ["Authorisation by the Direction générale (art. 8.1)"]
+        assert fresh(channel).missing_for_authorisation() == ["Autorisation de la Direction générale (art. 8.1)"]
         assert channel not in official_channels()
         channel_authorise(channel=channel, actor=director)
         assert fresh(channel).is_authorised and channel in official_channels()
@@ -161,18 +161,18 @@ class TestPublishing:
         with pytest.raises(ValidationError) as raised:
             scheduling.post_schedule(post=post, actor=post.author, timing=timing, acknowledge_warnings=True)
         assert raised.value.code == "channel_not_authorised"
-        assert "art. 9.1" in raised.value.messages[0] and "official logo" in raised.value.messages[0]
+        assert "art. 5.10, 8.1, 9.1" in raised.value.messages[0] and "Logo officiel" in raised.value.messages[0]
 
     def test_the_worker_refuses_at_the_last_moment_a_channel_whose_profile_was_withdrawn(self, adviser):
         channel = factories.channel("facebook")
         post = factories.post(body=CLEAN, channels=[channel])
         post_services.post_approve(post=post, reviewer=post.author, acknowledge_warnings=True)
         version = post.versions.select_related("channel", "post").get()
-        assert not any("checklist" in reason for reason in last_moment_refusals(version))
+        assert not any("liste de vérification" in reason for reason in last_moment_refusals(version))
         channel_profile_withdraw(channel=channel, item=ProfileItem.BIO, actor=adviser, reason="Bio effacée")
         version = post.versions.select_related("channel", "post").get()
         reasons = last_moment_refusals(version)
-        assert any("art. 5.10" in reason and "disclaimer" in reason for reason in reasons)
+        assert any("art. 5.10" in reason and "non-responsabilité" in reason for reason in reasons)
 
 
 class TestThePage:
@@ -186,7 +186,7 @@ class TestThePage:
         assert page.count(reverse("calendar_app:channel_profile_confirm", args=[unchecked.pk])) == len(ProfileItem)
         for confirmation in checked.profile_confirmations.all():
             assert reverse("calendar_app:channel_profile_withdraw", args=[confirmation.pk]) in page
-        assert "missing:" in page and "Authorised" in page
+        assert "il manque :" in page and "Autorisé" in page
 
     def test_confirming_through_the_page_records_it_and_tells_what_is_left(self, client, adviser):
         channel = factories.channel("bluesky", profile_checked=False)
@@ -196,13 +196,13 @@ class TestThePage:
         )
         assert channel.profile_confirmations.filter(item="logo", confirmed_by=adviser).exists()
         [message] = [str(message) for message in response.context["messages"]]
-        assert "Bio with the city's disclaimer" in message and "official logo" not in message
+        assert "Bio avec l'avis de non-responsabilité" in message and "Logo officiel" not in message
 
     def test_the_direction_generale_sees_the_checklist_but_does_not_tick_it(self, client, director):
         channel = factories.channel("bluesky", profile_checked=False)
         client.force_login(director)
         page = client.get(reverse("calendar_app:channel_list")).content.decode()
-        assert "official logo" in page
+        assert "Logo officiel" in page
         assert reverse("calendar_app:channel_profile_confirm", args=[channel.pk]) not in page
         response = client.post(reverse("calendar_app:channel_profile_confirm", args=[channel.pk]), {"item": "logo"})
         assert response.status_code == 403 and not channel.profile_confirmations.exists()
@@ -222,5 +222,5 @@ def test_the_direction_generale_is_told_what_its_authorisation_still_waits_for(c
     client.force_login(director)
     response = client.post(reverse("calendar_app:channel_authorise", args=[channel.pk]), follow=True)
     [message] = [str(message) for message in response.context["messages"]]
-    assert "recorded (art. 8.1)" in message and "official logo" in message
+    assert "est enregistrée (art. 8.1)" in message and "Logo officiel" in message
     assert not fresh(channel).is_authorised and fresh(channel).authorised_by == director

@@ -23,7 +23,8 @@ from calendar_app.models import (
 )
 from calendar_app.permissions import PermissionRefused
 from calendar_app.selectors.followed_accounts import followed_accounts_status
-from calendar_app.services.followed_accounts import (
+from publishing.adapters.base import FollowedAccount
+from publishing.followed_accounts import (
     account_key,
     followed_accounts_check,
     followed_accounts_confirm,
@@ -31,7 +32,6 @@ from calendar_app.services.followed_accounts import (
     watched_in,
     words_of,
 )
-from publishing.adapters.base import FollowedAccount
 from publishing.sandbox.following import seed_following
 from tests import factories
 from tests.publishing import conftest as publishing_fixtures
@@ -99,10 +99,10 @@ class TestMatching:
     def test_names_are_found_as_whole_words_whatever_the_accents_and_case(self, period):
         watched = watched_in(period)
         assert matches(FollowedAccount("@gb", "GILLES BOUCHER — Mairie 2029"), watched) == [
-            "Candidate: Gilles Boucher (their name)"
+            "Candidat : Gilles Boucher (son nom)"
         ]
         assert matches(FollowedAccount("@hc", "Helene Cote, candidate"), watched) == [
-            "Candidate: Hélène Côté (their name)"
+            "Candidat : Hélène Côté (son nom)"
         ]
         assert matches(FollowedAccount("@gillesboucherville", "Gilles Boucherville"), watched) == []
         assert matches(FollowedAccount("@bibliotheque", "Bibliothèque de Montmagny"), watched) == []
@@ -110,21 +110,21 @@ class TestMatching:
     def test_a_handle_can_say_the_name_and_a_partys_other_names_count(self, period):
         watched = watched_in(period)
         assert matches(FollowedAccount("@gilles.boucher.bsky.social"), watched) == [
-            "Candidate: Gilles Boucher (their name)"
+            "Candidat : Gilles Boucher (son nom)"
         ]
-        assert matches(FollowedAccount("@em", "EM"), watched) == ["Party: Équipe Montmagny (their name)"]
-        assert matches(FollowedAccount("@x", "equipemontmagny"), watched) == ["Party: Équipe Montmagny (their name)"]
+        assert matches(FollowedAccount("@em", "EM"), watched) == ["Parti : Équipe Montmagny (son nom)"]
+        assert matches(FollowedAccount("@x", "equipemontmagny"), watched) == ["Parti : Équipe Montmagny (son nom)"]
 
     def test_the_accounts_listed_for_them_match_however_they_are_written(self, period):
         watched = watched_in(period)
         assert matches(FollowedAccount("@Equipe_MTM"), watched) == [
-            "Party: Équipe Montmagny (an account listed for them)"
+            "Parti : Équipe Montmagny (un compte indiqué pour ce parti ou ce candidat)"
         ]
         assert matches(FollowedAccount("@hcote2029", "", "https://x.com/hcote2029"), watched) == [
-            "Candidate: Hélène Côté (an account listed for them)"
+            "Candidat : Hélène Côté (un compte indiqué pour ce parti ou ce candidat)"
         ]
         assert matches(FollowedAccount("@helene@social.example"), watched) == [
-            "Candidate: Hélène Côté (an account listed for them)"
+            "Candidat : Hélène Côté (un compte indiqué pour ce parti ou ce candidat)"
         ]
 
     def test_keys_and_words(self):
@@ -146,7 +146,7 @@ class TestFetching:
         assert (check.method, check.outcome, check.accounts_count) == ("fetched", Outcome.FLAGGED, 4)
         assert check.checked_by == adviser and check.checked_at is not None and not check.is_checked
         flagged = {account["display_name"] or account["handle"]: account["matches"] for account in check.flagged}
-        assert flagged["Gilles Boucher"] == ["Candidate: Gilles Boucher (their name)"]
+        assert flagged["Gilles Boucher"] == ["Candidat : Gilles Boucher (son nom)"]
         assert len(flagged) == 2
         [entry] = entries(channel)
         assert entry.action == "followed_accounts_flagged" and entry.actor == adviser
@@ -249,10 +249,10 @@ class TestTheElectionPage:
         )
         page = response.content.decode()
         assert "https://bsky.app/profile/gilles.boucher.bsky.social" in page
-        assert "Candidate: Gilles Boucher (their name)" in page
-        assert "ville-de-montmagny" in page and "Not checked" in page
+        assert "Candidat : Gilles Boucher (son nom)" in page
+        assert "ville-de-montmagny" in page and "Non vérifié" in page
         assert reverse("calendar_app:followed_accounts_confirm", args=[unchecked.pk]) in page
-        assert any("unfollow" in str(message) for message in response.context["messages"])
+        assert any("cessez de le suivre" in str(message) for message in response.context["messages"])
 
     def test_a_failed_fetch_says_so_on_the_page(self, client, sandbox, period, adviser):
         channel = connected("mastodon", sandbox)
@@ -262,14 +262,14 @@ class TestTheElectionPage:
             reverse("calendar_app:followed_accounts_fetch", args=[channel.pk]), {"election": period.pk}, follow=True
         )
         page = response.content.decode()
-        assert "The list could not be read" in page and "Nothing is checked" in page
+        assert "pas pu être lue" in page and "est vérifié" in page
         assert FollowedAccountsCheck.objects.get().outcome == Outcome.FAILED
 
     def test_the_direction_generale_reads_the_checks_but_does_not_make_them(self, client, period):
         channel = factories.channel("facebook")
         client.force_login(factories.holder(Role.DIRECTION_GENERALE))
         page = client.get(reverse("calendar_app:election_detail", args=[period.pk])).content.decode()
-        assert "Not checked" in page
+        assert "Non vérifié" in page
         assert reverse("calendar_app:followed_accounts_confirm", args=[channel.pk]) not in page
         response = client.post(
             reverse("calendar_app:followed_accounts_confirm", args=[channel.pk]), {"election": period.pk}
@@ -298,5 +298,5 @@ class TestDeclaringTheAccounts:
         assert candidate.social_accounts == "@gboucher@social.example\n@gboucher"
         watched = watched_in(party.election)
         assert matches(FollowedAccount("@gboucher@social.example", "GB"), watched) == [
-            "Candidate: Gilles Boucher (an account listed for them)"
+            "Candidat : Gilles Boucher (un compte indiqué pour ce parti ou ce candidat)"
         ]

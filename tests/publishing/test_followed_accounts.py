@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from publishing.adapters.base import AuthError, FollowedAccount, TemporaryError
+from kernel.networks import NETWORKS as REGISTRY
+from publishing.adapters import adapter_class
+from publishing.adapters.base import AuthError, FollowedAccount, NetworkAdapter, TemporaryError
 from publishing.sandbox.following import seed_following
 from tests.publishing.test_adapter_contract import NETWORKS
 
@@ -78,3 +80,23 @@ def test_a_network_that_does_not_answer_in_time_is_a_temporary_error(network, sa
     sandbox.fault(network.code, {"delay": 1, "match": f"GET .*{FOLLOWING_ROUTE[network.code]}"})
     with pytest.raises(TemporaryError):
         adapter.followed_accounts()
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY))
+def test_the_registry_says_which_adapters_list_the_accounts_followed(code):
+    """``Network.lists_follows`` (read by the pages, below publishing) says what the adapter does."""
+    implements = adapter_class(code).followed_accounts is not NetworkAdapter.followed_accounts
+    assert REGISTRY[code].lists_follows == implements
+
+
+@pytest.mark.parametrize("code", sorted(REGISTRY))
+def test_the_registry_says_which_adapters_delete(code, sandbox):
+    """``Network.deletes`` (a removal waits for a person where it is false) says what the adapter does."""
+    from publishing.adapters.base import PermanentError
+
+    adapter = adapter_class(code)(base_url=sandbox.url(code), credentials={"access_token": "jeton"}, timeout=1.0)
+    if REGISTRY[code].deletes:
+        assert adapter_class(code).delete is not NetworkAdapter.delete
+    else:
+        with pytest.raises(PermanentError):
+            adapter.delete("17900000000000001")

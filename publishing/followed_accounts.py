@@ -26,8 +26,9 @@ from calendar_app.selectors.people import people_with_roles
 from calendar_app.services.audit import audit_record
 from calendar_app.services.notifications import notify
 from kernel.credentials import CredentialsUnreadable
-from publishing.adapters import adapter_class, adapter_for
-from publishing.adapters.base import AdapterError, FollowedAccount, NetworkAdapter
+from kernel.networks import NETWORKS
+from publishing.adapters import adapter_for
+from publishing.adapters.base import AdapterError, FollowedAccount
 from publishing.options import options
 
 _NOT_WORD = regex.compile(r"[^\p{L}\p{N}]+")
@@ -37,8 +38,9 @@ _SAME_HOSTS = {"twitter.com/": "x.com/", "mobile.twitter.com/": "x.com/"}
 
 
 def lists_followed_accounts(network: str) -> bool:
-    """Whether ``network``'s adapter reads the accounts a channel follows (its API lists them)."""
-    return adapter_class(network).followed_accounts is not NetworkAdapter.followed_accounts
+    """Whether ``network``'s API lists the accounts a channel follows (``Network.lists_follows``; its adapter's
+    ``followed_accounts`` reads them)."""
+    return NETWORKS[network].lists_follows
 
 
 # Matching ------------------------------------------------------------------------------------------------
