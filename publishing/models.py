@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from kernel.networks import NETWORKS
 
 
 class PublicationAttempt(models.Model):
@@ -120,6 +123,16 @@ class Removal(models.Model):
     @property
     def done(self) -> bool:
         return self.state in DONE_STATES
+
+    @property
+    def explanation(self) -> str:
+        """What a person reads of it, in their language: why it waits for a person, or the network's refusal."""
+        if self.state == self.State.BY_HAND:
+            network = NETWORKS[self.version.channel.network].label
+            return gettext(
+                "%(network)s's API cannot delete a publication: remove it on the network, then say so here."
+            ) % {"network": network}
+        return self.error
 
 
 DONE_STATES = frozenset({Removal.State.REMOVED, Removal.State.GONE, Removal.State.REMOVED_BY_HAND})

@@ -105,10 +105,7 @@ def removal_request(*, versions: Iterable[ChannelVersion], actor, reason: str) -
                 "next_attempt_at": None,
                 "claim_token": None,
                 "claimed_until": None,
-                "error": _("%(network)s's API cannot delete a publication: remove it on the network, then say so here.")
-                % {"network": NETWORKS[version.channel.network].label}
-                if by_hand
-                else "",
+                "error": "",  # Removal.explanation says why it waits for a person, in the reader's language
             }
             removal, _created = Removal.objects.update_or_create(version=version, defaults=values)
             audit_record(

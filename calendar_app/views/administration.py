@@ -64,6 +64,7 @@ def election_detail(request, pk: int):
     can = abilities_of(request)
     allow(request, can.is_direction or can.is_reviewer, Action.VIEW)
     period = get_object_or_404(ElectionPeriod, pk=pk)
+    flagged = flagged_with_removals(election_flagged_published(period))
     return render(
         request,
         "calendar_app/elections/detail.html",
@@ -73,7 +74,8 @@ def election_detail(request, pk: int):
             "candidates": period.candidates.select_related("party"),
             "following": followed_accounts_status(period),
             "can_check_following": can.can_check_followed_accounts(),
-            "flagged": flagged_with_removals(election_flagged_published(period)),
+            "flagged": flagged,
+            "still_online": any(item.still_online for item in flagged),
             "removal_form": RemovalForm() if can.can_remove_published() else None,
         },
     )

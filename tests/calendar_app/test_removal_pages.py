@@ -115,6 +115,8 @@ def test_the_election_page_removes_every_flagged_publication_at_once(client, cam
     removed_posts = set(Removal.objects.values_list("version__post_id", flat=True))
     assert removed_posts == {post.pk, second.pk} and clean.pk not in removed_posts
     page = client.get(reverse("calendar_app:election_detail", args=[period.pk])).content.decode()
+    # Nothing of theirs is online without a removal any more: the button is gone.
+    assert reverse("calendar_app:election_remove_flagged", args=[period.pk]) not in page
     with translation.override("fr"):
         shown = [f'removal-state">{state.label}<' for state in (Removal.State.BY_HAND, Removal.State.REQUESTED)]
     assert all(label in page for label in shown)

@@ -182,7 +182,7 @@ class TestRemovals:
 
         removal_request(versions=post.versions.all(), actor=adviser, reason="Campagne")
         by_hand = Removal.objects.get(version__channel=instagram)
-        assert by_hand.state == State.BY_HAND and "Instagram" in by_hand.error
+        assert by_hand.state == State.BY_HAND and "Instagram" in by_hand.explanation
         assert [pk for pk, _token in claim_removals()] == [Removal.objects.get(version__channel=mastodon).pk]
         assert Notification.objects.filter(recipient=adviser, body__contains=str(instagram)).exists()
 
