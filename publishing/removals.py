@@ -148,7 +148,7 @@ def removal_confirm_by_hand(*, removal: Removal, actor, note: str = "") -> None:
         ):
             raise ValidationError(_("This removal is under way or done already."), code="removal_state")
         audit_record(actor=actor, action="removal_confirmed_by_hand", target=removal.version, message=note)
-        _version_removed(removal.version_id, reason=_("Removed by hand by %(person)s.") % {"person": actor})
+        _version_removed(removal.version, reason=_("Removed by hand by %(person)s.") % {"person": actor})
     removal.refresh_from_db()
 
 
@@ -278,7 +278,7 @@ def _record(removal: Removal, token: str, error: AdapterError | None, *, called_
             message=message or str(State(state).label),
         )
         if state in DONE_STATES:
-            _version_removed(removal.version_id, reason=removal.reason)
+            _version_removed(removal.version, reason=removal.reason)
             _tell_team(removal.version.post, "removal_done", [current])
         elif state == State.FAILED:
             _tell_team(removal.version.post, "removal_failed", [current])
@@ -288,12 +288,12 @@ def _record(removal: Removal, token: str, error: AdapterError | None, *, called_
     return state
 
 
-def _version_removed(version_id: int, *, reason: str) -> None:
+def _version_removed(version: ChannelVersion, *, reason: str) -> None:
     """The version leaves the network; its post is « removed » once none of its versions is published."""
     bulk_transition(
-        model=ChannelVersion, moves=[version_id], source=Status.PUBLISHED, target=Status.REMOVED, reason=reason
+        model=ChannelVersion, moves=[version.pk], source=Status.PUBLISHED, target=Status.REMOVED, reason=reason
     )
-    post_id = ChannelVersion.objects.values_list("post_id", flat=True).get(pk=version_id)
+    post_id = version.post_id
     if not ChannelVersion.objects.filter(post_id=post_id, status__in=(Status.PUBLISHED, Status.PUBLISHING)).exists():
         bulk_transition(
             model=Post,

@@ -177,9 +177,13 @@ def removal_confirm_view(request, pk: int):
     """« I removed it on the network »: for a network whose API cannot delete, or a removal that failed."""
     removal = _removal_to_answer(request, pk)
     form = RemovalConfirmForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # a note refused (too long, invisible characters): said, and nothing recorded
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _back(request, "calendar_app:post_detail", removal.version.post_id)
     try:
-        removal_confirm_by_hand(removal=removal, actor=request.user, note=note)
+        removal_confirm_by_hand(removal=removal, actor=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

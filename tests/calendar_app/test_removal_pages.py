@@ -164,3 +164,21 @@ def test_the_status_page_lists_the_removals_waiting_for_a_person(client, campaig
     by_hand = Removal.objects.get(version__channel=instagram)
     assert f"#removal-{by_hand.pk}" in page
     assert f"#removal-{Removal.objects.get(version__channel=mastodon).pk}" not in page  # the worker's, not a person's
+
+
+def test_a_refused_note_confirms_nothing_and_says_why(client, campaign):
+    _period, post, (_mastodon, instagram) = campaign
+    adviser = factories.reviewer()
+    by_hand = Removal.objects.create(
+        version=post.versions.get(channel=instagram),
+        requested_by=adviser,
+        reason="Campagne",
+        state=Removal.State.BY_HAND,
+    )
+    client.force_login(adviser)
+    response = client.post(
+        reverse("calendar_app:removal_confirm", args=[by_hand.pk]), {"note": "x" * 2001}, follow=True
+    )
+    by_hand.refresh_from_db()
+    assert by_hand.state == Removal.State.BY_HAND and by_hand.confirmed_by is None
+    assert "2000" in response.content.decode().replace("\u202f", "").replace(" ", "")
